@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/** Names that may appear in a catalog or a selection: lower-case words, never Nix syntax. */
+export const CATALOG_ID = /^[a-z0-9][a-z0-9+._-]{0,62}$/;
+export const catalogIdSchema = z
+  .string()
+  .regex(CATALOG_ID, "must be lower-case letters, digits and + . _ - (at most 63 characters)");
+
+/** A reference from one choice to another, used by `requires` and `conflicts`. */
+export const catalogRefSchema = z.union([
+  z.strictObject({ role: catalogIdSchema, alternative: catalogIdSchema }),
+  z.strictObject({ package: catalogIdSchema }),
+]);
+export type CatalogRef = z.infer<typeof catalogRefSchema>;
+
+const choiceFields = {
+  id: catalogIdSchema,
+  label: z.string().min(1),
+  description: z.string().min(1),
+  /** Estimated bytes this choice adds to the ISO. */
+  sizeBytes: z.number().int().nonnegative(),
+  requires: z.array(catalogRefSchema).default([]),
+  conflicts: z.array(catalogRefSchema).default([]),
+};
+
+export const alternativeSchema = z.strictObject({ ...choiceFields });
+export type Alternative = z.infer<typeof alternativeSchema>;
+
+export const roleSchema = z.strictObject({
+  id: catalogIdSchema,
+  label: z.string().min(1),
+  description: z.string().min(1),
+  default: catalogIdSchema,
+  alternatives: z.array(alternativeSchema).min(1),
+});
+export type Role = z.infer<typeof roleSchema>;
+
+export const optionalPackageSchema = z.strictObject({
+  ...choiceFields,
+  category: z.string().min(1),
+});
+export type OptionalPackage = z.infer<typeof optionalPackageSchema>;
+
+export const catalogSchema = z
+  .strictObject({
+    channel: catalogIdSchema,
+    label: z.string().min(1),
+    description: z.string().min(1),
+    /** Architectures a build host can build this channel for. */
+    arch: z.array(z.enum(["x86_64", "aarch64"])).min(1),
+    /** Bytes every ISO of this channel carries whatever is selected (base system, ISO overhead). */
+    baseSizeBytes: z.number().int().nonnegative(),
+    roles: z.array(roleSchema).min(1),
+    packages: z.array(optionalPackageSchema),
+  })
+  .superRefine((catalog, ctx) => {
+    const roleIds = new Set<string>();
+    for (const role of catalog.roles) {
+      if (roleIds.has(role.id)) ctx.addIssue({ code: "custom", message: `role "${role.id}" is listed twice` });
+      roleIds.add(role.id);
+      if (!role.alternatives.some((alt) => alt.id === role.default)) {
+        ctx.addIssue({ code: "custom", message: `role "${role.id}" defaults to "${role.default}", which it does not offer` });
+      }
+    }
+    const packageIds = new Set<string>();
+    for (const pkg of catalog.packages) {
+      if (packageIds.has(pkg.id)) ctx.addIssue({ code: "custom", message: `package "${pkg.id}" is listed twice` });
+      if (roleIds.has(pkg.id)) ctx.addIssue({ code: "custom", message: `package "${pkg.id}" has the name of a role` });
+      packageIds.add(pkg.id);
+    }
+  });
+export type Catalog = z.infer<typeof catalogSchema>;
+
+export function findRole(catalog: Catalog, roleId: string): Role | undefined {
+  return catalog.roles.find((role) => role.id === roleId);
+}
+
+export function findPackage(catalog: Catalog, packageId: string): OptionalPackage | undefined {
+  return catalog.packages.find((pkg) => pkg.id === packageId);
+}
+
+export function describeRef(catalog: Catalog, ref: CatalogRef): string {
+  if ("package" in ref) return `package ${findPackage(catalog, ref.package)?.label ?? ref.package}`;
+  const role = findRole(catalog, ref.role);
+  const alt = role?.alternatives.find((a) => a.id === ref.alternative);
+  return `${role?.label ?? ref.role} ${alt?.label ?? ref.alternative}`;
+}

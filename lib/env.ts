@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** The only place app code reads process.env. Validated once, on first use. */
+const envSchema = z.object({
+  DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }),
+  REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL" }),
+  /** Where ISOs and logs are stored by the directory storage backend. */
+  ARTIFACT_DIR: z.string().min(1).default(".state/artifacts"),
+  /** The app's public URL; build hosts and the CLI reach it there. */
+  APP_URL: z.url().default("http://127.0.0.1:3000"),
+  /** How many ISOs to keep per profile; older ones are deleted with their rows. */
+  RETAIN_ISOS_PER_PROFILE: z.coerce.number().int().min(1).default(5),
+  /** How many builds one person may have queued or running at once. */
+  MAX_CONCURRENT_BUILDS_PER_USER: z.coerce.number().int().min(1).default(4),
+  /** Cookies are marked Secure when the app is served over https. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration (see .env.example):\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
