@@ -10,14 +10,14 @@ const databaseUrl = process.env.DATABASE_URL ?? "";
 
 // Workaround 1 (prisma/prisma#27403): the adapter refuses the Postgres column types "char" (oid 18)
 // and name (19), which the schema engine's introspection queries return. Report them as text (oid 25).
-type PerformIO = (query: unknown) => Promise<{ fields: { dataTypeID: number }[] }>;
+type PerformIO = (query: unknown) => Promise<{ fields?: { dataTypeID: number }[] }>;
 function readCharAndNameAsText(adapter: object): void {
   const queryable = Object.getPrototypeOf(Object.getPrototypeOf(adapter)) as { performIO: PerformIO; patched?: true };
   if (queryable.patched) return;
   const performIO = queryable.performIO;
   queryable.performIO = async function (this: unknown, query: unknown) {
     const result = await performIO.call(this, query);
-    for (const field of result.fields) if (field.dataTypeID === 18 || field.dataTypeID === 19) field.dataTypeID = 25;
+    for (const field of result.fields ?? []) if (field.dataTypeID === 18 || field.dataTypeID === 19) field.dataTypeID = 25;
     return result;
   };
   queryable.patched = true;
@@ -40,6 +40,9 @@ class ShadowAwarePg extends PrismaPg {
     const name = `zxcv_shadow_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: this.url });
     await admin.connect();
+    // The engine does not always dispose the shadow adapter: sweep databases left by earlier runs.
+    const stale = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'zxcv_shadow_%'");
+    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
     const shadowUrl = new URL(this.url);
