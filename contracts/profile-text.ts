@@ -22,7 +22,8 @@ export type ParsedProfileText =
 
 export function parseProfileText(text: string): ParsedProfileText {
   const errors: ProfileTextError[] = [];
-  if (Buffer.byteLength(text, "utf8") > PROFILE_TEXT_MAX_BYTES) {
+  // TextEncoder, not Buffer: the configurator parses in the browser too.
+  if (new TextEncoder().encode(text).length > PROFILE_TEXT_MAX_BYTES) {
     return { ok: false, errors: [{ line: 1, message: `the profile is larger than ${PROFILE_TEXT_MAX_BYTES / 1024} KB: a profile is a few lines, is this the right file?` }] };
   }
   let channel: string | undefined;
