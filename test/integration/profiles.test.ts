@@ -1,0 +1,111 @@
+// Data-access layer against the real dev database: ownership and concurrent saves.
+// Run: DATABASE_URL=... REDIS_URL=... node --import tsx --test test/integration/profiles.test.ts
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import { defaultSelection } from "@/contracts/selection";
+import type { Actor } from "@/lib/auth/actor";
+import { listChannels } from "@/lib/catalog";
+import { getDb } from "@/lib/db";
+import { isAppError } from "@/lib/errors";
+import { createMachine, deleteMachine, getMachineDeletionImpact, getMachineOrThrow, listMachines, updateMachine } from "@/lib/machines";
+import { cloneProfile, createProfile, getProfileOrThrow, listProfiles } from "@/lib/profiles";
+import { importProfile } from "@/lib/profiles/import";
+import { listRevisions, restoreRevision, saveRevision } from "@/lib/profiles/revisions";
+
+let alice: Actor;
+let bob: Actor;
+let channel: string;
+
+async function makeUser(label: string): Promise<Actor> {
+  const email = `${label}-${randomUUID()}@example.test`;
+  const user = await getDb().user.create({ data: { email, name: label, passwordHash: "x" } });
+  return { id: user.id, role: "MEMBER", email, name: label };
+}
+
+function rejectsWith(code: string) {
+  return (error: unknown) => isAppError(error) && error.code === code;
+}
+
+function textFile(text: string) {
+  return { size: new TextEncoder().encode(text).length, text: async () => text };
+}
+
+before(async () => {
+  const channels = await listChannels();
+  assert.ok(channels.length > 0, "seed the channels first: npx tsx prisma/seed.ts");
+  channel = channels[0]!.name;
+  alice = await makeUser("alice");
+  bob = await makeUser("bob");
+});
+
+after(async () => {
+  await getDb().user.deleteMany({ where: { id: { in: [alice.id, bob.id] } } });
+  await getDb().$disconnect();
+});
+
+test("another person's machine and profile are NOT_FOUND for reading and writing", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: "laptop", arch: "x86_64", notes: "" } });
+  const profile = await createProfile({ actor: alice, machineId: machine.id, name: "desktop", channel });
+
+  assert.deepEqual((await listMachines({ actor: bob })).map((m) => m.id), []);
+  await assert.rejects(getMachineOrThrow({ actor: bob, machineId: machine.id }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(updateMachine({ actor: bob, machineId: machine.id, input: { name: "mine", arch: "x86_64", notes: "" } }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(deleteMachine({ actor: bob, machineId: machine.id }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(listProfiles({ actor: bob, machineId: machine.id }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(getProfileOrThrow({ actor: bob, profileId: profile.id }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(listRevisions({ actor: bob, profileId: profile.id }), rejectsWith("NOT_FOUND"));
+  const latest = await getProfileOrThrow({ actor: alice, profileId: profile.id });
+  await assert.rejects(saveRevision({ actor: bob, profileId: profile.id, baseNumber: 1, selection: latest.latest.selection }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(createProfile({ actor: bob, machineId: machine.id, name: "intruder", channel }), rejectsWith("NOT_FOUND"));
+  const bobsMachine = await createMachine({ actor: bob, input: { name: "laptop", arch: "x86_64", notes: "" } });
+  await assert.rejects(cloneProfile({ actor: bob, profileId: profile.id, targetMachineId: bobsMachine.id, name: "copy" }), rejectsWith("NOT_FOUND"));
+  await assert.rejects(cloneProfile({ actor: alice, profileId: profile.id, targetMachineId: bobsMachine.id, name: "copy" }), rejectsWith("NOT_FOUND"));
+  assert.equal((await listRevisions({ actor: alice, profileId: profile.id })).length, 1);
+});
+
+test("a save based on a stale revision is refused and writes nothing; racing saves let exactly one through", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: `race ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
+  const { latest } = await getProfileOrThrow({ actor: alice, profileId: profile.id });
+
+  await saveRevision({ actor: alice, profileId: profile.id, baseNumber: 1, selection: latest.selection, message: "tab one" });
+  await assert.rejects(
+    saveRevision({ actor: alice, profileId: profile.id, baseNumber: 1, selection: latest.selection, message: "tab two" }),
+    (error: unknown) => rejectsWith("CONFLICT")(error) && /saved elsewhere as revision 2/.test((error as Error).message),
+  );
+  const results = await Promise.allSettled(
+    [1, 2, 3].map(() => saveRevision({ actor: alice, profileId: profile.id, baseNumber: 2, selection: latest.selection })),
+  );
+  assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+  assert.ok(results.filter((r) => r.status === "rejected").every((r) => rejectsWith("CONFLICT")((r as PromiseRejectedResult).reason)));
+  assert.deepEqual((await listRevisions({ actor: alice, profileId: profile.id })).map((r) => r.number), [3, 2, 1]);
+
+  const restored = await restoreRevision({ actor: alice, profileId: profile.id, number: 1, baseNumber: 3 });
+  assert.equal(restored.number, 4);
+  assert.equal(restored.configHash, latest.configHash);
+});
+
+test("imports refuse unknown packages and oversized files, naming the line, writing nothing", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: `import ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  const catalog = (await listChannels())[0]!.catalog;
+  const roleLines = Object.entries(defaultSelection(catalog).roles).map(([r, a]) => `${r} = ${a}`);
+  const text = [`channel = ${channel}`, ...roleLines, "package = no-such-package"].join("\n");
+  await assert.rejects(
+    importProfile({ actor: alice, machineId: machine.id, name: "bad", file: textFile(text) }),
+    (error: unknown) => rejectsWith("BAD_REQUEST")(error) && (error as Error).message.includes(`line ${roleLines.length + 2}`) && (error as Error).message.includes("no-such-package"),
+  );
+  const huge = { size: 5 * 1024 * 1024, text: async () => assert.fail("a 5 MB file must not be read") };
+  await assert.rejects(importProfile({ actor: alice, machineId: machine.id, name: "huge", file: huge }), rejectsWith("TOO_LARGE"));
+  assert.equal((await listProfiles({ actor: alice, machineId: machine.id })).length, 0);
+
+  const impact = await getMachineDeletionImpact({ actor: alice, machineId: machine.id });
+  assert.deepEqual(impact, { profiles: 0, revisions: 0, builds: 0, isos: 0 });
+});
+
+test("names are trimmed free text; HTML and Nix syntax are stored as typed", async () => {
+  const name = '  <img src=x onerror=alert(1)> ${builtins.abort "x"}  ';
+  const machine = await createMachine({ actor: alice, input: { name, arch: "x86_64", notes: "" } });
+  assert.equal(machine.name, name.trim());
+  await assert.rejects(createMachine({ actor: alice, input: { name, arch: "x86_64", notes: "" } }), rejectsWith("CONFLICT"));
+});
