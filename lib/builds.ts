@@ -1,0 +1,87 @@
+import type { Actor } from "./auth/actor";
+import { getDb } from "./db";
+import { getEnv } from "./env";
+import { AppError } from "./errors";
+import { getChannelOrThrow } from "./catalog";
+import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
+import { selectionSchema, validateSelection, selectionHash } from "@/contracts/selection";
+import type { Build } from "@/generated/prisma/client";
+
+export { getBuildOrThrow, listBuilds } from "./builds/queries";
+export { cancelBuild, retryBuild } from "./builds/actions";
+export { buildJobOf, enqueueOrLeaveToReconciler };
+
+/**
+ * Queues a build of one profile revision for the actor, or resolves it at once to an ISO the actor already has
+ * for the same selection on the same channel revision. A second click while one is queued returns that build.
+ */
+export async function createBuild({ actor, revisionId }: { actor: Actor; revisionId: string }): Promise<Build> {
+  const db = getDb();
+  const revision = await db.profileRevision.findUnique({
+    where: { id: revisionId },
+    include: { profile: { include: { machine: true } } },
+  });
+  if (!revision || (revision.profile.machine.ownerId !== actor.id && !revision.profile.isPublic)) {
+    throw new AppError("NOT_FOUND", "No such profile revision");
+  }
+  const parsed = selectionSchema.safeParse(revision.selection);
+  if (!parsed.success) throw new AppError("BAD_REQUEST", "This revision's selection is malformed: save the profile again");
+  const selection = parsed.data;
+  const channel = await getChannelOrThrow(revision.profile.channel);
+  const problems = validateSelection(channel.catalog, selection);
+  if (problems.length > 0) {
+    throw new AppError("BAD_REQUEST", `This selection cannot be built: ${problems.map((p) => p.message).join("; ")}`, { problems });
+  }
+  const arch = revision.profile.machine.arch;
+  const configHash = selectionHash(selection);
+
+  const { build, enqueue } = await db.$transaction(async (tx) => {
+    // One actor's Build clicks are serialised, so a double click finds the first build.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7270002, hashtext(${actor.id}))`;
+    const pending = await tx.build.findFirst({
+      where: { requestedById: actor.id, revisionId, status: { in: ["QUEUED", "RUNNING"] } },
+      orderBy: { queuedAt: "desc" },
+    });
+    if (pending) return { build: pending, enqueue: false };
+
+    const source = await tx.build.findFirst({
+      where: {
+        requestedById: actor.id,
+        configHash,
+        channelRevision: channel.revision,
+        arch,
+        status: "SUCCEEDED",
+        reusedFromId: null,
+        artifacts: { some: { kind: "ISO" } },
+      },
+      orderBy: { finishedAt: "desc" },
+    });
+    if (source) {
+      const now = new Date();
+      const reused = await tx.build.create({
+        data: {
+          revisionId, requestedById: actor.id, arch, channel: channel.name, channelRevision: channel.revision, configHash,
+          status: "SUCCEEDED", reusedFromId: source.id, hostId: source.hostId, phase: "done", progress: 1,
+          result: source.result ?? undefined, queuedAt: now, startedAt: now, finishedAt: now,
+        },
+      });
+      return { build: reused, enqueue: false };
+    }
+
+    const active = await tx.build.count({ where: { requestedById: actor.id, status: { in: ["QUEUED", "RUNNING"] } } });
+    const limit = getEnv().MAX_CONCURRENT_BUILDS_PER_USER;
+    if (active >= limit) {
+      throw new AppError("RATE_LIMITED", `You already have ${active} builds queued or running (the limit is ${limit}): wait for one to finish or cancel one`);
+    }
+    const queued = await tx.build.create({
+      data: {
+        revisionId, requestedById: actor.id, arch, channel: channel.name, channelRevision: channel.revision, configHash,
+        status: "QUEUED", phase: "queued", progress: 0,
+      },
+    });
+    return { build: queued, enqueue: true };
+  });
+
+  if (enqueue) await enqueueOrLeaveToReconciler(buildJobOf(build, selection));
+  return build;
+}

@@ -1,0 +1,35 @@
+import type { Actor } from "../auth/actor";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+
+const buildInclude = {
+  revision: { include: { profile: { include: { machine: true } } } },
+  host: { select: { id: true, name: true } },
+  artifacts: true,
+  reusedFrom: { include: { artifacts: true, host: { select: { id: true, name: true } } } },
+} as const;
+
+/** Only the person who requested a build sees it; everyone else gets the same 404 as for a missing one. */
+export async function getBuildOrThrow({ actor, buildId }: { actor: Actor; buildId: string }) {
+  const build = await getDb().build.findUnique({ where: { id: buildId }, include: buildInclude });
+  if (!build || build.requestedById !== actor.id) throw new AppError("NOT_FOUND", "No such build");
+  return build;
+}
+export type BuildDetail = Awaited<ReturnType<typeof getBuildOrThrow>>;
+
+/** The artifacts that hold a build's bytes: its own, or those of the build it reused. */
+export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">) {
+  const own = build.artifacts;
+  const iso = own.find((a) => a.kind === "ISO") ?? build.reusedFrom?.artifacts.find((a) => a.kind === "ISO");
+  const log = own.find((a) => a.kind === "LOG") ?? build.reusedFrom?.artifacts.find((a) => a.kind === "LOG");
+  return { iso, log };
+}
+
+export async function listBuilds({ actor, take = 100 }: { actor: Actor; take?: number }) {
+  return getDb().build.findMany({
+    where: { requestedById: actor.id },
+    orderBy: { queuedAt: "desc" },
+    take,
+    include: buildInclude,
+  });
+}

@@ -1,0 +1,16 @@
+import { Redis } from "ioredis";
+import { getEnv } from "./env";
+
+// Connections live on globalThis so Next.js dev reloads do not leak them.
+const globalForRedis = globalThis as unknown as { zxcvRedis?: Redis; zxcvRedisBlocking?: Redis[] };
+
+/** The app's command connection: fails fast (a producer must not hang a request when Redis is down). */
+export function getRedis(): Redis {
+  globalForRedis.zxcvRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  return globalForRedis.zxcvRedis;
+}
+
+/** A fresh connection for blocking reads (XREAD BLOCK holds it); the caller quits it. */
+export function newBlockingRedis(): Redis {
+  return new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1 });
+}
