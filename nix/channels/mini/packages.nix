@@ -1,0 +1,239 @@
+# The `mini` package set: pinned Debian .debs as fixed-output derivations, unpacked and assembled by a static busybox
+# (the only bootstrap tool). Debian's dynamic tools run through the pinned glibc's ld.so. One derivation per component,
+# so swapping one alternative rebuilds only what depends on it.
+{ lock, components, system }:
+let
+  inherit (builtins) attrNames concatStringsSep concatMap filter head listToAttrs map substring stringLength toFile;
+  unique = list: builtins.foldl' (acc: x: if builtins.elem x acc then acc else acc ++ [ x ]) [ ] list;
+
+  pins = listToAttrs (map (d: { name = d.name; value = d; }) lock.debs);
+  pin = name: pins.${name} or (throw "zxcv mini: ${name} is not pinned in debs.lock.json: run npm run pin:mini");
+
+  # Seeded into the store by the engine before evaluation (worker/engine/seed.ts); Nix never downloads them.
+  deb = name: let d = pin name; in derivation {
+    name = d.storeName;
+    inherit system;
+    builder = "builtin:fetchurl";
+    url = "file:///zxcv-not-seeded/${d.storeName}";
+    outputHashMode = "flat";
+    outputHashAlgo = "sha256";
+    outputHash = d.sha256;
+  };
+
+  bootstrap = derivation {
+    name = lock.bootstrap.name;
+    inherit system;
+    builder = "builtin:fetchurl";
+    url = "file:///zxcv-not-seeded/${lock.bootstrap.name}";
+    outputHashMode = "recursive";
+    outputHashAlgo = "sha256";
+    outputHash = lock.bootstrap.narHash;
+  };
+  busybox = "${bootstrap}/bin/busybox";
+
+  # Every build step: a busybox shell script with only busybox applets on PATH. This busybox prefers its own
+  # applets over PATH, so Debian tools that share an applet's name (xz, zstd) are called by full path.
+  applets = derivation {
+    name = "busybox-applets";
+    inherit system;
+    builder = busybox;
+    args = [ "sh" "-ec" ''
+      ${busybox} mkdir -p $out/bin
+      for a in $(${busybox} --list); do
+        [ "$a" = busybox ] || ${busybox} ln -s ${busybox} $out/bin/$a
+      done
+    '' ];
+  };
+  run = name: env: script: derivation ({
+    inherit name system;
+    builder = busybox;
+    args = [ "sh" "-ec" script ];
+    PATH = "${applets}/bin";
+    SOURCE_DATE_EPOCH = "1";
+  } // env);
+
+  version = name: let v = (pin name).version; parts = builtins.split ":" v; in
+    if builtins.length parts > 1 then builtins.elemAt parts 2 else v;
+
+  unpack = name: run "unpacked-${(pin name).storeName}" { src = deb name; } ''
+    mkdir -p $out
+    cd $out
+    member=$(ar t $src | grep '^data.tar')
+    case "$member" in
+      *.xz) ar p $src $member | tar -xJ -o -f - ;;
+      *.gz) ar p $src $member | tar -xz -o -f - ;;
+      *) echo "unsupported $member"; exit 1 ;;
+    esac
+  '';
+
+  glibc = unpack components.glibc;
+  ldso = "${glibc}/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+  libPath = debNames: concatStringsSep ":" (concatMap (n: let u = unpack n; in [ "${u}/lib/x86_64-linux-gnu" "${u}/usr/lib/x86_64-linux-gnu" ]) (unique ([ components.glibc ] ++ debNames)));
+
+  # A Debian tool made runnable in the sandbox: a wrapper that starts it through the pinned ld.so.
+  tool = toolName: let t = components.tools.${toolName}; main = unpack (head t.debs); in
+    run "tool-${toolName}" { } ''
+      mkdir -p $out/bin
+      ${concatStringsSep "\n" (map (bin: let base = baseNameOf bin; in ''
+        cat > $out/bin/${base} <<EOF
+      #!${busybox} sh
+      export GCONV_PATH=${glibc}/usr/lib/x86_64-linux-gnu/gconv MTOOLS_SKIP_CHECK=1
+      exec ${ldso} --library-path ${libPath t.debs} --argv0 ${base} ${main}/${bin} "\$@"
+      EOF
+        chmod +x $out/bin/${base}
+      '') t.bins)}
+    '';
+
+  # A piece of the root file system: the files of some debs, without docs, manuals and translations.
+  fragment = name: debNames: run "rootfs-${name}" { } ''
+    mkdir -p $out
+    for d in ${concatStringsSep " " (map unpack debNames)}; do
+      cp -a $d/. $out/
+      chmod -R u+w $out
+    done
+    rm -rf $out/usr/share/doc $out/usr/share/man $out/usr/share/info $out/usr/share/locale $out/usr/share/lintian $out/usr/share/bug
+  '';
+
+  baseFragment = run "rootfs-base" { } ''
+    mkdir -p $out/bin $out/etc/zxcv $out/proc $out/sys $out/dev $out/tmp $out/root $out/run
+    cp ${busybox} $out/bin/busybox
+    cp ${./init.sh} $out/init
+    chmod 755 $out/init
+    echo 'root:x:0:0:root:/root:/bin/sh' > $out/etc/passwd
+    echo 'root:x:0:' > $out/etc/group
+    cat > $out/etc/profile <<'EOF'
+    export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=vt100 HOME=/root
+    PS1='zxcv# '
+    EOF
+  '';
+
+  kernel = variant: let d = pin (head components.roles.kernel.${variant}.debs);
+    release = substring 12 (stringLength d.package - 12) d.package; in
+    run "kernel-${variant}-${release}" { src = deb d.name; } ''
+      mkdir -p $out
+      ar p $src data.tar.xz | tar -xJ -o -f - ./boot/vmlinuz-${release}
+      mv boot/vmlinuz-${release} $out/vmlinuz
+      echo ${release} > $out/release
+    '';
+
+  cmdline = loader: "console=ttyS0,115200 panic=-1 quiet zxcv.bootloader=${loader}";
+
+  # Boot files and the xorriso arguments that make them bootable; they never depend on the kernel or initramfs.
+  bootloaders = {
+    grub = let pc = unpack "grub-pc-bin"; efi = unpack "grub-efi-amd64-bin"; in
+      run "bootloader-grub" { PATH = "${tool "grub"}/bin:${tool "mtools"}/bin:${applets}/bin"; } ''
+        mkdir -p $out/tree/boot/grub stage/EFI/BOOT
+        cat > early.cfg <<'EOF'
+        search --no-floppy --file --set=root /boot/zxcv.id
+        set prefix=($root)/boot/grub
+        configfile ($root)/boot/grub/grub.cfg
+        EOF
+        cat > $out/tree/boot/grub/grub.cfg <<'EOF'
+        serial --unit=0 --speed=115200
+        terminal_input serial console
+        terminal_output serial console
+        set timeout=3
+        set default=0
+        menuentry "ZXCV Linux" {
+          linux /boot/vmlinuz ${cmdline "grub"}
+          initrd /boot/initrd.img
+        }
+        menuentry "ZXCV Linux self-test (press t)" --hotkey=t {
+          linux /boot/vmlinuz ${cmdline "grub"} zxcv.marker=1
+          initrd /boot/initrd.img
+        }
+        EOF
+        mods="iso9660 search search_fs_file configfile normal linux echo test serial terminal sleep part_msdos part_gpt"
+        grub-mkimage -O i386-pc-eltorito -d ${pc}/usr/lib/grub/i386-pc -c early.cfg -p /boot/grub \
+          -o $out/tree/boot/grub/bios.img biosdisk $mods
+        grub-mkimage -O x86_64-efi -d ${efi}/usr/lib/grub/x86_64-efi -c early.cfg -p /boot/grub \
+          -o stage/EFI/BOOT/BOOTX64.EFI fat efi_gop $mods
+        find stage -exec touch -h -d @1 {} +
+        dd if=/dev/zero of=$out/tree/boot/grub/efi.img bs=1024 count=4096 2>/dev/null
+        mformat -i $out/tree/boot/grub/efi.img -N 0 -t 128 -h 2 -s 32 ::
+        mcopy -s -m -i $out/tree/boot/grub/efi.img stage/EFI ::/
+        cp ${pc}/usr/lib/grub/i386-pc/boot_hybrid.img $out/mbr.img
+        echo "-b boot/grub/bios.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info --grub2-mbr $out/mbr.img -eltorito-alt-boot -e boot/grub/efi.img -no-emul-boot -append_partition 2 0xef $out/tree/boot/grub/efi.img" > $out/xorriso-args
+      '';
+    isolinux = let iso = unpack "isolinux"; common = unpack "syslinux-common"; in
+      run "bootloader-isolinux" { } ''
+        mkdir -p $out/tree/isolinux
+        cp ${iso}/usr/lib/ISOLINUX/isolinux.bin ${common}/usr/lib/syslinux/modules/bios/ldlinux.c32 $out/tree/isolinux/
+        cp ${iso}/usr/lib/ISOLINUX/isohdpfx.bin $out/mbr.img
+        cat > $out/tree/isolinux/isolinux.cfg <<'EOF'
+        SERIAL 0 115200
+        PROMPT 1
+        TIMEOUT 30
+        DEFAULT zxcv
+        SAY ZXCV Linux: type selftest at the boot: prompt for the self-test
+        LABEL zxcv
+          KERNEL /boot/vmlinuz
+          APPEND initrd=/boot/initrd.img ${cmdline "isolinux"}
+        LABEL selftest
+          KERNEL /boot/vmlinuz
+          APPEND initrd=/boot/initrd.img ${cmdline "isolinux"} zxcv.marker=1
+        EOF
+        echo "-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table -isohybrid-mbr $out/mbr.img" > $out/xorriso-args
+      '';
+  };
+
+  compressors = {
+    gzip = { path = "${applets}/bin"; cmd = "gzip -9 -n"; };
+    xz = { path = "${tool "xz"}/bin"; cmd = "${tool "xz"}/bin/xz --check=crc32 -6 -T1"; };
+    zstd = { path = "${tool "zstd"}/bin"; cmd = "${tool "zstd"}/bin/zstd -19 -T1 -q"; };
+  };
+
+  shellOf = id: components.roles.shell.${id};
+  shellFragments = id: let s = shellOf id; in if s.debs == [ ] then [ ] else [ (fragment "shell-${id}" s.debs) ];
+  packageFragment = id: fragment "package-${id}" components.packages.${id}.debs;
+
+  # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
+  manifest = selection: let s = shellOf selection.roles.shell; in toFile "zxcv-components" ''
+    ZXCV_SHELL=${s.path}
+    ZXCV_SHELL_ID=${selection.roles.shell}-${version s.versionOf}
+    ZXCV_COMPRESSION=${selection.roles.compression}
+    ZXCV_KERNEL=${selection.roles.kernel}
+  '';
+  packageList = selection: toFile "zxcv-packages" (concatStringsSep "" (map (id:
+    "${id} ${version (head components.packages.${id}.debs)} ${components.packages.${id}.probe}\n") selection.packages));
+
+  initramfs = selection: let c = compressors.${selection.roles.compression};
+    fragments = [ (fragment "glibc" components.base) baseFragment ] ++ shellFragments selection.roles.shell ++ map packageFragment selection.packages; in
+    run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
+      mkdir root
+      for f in ${concatStringsSep " " fragments}; do
+        cp -a $f/. root/
+        chmod -R u+w root
+      done
+      for a in $(root/bin/busybox --list); do
+        [ "$a" = busybox ] || [ -e root/bin/$a ] || [ -L root/bin/$a ] || ln -s busybox root/bin/$a
+      done
+      cp ${manifest selection} root/etc/zxcv/components
+      cp ${packageList selection} root/etc/zxcv/packages
+      find root -exec touch -h -d @1 {} +
+      cd root
+      find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --ignore-devno --renumber-inodes 2>/dev/null > ../initrd.cpio
+      cd ..
+      mkdir $out
+      ${c.cmd} < initrd.cpio > $out/initrd.img
+    '';
+
+  iso = selection: let
+    loader = bootloaders.${selection.roles.bootloader};
+    k = kernel selection.roles.kernel;
+    initrd = initramfs selection; in
+    run "zxcv-mini-iso" { PATH = "${tool "xorriso"}/bin:${applets}/bin"; } ''
+      mkdir -p tree/boot $out
+      cp -a ${loader}/tree/. tree/
+      chmod -R u+w tree
+      cp ${k}/vmlinuz tree/boot/vmlinuz
+      cp ${initrd}/initrd.img tree/boot/initrd.img
+      echo zxcv > tree/boot/zxcv.id
+      find tree -exec touch -h -d @1 {} +
+      xorriso -as mkisofs -quiet -R -V ZXCV_MINI -o $out/zxcv-mini.iso $(cat ${loader}/xorriso-args) tree
+      cp ${k}/release $out/kernel-release
+    '';
+in
+{
+  inherit iso initramfs kernel bootloaders tool unpack deb bootstrap;
+}

@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { catalogSchema, type Catalog } from "../../contracts/catalog";
+
+/** The repository root, found from this file so the engine works from any working directory. */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export const channelIds = ["mini", "nixos"] as const;
+export type ChannelId = (typeof channelIds)[number];
+
+export function channelDir(channel: ChannelId): string {
+  return join(repoRoot, "nix", "channels", channel);
+}
+
+export function isChannelId(value: string): value is ChannelId {
+  return (channelIds as readonly string[]).includes(value);
+}
+
+/** A channel's catalog, validated: the UI, the validation and the Nix expression all read this one file. */
+export function loadCatalog(channel: ChannelId): Catalog {
+  const raw: unknown = JSON.parse(readFileSync(join(channelDir(channel), "catalog.json"), "utf8"));
+  const parsed = catalogSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`nix/channels/${channel}/catalog.json is invalid: ${parsed.error.message}`);
+  if (parsed.data.channel !== channel) throw new Error(`nix/channels/${channel}/catalog.json says channel "${parsed.data.channel}"`);
+  return parsed.data;
+}
+
+export const debPinSchema = z.strictObject({
+  /** The name components.json uses (a metapackage such as linux-image-amd64 stays logical). */
+  name: z.string(),
+  /** The concrete Debian package that was pinned. */
+  package: z.string(),
+  version: z.string(),
+  arch: z.string(),
+  /** The apt suite whose source serves this file (e.g. bookworm, bookworm-security); the host comes from apt. */
+  suite: z.string(),
+  /** Archive-relative path, e.g. pool/main/b/bash/bash_5.2.15-2+b7_amd64.deb. */
+  path: z.string().regex(/^pool\/[^:]+\.deb$/),
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  installedBytes: z.number().int().nonnegative(),
+  /** File and store name: the Debian file name with characters Nix forbids (`~`, `:`) replaced. */
+  storeName: z.string().regex(/^[A-Za-z0-9+._?=-]+$/),
+});
+export type DebPin = z.infer<typeof debPinSchema>;
+
+export const debsLockSchema = z.strictObject({
+  debs: z.array(debPinSchema),
+  /** The static busybox taken out of its .deb before any build (the only bootstrap tool), by NAR hash. */
+  bootstrap: z.strictObject({ name: z.string(), narHash: z.string() }),
+  revision: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type DebsLock = z.infer<typeof debsLockSchema>;
+
+export function storeNameFor(pkg: string, version: string, arch: string): string {
+  return `${pkg}_${version}_${arch}.deb`.replace(/[^A-Za-z0-9+._?=-]/g, "_");
+}
+
+/** The channel revision: sha256 of the lock's pinned content (everything but the revision itself). */
+export function lockRevision(body: Omit<DebsLock, "revision">): string {
+  return createHash("sha256").update(JSON.stringify({ debs: body.debs, bootstrap: body.bootstrap })).digest("hex");
+}
+
+export function readLock(): DebsLock {
+  const file = join(channelDir("mini"), "debs.lock.json");
+  const lock = debsLockSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  if (lockRevision(lock) !== lock.revision) {
+    throw new Error(`${file} was edited by hand (its revision does not match its content): run npm run pin:mini`);
+  }
+  return lock;
+}
+
+const toolSchema = z.strictObject({ debs: z.array(z.string()), bins: z.array(z.string()) });
+const altSchema = z.strictObject({ debs: z.array(z.string()), versionOf: z.string().optional(), path: z.string().optional() });
+export const componentsSchema = z.strictObject({
+  _comment: z.string().optional(),
+  bootstrap: z.string(),
+  glibc: z.string(),
+  base: z.array(z.string()),
+  tools: z.record(z.string(), toolSchema),
+  roles: z.record(z.string(), z.record(z.string(), altSchema)),
+  packages: z.record(z.string(), z.strictObject({ debs: z.array(z.string()), probe: z.string() })),
+});
+export type Components = z.infer<typeof componentsSchema>;
+
+export function readComponents(): Components {
+  return componentsSchema.parse(JSON.parse(readFileSync(join(channelDir("mini"), "components.json"), "utf8")));
+}
+
+/** The revision a build records: the lock's hash for mini; for nixos, the hash of its pinned expression. */
+export function channelRevision(channel: ChannelId): string {
+  if (channel === "mini") return readLock().revision;
+  const text = readFileSync(join(channelDir("nixos"), "default.nix"));
+  return createHash("sha256").update(text).digest("hex");
+}

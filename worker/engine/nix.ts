@@ -1,0 +1,125 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./channels";
+
+/**
+ * Nix as the engine runs it: a project-owned nix.conf (sandbox on, no substituters, root without build users),
+ * so a machine where only `apt-get install nix-bin` ran needs no hand edits under /etc.
+ */
+const NIX_CONF = [
+  "build-users-group =",
+  "substituters =",
+  "sandbox = true",
+  "sandbox-fallback = false",
+  "experimental-features = nix-command",
+  "keep-derivations = true",
+  "",
+].join("\n");
+
+export function nixConfDir(): string {
+  const dir = join(process.env.ZXCV_STATE_DIR ?? join(repoRoot, ".state"), "nix-conf");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "nix.conf"), NIX_CONF);
+  return dir;
+}
+
+export function nixEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NIX_CONF_DIR: nixConfDir(), NIX_PATH: "", LC_ALL: "C" };
+}
+
+/** A second, separate store is a local chroot store under `dir` (used by tests and bit-identity checks). */
+export function storeArgs(store: string | undefined): string[] {
+  return store ? ["--store", store] : [];
+}
+
+export class CommandError extends Error {
+  constructor(message: string, readonly exitCode: number | null, readonly tail: string[]) {
+    super(message);
+  }
+}
+
+export type RunOptions = {
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  onLine?: (line: string) => void;
+  /** Raw output as it arrives, for prompts that do not end a line (a boot menu waiting for a key). */
+  onChunk?: (text: string) => void;
+  /** Feeds the child's stdin: called with a writer once the process runs (QEMU's serial console). */
+  onSpawn?: (write: (text: string) => void) => void;
+  timeoutMs?: number;
+};
+
+/**
+ * Runs a command in its own process group, streaming stdout and stderr line by line as they are produced.
+ * Abort (or the timeout) kills the whole group, so a cancelled build leaves no nix or qemu behind.
+ */
+export function runStreaming(cmd: string, args: string[], options: RunOptions = {}): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { env: options.env ?? nixEnv(), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const stdout: string[] = [];
+    const tail: string[] = [];
+    let killedBy: string | undefined;
+    const kill = (why: string) => {
+      killedBy ??= why;
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    };
+    const onAbort = () => kill("cancelled");
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    const timer = options.timeoutMs ? setTimeout(() => kill(`timed out after ${Math.round(options.timeoutMs! / 1000)} s`), options.timeoutMs) : undefined;
+    const split = (isStdout: boolean) => {
+      let buffer = "";
+      return (chunk: Buffer) => {
+        options.onChunk?.(chunk.toString("utf8"));
+        buffer += chunk.toString("utf8");
+        let nl: number;
+        while ((nl = buffer.search(/\r?\n/)) !== -1) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(buffer[nl] === "\r" ? nl + 2 : nl + 1);
+          if (isStdout) stdout.push(line);
+          tail.push(line);
+          if (tail.length > 30) tail.shift();
+          options.onLine?.(line);
+        }
+      };
+    };
+    child.stdout.on("data", split(true));
+    child.stderr.on("data", split(false));
+    child.stdin.on("error", () => {});
+    options.onSpawn?.((text) => child.stdin.write(text));
+    child.on("error", (err) => reject(err));
+    child.on("close", (code) => {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      if (killedBy) reject(new CommandError(`${cmd} ${killedBy}`, code, tail));
+      else resolvePromise({ stdout: stdout.join("\n"), code });
+    });
+  });
+}
+
+/** Like runStreaming, but a non-zero exit is an error carrying the last lines of output. */
+export async function runOrThrow(cmd: string, args: string[], options: RunOptions = {}): Promise<string> {
+  const tail: string[] = [];
+  const result = await runStreaming(cmd, args, {
+    ...options,
+    onLine: (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      options.onLine?.(line);
+    },
+  });
+  if (result.code !== 0) {
+    const reason = tail.filter((l) => /error|fail|throw/i.test(l)).slice(-3).join(" | ") || tail.slice(-3).join(" | ");
+    throw new CommandError(`${cmd} exited with ${result.code}: ${reason}`, result.code, tail);
+  }
+  return result.stdout;
+}
+
+export async function nixVersion(): Promise<string> {
+  return (await runOrThrow("nix-build", ["--version"])).trim();
+}
