@@ -1,0 +1,68 @@
+// `npm start`: brings the whole local stack up and keeps it in the foreground. Ctrl-C stops everything it started.
+import { existsSync, readFileSync } from "node:fs";
+import { ensureDebianPackages, requiredDebianPackages } from "./apt";
+import { buildApp, prepareDatabase, startApp, startLocalWorker } from "./app";
+import { isPortFree } from "./ports";
+import { startStackServices, type Services } from "./services";
+import { stopManaged, type Managed } from "./processes";
+import { StackError, say } from "./log";
+
+/** Reads KEY=VALUE lines from .env into the environment, without overriding what is already set. */
+function loadDotEnv(file = ".env"): void {
+  if (!existsSync(file)) return;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match && process.env[match[1]!] === undefined) process.env[match[1]!] = match[2]!.replace(/^["']|["']$/g, "");
+  }
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? "0.0.0.0";
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new StackError(`PORT=${process.env.PORT} is not a port number: use 1-65535`);
+  if (!(await isPortFree(port, host))) throw new StackError(`port ${port} is in use: stop what uses it or start with PORT=<another port> npm start`);
+
+  ensureDebianPackages(requiredDebianPackages());
+
+  let services: Services | undefined;
+  const children: Managed[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping…");
+    for (const child of children.reverse()) await stopManaged(child);
+    await services?.stop();
+    say("stopped");
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+
+  try {
+    services = await startStackServices(process.env);
+        const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
+    const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, APP_URL: appUrl, NODE_ENV: "production" as const };
+    prepareDatabase(env);
+    buildApp(env);
+    const app = await startApp({ env, port, host });
+    children.push(app);
+    const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: ".state/worker" });
+    children.push(worker);
+    for (const child of children) {
+      void child.exited.then((code) => {
+        if (stopping) return;
+        say(`${child.name} exited unexpectedly (code ${code}); stopping the stack`);
+        void shutdown(1);
+      });
+    }
+    say(`ZXCV Composer is up: ${appUrl}  (Ctrl-C stops everything)`);
+  } catch (error) {
+    const message = error instanceof StackError ? error.message : `unexpected error: ${(error as Error).message}`;
+    process.stderr.write(`[zxcv] error: ${message}\n`);
+    await shutdown(1);
+  }
+}
+
+await main();

