@@ -88,7 +88,7 @@ let
   fragment = name: debNames: run "rootfs-${name}" { } ''
     mkdir -p $out
     for d in ${concatStringsSep " " (map unpack debNames)}; do
-      cp -a $d/. $out/
+      cp -af $d/. $out/
       chmod -R u+w $out
     done
     rm -rf $out/usr/share/doc $out/usr/share/man $out/usr/share/info $out/usr/share/locale $out/usr/share/lintian $out/usr/share/bug
@@ -202,7 +202,7 @@ let
     run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
       mkdir root
       for f in ${concatStringsSep " " fragments}; do
-        cp -a $f/. root/
+        cp -af $f/. root/
         chmod -R u+w root
       done
       for a in $(root/bin/busybox --list); do
