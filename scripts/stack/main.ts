@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { ensureDebianPackages, requiredDebianPackages } from "./apt";
 import { buildApp, prepareDatabase, startApp, startLocalWorker } from "./app";
 import { isPortFree } from "./ports";
-import { startStackServices, type Services } from "./services";
+import path from "node:path";
+import { startStackServices, stateDir, type Services } from "./services";
 import { stopManaged, type Managed } from "./processes";
 import { StackError, say } from "./log";
 
@@ -18,13 +19,6 @@ function loadDotEnv(file = ".env"): void {
 
 async function main(): Promise<void> {
   loadDotEnv();
-  const port = Number(process.env.PORT ?? 3000);
-  const host = process.env.HOST ?? "0.0.0.0";
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new StackError(`PORT=${process.env.PORT} is not a port number: use 1-65535`);
-  if (!(await isPortFree(port, host))) throw new StackError(`port ${port} is in use: stop what uses it or start with PORT=<another port> npm start`);
-
-  ensureDebianPackages(requiredDebianPackages());
-
   let services: Services | undefined;
   const children: Managed[] = [];
   let stopping = false;
@@ -41,6 +35,11 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown(0));
 
   try {
+    const port = Number(process.env.PORT ?? 3000);
+    const host = process.env.HOST ?? "0.0.0.0";
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new StackError(`PORT=${process.env.PORT} is not a port number: use 1-65535`);
+    if (!(await isPortFree(port, host))) throw new StackError(`port ${port} is in use: stop what uses it or start with PORT=<another port> npm start`);
+    ensureDebianPackages(requiredDebianPackages());
     services = await startStackServices(process.env);
         const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
     const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, APP_URL: appUrl, NODE_ENV: "production" as const };
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
     buildApp(env);
     const app = await startApp({ env, port, host });
     children.push(app);
-    const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: ".state/worker" });
+    const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: path.join(stateDir(env), "worker") });
     children.push(worker);
     for (const child of children) {
       void child.exited.then((code) => {

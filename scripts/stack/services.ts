@@ -1,8 +1,14 @@
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { checkDatabaseUrl, createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "./postgres";
 import { checkRedisUrl, startPrivateRedis } from "./redis";
 import { freePort } from "./ports";
 import { say } from "./log";
+
+/** Where the stack keeps its local data (embedded database, Redis, artifacts): ZXCV_STATE_DIR or .state. */
+export function stateDir(env: NodeJS.ProcessEnv): string {
+  return env.ZXCV_STATE_DIR ?? ".state";
+}
 
 export type Services = { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
 
@@ -26,17 +32,18 @@ export async function startStackServices(env: NodeJS.ProcessEnv): Promise<Servic
       await checkDatabaseUrl(databaseUrl);
       say("using PostgreSQL from DATABASE_URL");
     } else {
-      const pg = await startEmbeddedPostgres({ dataDir: ".state/postgres", port: portFrom(env.ZXCV_PG_PORT, 54329), database: "zxcv" });
+      const dataDir = path.join(stateDir(env), "postgres");
+      const pg = await startEmbeddedPostgres({ dataDir, port: portFrom(env.ZXCV_PG_PORT, 54329), database: "zxcv" });
       stops.push(pg.stop);
       databaseUrl = pg.url;
-      say(`embedded PostgreSQL started on 127.0.0.1:${portFrom(env.ZXCV_PG_PORT, 54329)} (data in .state/postgres)`);
+      say(`embedded PostgreSQL started on 127.0.0.1:${portFrom(env.ZXCV_PG_PORT, 54329)} (data in ${dataDir})`);
     }
     let redisUrl = env.REDIS_URL;
     if (redisUrl) {
       await checkRedisUrl(redisUrl);
       say("using Redis from REDIS_URL");
     } else {
-      const redis = await startPrivateRedis({ dir: ".state/redis", port: portFrom(env.ZXCV_REDIS_PORT, 63790), persistent: true });
+      const redis = await startPrivateRedis({ dir: path.join(stateDir(env), "redis"), port: portFrom(env.ZXCV_REDIS_PORT, 63790), persistent: true });
       stops.push(redis.stop);
       redisUrl = redis.url;
     }
