@@ -12,6 +12,8 @@ const envSchema = z.object({
   RETAIN_ISOS_PER_PROFILE: z.coerce.number().int().min(1).default(5),
   /** How many builds one person may have queued or running at once. */
   MAX_CONCURRENT_BUILDS_PER_USER: z.coerce.number().int().min(1).default(4),
+  /** When true anyone may create an account; when false, after the first (admin) account, sign-up needs an admin's invitation link. */
+  ZXCV_OPEN_SIGNUP: z.stringbool().default(true),
   /** Cookies are marked Secure when the app is served over https. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });
