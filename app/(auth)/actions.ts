@@ -1,10 +1,12 @@
 "use server";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { createSession, createUser, deleteSession, SESSION_COOKIE, signInSchema, signUpSchema, verifyCredentials } from "@/lib/auth/sessions";
+import { createSession, deleteSession, SESSION_COOKIE, signInSchema, signUpSchema, verifyCredentials } from "@/lib/auth/sessions";
 import { isAppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
+import { enforceSignInRateLimit, resetRateLimitForSignIn } from "@/lib/rate-limit";
+import { registerUser } from "@/lib/users";
 
 export type AuthFormState = { message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
 
@@ -31,7 +33,7 @@ export async function signUp(_prev: AuthFormState, form: FormData): Promise<Auth
   const parsed = signUpSchema.safeParse({ ...values, password: form.get("password") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error.issues), values };
   try {
-    const actor = await createUser(parsed.data);
+    const actor = await registerUser({ ...parsed.data, inviteToken: String(form.get("invite") ?? "") || undefined });
     await startSession(actor.id);
   } catch (error) {
     if (isAppError(error)) return { message: error.message, values };
@@ -45,7 +47,10 @@ export async function signIn(_prev: AuthFormState, form: FormData): Promise<Auth
   const parsed = signInSchema.safeParse({ ...values, password: form.get("password") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error.issues), values };
   try {
+    const ip = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
+    await enforceSignInRateLimit({ email: parsed.data.email, ip });
     const actor = await verifyCredentials(parsed.data);
+    await resetRateLimitForSignIn({ email: parsed.data.email, ip });
     await startSession(actor.id);
   } catch (error) {
     if (isAppError(error)) return { message: error.message, values };

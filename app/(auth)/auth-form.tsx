@@ -9,13 +9,16 @@ import type { AuthFormState } from "./actions";
 type Props = {
   mode: "sign-in" | "sign-up";
   action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
+  /** The one-time token of an invitation link, sent along with a sign-up. */
+  invite?: string;
 };
 
-export function AuthForm({ mode, action }: Props) {
+export function AuthForm({ mode, action, invite }: Props) {
   const [state, formAction, pending] = useActionState(action, {});
   const isSignUp = mode === "sign-up";
   return (
     <form action={formAction} className="space-y-4" noValidate>
+      {invite && <input type="hidden" name="invite" value={invite} />}
       {state.message && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
           {state.message}

@@ -8,6 +8,7 @@ const NAV = [
   { href: "/builds", label: "Builds" },
   { href: "/downloads", label: "Downloads" },
   { href: "/hosts", label: "Build hosts" },
+  { href: "/settings/tokens", label: "Settings" },
 ];
 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -25,6 +26,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
                 {item.label}
               </NavLink>
             ))}
+            {actor.role === "ADMIN" && <NavLink href="/admin/users">Users</NavLink>}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span>{actor.name}</span>

@@ -1,0 +1,29 @@
+import { formatProfileText, PROFILE_TEXT_MAX_BYTES } from "@/contracts/profile-text";
+import { selectionHash } from "@/contracts/selection";
+import { toWire, withActor } from "@/lib/api/handler";
+import { profileTextQuery, savedTextSchema } from "@/lib/api/schemas";
+import { getProfileOrThrow } from "@/lib/profiles";
+import { parseProfileTextOrThrow } from "@/lib/profiles/import";
+import { saveRevision } from "@/lib/profiles/revisions";
+
+// GET /api/v1/profiles/{id}/text - the latest revision as a profile file
+export const GET = withActor(async ({ actor, params }) => {
+  const profile = await getProfileOrThrow({ actor, profileId: params.id! });
+  const text = formatProfileText(profile.latest.selection, { title: `${profile.machine.name} / ${profile.name}` });
+  return new Response(text, { headers: { "content-type": "text/plain; charset=utf-8" } });
+});
+
+// PUT /api/v1/profiles/{id}/text - save a profile file as a new revision (unchanged text saves nothing)
+export const PUT = withActor<string, { baseNumber?: number }>(
+  async ({ actor, params, body, query }) => {
+    const profile = await getProfileOrThrow({ actor, profileId: params.id! });
+    const selection = await parseProfileTextOrThrow(body, profile.channel);
+    if (selectionHash(selection) === profile.latest.configHash && query.baseNumber === undefined) {
+      return toWire(savedTextSchema, { revision: profile.latest, created: false });
+    }
+    const baseNumber = query.baseNumber ?? profile.latest.number;
+    const revision = await saveRevision({ actor, profileId: profile.id, baseNumber, selection, message: "Uploaded through the API" });
+    return toWire(savedTextSchema, { revision, created: true });
+  },
+  { text: { maxBytes: PROFILE_TEXT_MAX_BYTES }, query: profileTextQuery },
+);

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { selectionSchema } from "@/contracts/selection";
+import { catalogSchema } from "@/contracts/catalog";
+import { archSchema, displayNameSchema, notesSchema } from "../names";
+import { apiTokenNameSchema } from "../api-tokens";
+
+/**
+ * Every request and response body of /api/v1, in one place. Requests are strict (unknown fields are refused);
+ * responses describe the JSON on the wire and drop anything not listed here (hashes, storage keys).
+ * The OpenAPI document is generated from these same schemas.
+ */
+
+const id = z.string().min(1).max(64).meta({ description: "An opaque id" });
+const dateTime = z.iso.datetime({ offset: true }).meta({ description: "ISO 8601 date and time" });
+const nullableDateTime = dateTime.nullable();
+
+// ---- errors -------------------------------------------------------------------------------------------------
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, RATE_LIMITED, UNAVAILABLE or INTERNAL" }),
+      message: z.string().meta({ description: "What went wrong and what to do, for a person" }),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+// ---- account ------------------------------------------------------------------------------------------------
+
+export const meSchema = z.object({ id, email: z.string(), name: z.string(), role: z.enum(["ADMIN", "MEMBER"]) }).meta({ id: "Me" });
+
+export const apiTokenSchema = z
+  .object({ id, name: z.string(), prefix: z.string(), lastUsedAt: nullableDateTime, revokedAt: nullableDateTime, createdAt: dateTime })
+  .meta({ id: "ApiToken" });
+export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
+export const createApiTokenBody = z.strictObject({ name: apiTokenNameSchema });
+export const createdApiTokenSchema = z.object({
+  token: z.string().meta({ description: "The secret, shown this once: send it as \"Authorization: Bearer <token>\"" }),
+  apiToken: apiTokenSchema,
+});
+
+// ---- catalog ------------------------------------------------------------------------------------------------
+
+export const channelSummarySchema = z.object({ name: z.string(), label: z.string(), revision: z.string() }).meta({ id: "ChannelSummary" });
+export const channelListSchema = z.object({ channels: z.array(channelSummarySchema) });
+export const channelSchema = channelSummarySchema.extend({ catalog: catalogSchema }).meta({ id: "Channel" });
+
+// ---- machines -----------------------------------------------------------------------------------------------
+
+export const machineSchema = z
+  .object({ id, name: z.string(), arch: z.string(), notes: z.string(), createdAt: dateTime, updatedAt: dateTime })
+  .meta({ id: "Machine" });
+export const machineListSchema = z.object({ machines: z.array(machineSchema.extend({ profileCount: z.int() })) });
+export const createMachineBody = z.strictObject({ name: displayNameSchema, arch: archSchema, notes: notesSchema.optional() });
+export const updateMachineBody = z.strictObject({ name: displayNameSchema.optional(), arch: archSchema.optional(), notes: z.string().max(4000).optional() });
+
+// ---- profiles and revisions ---------------------------------------------------------------------------------
+
+export const revisionSchema = z
+  .object({ id, profileId: id, number: z.int(), selection: selectionSchema, configHash: z.string(), message: z.string(), createdAt: dateTime })
+  .meta({ id: "Revision" });
+export const revisionListSchema = z.object({ revisions: z.array(revisionSchema) });
+
+export const profileSchema = z
+  .object({ id, machineId: id, name: z.string(), channel: z.string(), isPublic: z.boolean(), createdAt: dateTime, updatedAt: dateTime })
+  .meta({ id: "Profile" });
+export const profileDetailSchema = profileSchema.extend({ latest: revisionSchema }).meta({ id: "ProfileDetail" });
+export const profileListSchema = z.object({ profiles: z.array(profileDetailSchema) });
+export const profileListQuery = z.strictObject({ machineId: id });
+export const createProfileBody = z.strictObject({
+  machineId: id,
+  name: displayNameSchema,
+  channel: z.string().min(1).max(64).default("mini"),
+  selection: selectionSchema.optional().meta({ description: "Omit for the channel's defaults" }),
+});
+export const updateProfileBody = z.strictObject({ name: displayNameSchema });
+export const createRevisionBody = z.strictObject({
+  baseNumber: z.int().min(1).meta({ description: "The revision your change starts from; a save made meanwhile makes this a 409" }),
+  selection: selectionSchema,
+  message: z.string().max(200).optional(),
+});
+export const profileTextQuery = z.strictObject({
+  baseNumber: z.coerce.number().int().min(1).optional().meta({ description: "As in a revision save; omit to save on top of the latest" }),
+});
+export const savedTextSchema = z.object({
+  revision: revisionSchema,
+  created: z.boolean().meta({ description: "false when the text equals the latest revision, which is then returned unchanged" }),
+});
+
+// ---- builds and ISOs ----------------------------------------------------------------------------------------
+
+export const buildStatusSchema = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
+
+export const isoSchema = z
+  .object({ id, buildId: id, fileName: z.string(), sizeBytes: z.int(), sha256: z.string(), createdAt: dateTime, downloadUrl: z.string() })
+  .meta({ id: "Iso" });
+
+export const buildSchema = z
+  .object({
+    id,
+    revisionId: id,
+    profileId: id,
+    revisionNumber: z.int(),
+    status: buildStatusSchema,
+    arch: z.string(),
+    channel: z.string(),
+    configHash: z.string(),
+    attempt: z.int(),
+    phase: z.string().nullable(),
+    progress: z.number().nullable(),
+    failureReason: z.string().nullable(),
+    reusedFromId: id.nullable(),
+    host: z.string().nullable(),
+    queuedAt: dateTime,
+    startedAt: nullableDateTime,
+    finishedAt: nullableDateTime,
+    iso: isoSchema.nullable(),
+  })
+  .meta({ id: "Build" });
+export const buildListSchema = z.object({ builds: z.array(buildSchema) });
+export const createBuildBody = z
+  .strictObject({
+    revisionId: id.optional().meta({ description: "Build this revision" }),
+    profileId: id.optional().meta({ description: "Or build the profile's latest revision" }),
+  })
+  .refine((b) => (b.revisionId === undefined) !== (b.profileId === undefined), { message: "Give exactly one of revisionId and profileId" });
+
+export const isoListSchema = z.object({
+  isos: z.array(isoSchema.extend({ machine: z.string(), profile: z.string(), revisionNumber: z.int(), host: z.string().nullable() })),
+});
+
+export const idParam = id;

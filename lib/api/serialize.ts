@@ -1,0 +1,27 @@
+import type { z } from "zod";
+import { artifactsOf, type BuildDetail } from "../builds/queries";
+import { toWire } from "./handler";
+import * as s from "./schemas";
+
+/** Maps domain rows to the documented wire shapes; anything not in a schema (hashes, storage keys) is dropped. */
+
+export function isoDownloadUrl(artifactId: string): string {
+  return `/api/v1/isos/${artifactId}/download`;
+}
+
+type ArtifactRow = { id: string; buildId: string; fileName: string; sizeBytes: bigint; sha256: string; createdAt: Date };
+
+export function toIso(artifact: ArtifactRow): z.infer<typeof s.isoSchema> {
+  return toWire(s.isoSchema, { ...artifact, downloadUrl: isoDownloadUrl(artifact.id) });
+}
+
+export function toBuild(build: BuildDetail): z.infer<typeof s.buildSchema> {
+  const { iso } = artifactsOf(build);
+  return toWire(s.buildSchema, {
+    ...build,
+    profileId: build.revision.profileId,
+    revisionNumber: build.revision.number,
+    host: build.host?.name ?? build.reusedFrom?.host?.name ?? null,
+    iso: iso ? { ...iso, downloadUrl: isoDownloadUrl(iso.id) } : null,
+  });
+}
