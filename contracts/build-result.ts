@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/** One QEMU boot of a built ISO: the firmware, whether the marker line showed exactly the selection, and the line. */
+export const bootTestSchema = z.strictObject({
+  firmware: z.enum(["bios", "uefi"]),
+  passed: z.boolean(),
+  /** The ZXCV-MARKER line the booted system printed, or null when none came before the timeout. */
+  marker: z.string().nullable(),
+  seconds: z.number().nonnegative(),
+  /** Why it failed, when it did. */
+  problem: z.string().optional(),
+});
+export type BootTest = z.infer<typeof bootTestSchema>;
+
+/** The engine's own phases (a subset of the job phases in contracts/jobs.ts). */
+export const enginePhaseSchema = z.enum(["preparing", "evaluating", "realising", "boot-test", "hashing"]);
+export type EnginePhase = z.infer<typeof enginePhaseSchema>;
+
+/** What a build host reports when an ISO is built (v1). The control plane stores it beside the artifact. */
+export const buildResultSchema = z.strictObject({
+  version: z.literal(1),
+  channel: z.string(),
+  /** sha256 of the channel's pinned inputs (mini: debs.lock.json); equal revision + selection = equal ISO. */
+  channelRevision: z.string(),
+  selectionHash: z.string(),
+  drvPath: z.string(),
+  outPath: z.string(),
+  isoPath: z.string(),
+  isoSizeBytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Bytes of the ISO derivation's runtime closure (nix-store -q --size summed over -qR). */
+  closureBytes: z.number().int().nonnegative(),
+  /** Bytes of every input needed to build it (closure of the .drv's outputs, debs and tools included). */
+  inputClosureBytes: z.number().int().nonnegative(),
+  nixVersion: z.string(),
+  host: z.string(),
+  /** Derivations actually built by this run: 0 when the same selection was already built on this store. */
+  builtDerivations: z.number().int().nonnegative(),
+  builtDerivationNames: z.array(z.string()),
+  bootTests: z.array(bootTestSchema),
+  /** Milliseconds per phase. */
+  durations: z.record(enginePhaseSchema, z.number().nonnegative()),
+});
+export type BuildResult = z.infer<typeof buildResultSchema>;
