@@ -1,0 +1,57 @@
+import { Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { buildQueueName, CANCEL_CHANNEL } from "@/contracts/jobs";
+import { AppClient } from "./app-client";
+import type { WorkerEnv } from "./env";
+import { runBuildJob, type RunBuild, type RunningBuild } from "./run-job";
+
+/**
+ * A build host: registers with the app, takes jobs of its architecture from BullMQ, sends heartbeats, and
+ * kills a build when the app says it was cancelled (pub/sub, with the heartbeat answer as a fallback).
+ */
+export async function startBuildHost({ env, runBuild, nixVersion = null, log = (m: string) => console.log(`[worker] ${m}`) }: {
+  env: WorkerEnv; runBuild: RunBuild; nixVersion?: string | null; log?: (message: string) => void;
+}) {
+  const app = new AppClient(env.APP_URL, env.ZXCV_HOST_TOKEN);
+  await app.register({ name: env.ZXCV_HOST_NAME, arch: env.ZXCV_HOST_ARCH, capacity: env.ZXCV_HOST_CAPACITY, nixVersion });
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const subscriber = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const running = new Map<string, RunningBuild>();
+
+  const stop = (buildId: string, why: string) => running.get(buildId)?.controller.abort(new Error(why));
+  await subscriber.subscribe(CANCEL_CHANNEL);
+  subscriber.on("message", (_channel, buildId: string) => stop(buildId, "cancelled"));
+
+  const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job) => runBuildJob(job, { app, redis, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
+    connection: new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }),
+    concurrency: env.ZXCV_HOST_CAPACITY,
+    lockDuration: env.ZXCV_LOCK_MS,
+    stalledInterval: Math.max(250, Math.floor(env.ZXCV_LOCK_MS / 2)),
+    maxStalledCount: 3,
+  });
+  worker.on("error", (error) => log(`queue error: ${error.message}`));
+
+  const beat = async () => {
+    try {
+      const { stop: toStop } = await app.heartbeat([...running.values()].map((r) => ({ buildId: r.buildId, attempt: r.attempt })));
+      for (const buildId of toStop) stop(buildId, "the app no longer assigns this build to this host");
+    } catch (error) {
+      log(`heartbeat failed: ${(error as Error).message}`);
+    }
+  };
+  void beat();
+  const heartbeat = setInterval(beat, env.ZXCV_HEARTBEAT_MS);
+  log(`${env.ZXCV_HOST_NAME} (${env.ZXCV_HOST_ARCH}, capacity ${env.ZXCV_HOST_CAPACITY}) takes jobs from ${buildQueueName(env.ZXCV_HOST_ARCH)}`);
+
+  return {
+    worker,
+    running,
+    /** Graceful: waits for running builds to finish (BullMQ's close), then stops heartbeats. */
+    async close() {
+      await worker.close();
+      clearInterval(heartbeat);
+      await subscriber.quit().catch(() => undefined);
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// A build host: `npm run worker` (REDIS_URL, APP_URL, ZXCV_HOST_TOKEN, ZXCV_HOST_NAME; see worker/env.ts).
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { buildIso } from "./engine/build-iso";
+import { nixVersion } from "./engine/nix";
+import { getWorkerEnv } from "./env";
+import { startBuildHost } from "./host";
+import type { RunBuild } from "./run-job";
+
+const runBuild: RunBuild = (options) => buildIso(options);
+
+async function main() {
+  const env = getWorkerEnv();
+  env.ZXCV_WORK_DIR = resolve(env.ZXCV_WORK_DIR);
+  await mkdir(env.ZXCV_WORK_DIR, { recursive: true });
+  const version = await nixVersion().catch(() => null);
+  const host = await startBuildHost({ env, runBuild, nixVersion: version });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`[worker] ${signal}: finishing running builds, taking no new ones`);
+    await host.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  console.error(`[worker] ${(error as Error).message}`);
+  process.exit(1);
+});
