@@ -1,0 +1,130 @@
+import type { ApiClient } from "./client";
+
+export type BuildJson = {
+  id: string;
+  status: "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED";
+  phase: string | null;
+  progress: number | null;
+  failureReason: string | null;
+  iso: { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string } | null;
+};
+
+export const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+
+type SseEvent = { event: string; data: string; id?: string };
+
+/** Reads a text/event-stream body event by event. */
+async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let event: SseEvent = { event: "message", data: "" };
+  let hasData = false;
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline: number;
+    while ((newline = buffer.indexOf("\n")) >= 0) {
+      const line = buffer.slice(0, newline).replace(/\r$/, "");
+      buffer = buffer.slice(newline + 1);
+      if (line === "") {
+        if (hasData) yield event;
+        event = { event: "message", data: "" };
+        hasData = false;
+      } else if (!line.startsWith(":")) {
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event.event = value;
+        else if (field === "id") event.id = value;
+        else if (field === "data") {
+          event.data = hasData ? `${event.data}\n${value}` : value;
+          hasData = true;
+        }
+      }
+    }
+  }
+}
+
+/** Draws `[#####-----]  45% realising` on a terminal; prints a line per phase change elsewhere. */
+export class ProgressDisplay {
+  private lastPhase = "";
+  private barShown = false;
+  constructor(private readonly isTty: boolean, private readonly out: NodeJS.WriteStream = process.stderr) {}
+
+  log(line: string): void {
+    this.clearBar();
+    process.stdout.write(`${line}\n`);
+    this.redraw();
+  }
+
+  private phase = "";
+  private progress = 0;
+
+  update(phase: string, progress: number, detail = ""): void {
+    this.phase = phase;
+    this.progress = Math.max(0, Math.min(1, progress));
+    if (this.isTty) return this.redraw();
+    if (phase !== this.lastPhase) {
+      this.lastPhase = phase;
+      this.out.write(`== ${phase} (${Math.round(this.progress * 100)}%)${detail ? `: ${detail}` : ""}\n`);
+    }
+  }
+
+  private redraw(): void {
+    if (!this.isTty || !this.phase) return;
+    const width = 30;
+    const filled = Math.round(this.progress * width);
+    this.out.write(`\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(Math.round(this.progress * 100)).padStart(3)}% ${this.phase}`);
+    this.barShown = true;
+  }
+
+  private clearBar(): void {
+    if (this.barShown) this.out.write("\r\x1b[2K");
+    this.barShown = false;
+  }
+
+  finish(): void {
+    if (this.barShown) this.out.write("\n");
+    this.barShown = false;
+  }
+}
+
+/**
+ * Streams a build's log and phases until it finishes, reconnecting from the last event id if the
+ * connection drops. Returns the build as the API reports it at the end.
+ */
+export async function followBuild(client: ApiClient, buildId: string, display: ProgressDisplay): Promise<BuildJson> {
+  let lastEventId: string | undefined;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const build = await client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+    display.update(build.phase ?? build.status.toLowerCase(), build.progress ?? 0);
+    if (FINISHED.has(build.status) && lastEventId !== undefined) return build;
+    try {
+      const response = await client.request(`/api/v1/builds/${buildId}/events`, {
+        accept: "text/event-stream",
+        headers: lastEventId ? { "last-event-id": lastEventId } : {},
+      });
+      for await (const event of readSse(response.body!)) {
+        if (event.id) lastEventId = event.id;
+        if (event.event === "line") display.log(event.data);
+        else if (event.event === "phase") {
+          const phase = JSON.parse(event.data) as { phase: string; progress: number; detail?: string };
+          display.update(phase.phase, phase.progress, phase.detail);
+        } else if (event.event === "end") {
+          display.finish();
+          return client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+        }
+      }
+    } catch (error) {
+      if ((error as Error).name === "CliError") throw error;
+    }
+    lastEventId ??= "0";
+    const after = await client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+    if (FINISHED.has(after.status)) {
+      display.finish();
+      return after;
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * (attempt + 1))));
+  }
+  display.finish();
+  return client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+}
