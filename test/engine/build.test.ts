@@ -1,0 +1,112 @@
+// Slow engine test (npm run test:engine, ~3-5 min on 2 cores): real Nix, real QEMU, fresh separate stores.
+// Debs come from the project cache (.state/debs), downloaded once from the apt-configured mirror.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, test } from "node:test";
+import type { BuildResult } from "../../contracts/build-result";
+import type { Selection } from "../../contracts/selection";
+import { parseMarker } from "../../worker/engine/boot-test";
+import { buildIso } from "../../worker/engine/build-iso";
+import { EngineError } from "../../worker/engine/errors";
+
+const root = mkdtempSync(join(tmpdir(), "zxcv-engine-test-"));
+const storeA = join(root, "store-a");
+const storeB = join(root, "store-b");
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const mini = (roles: Record<string, string>, packages: string[] = []): Selection => ({ channel: "mini", roles, packages });
+const grubBusyboxGzip = mini({ bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip" });
+const isolinuxBashZstd = mini({ bootloader: "isolinux", shell: "bash", kernel: "cloud", compression: "zstd" }, ["nano", "less"]);
+const grubZshXz = mini({ bootloader: "grub", shell: "zsh", kernel: "generic", compression: "xz" }, ["htop", "jq", "tree", "strace", "e2fsprogs", "fdisk", "ncdu", "file", "efibootmgr"]);
+
+function build(selection: Selection, options: { store: string; bootTest: boolean }): Promise<BuildResult> {
+  return buildIso({ selection, store: options.store, bootTest: options.bootTest, workDir: join(root, "work") });
+}
+
+/** The marker must name exactly the selection: kernel flavour, shell, bootloader, compression, every package. */
+function assertMarkerShows(result: BuildResult, selection: Selection): void {
+  assert.ok(result.bootTests.length > 0);
+  for (const boot of result.bootTests) {
+    assert.ok(boot.passed, `${boot.firmware} boot failed: ${boot.problem}`);
+    const marker = parseMarker(boot.marker ?? "");
+    assert.ok(marker, `no marker in ${boot.firmware} boot`);
+    assert.match(marker.kernel, selection.roles.kernel === "cloud" ? /^6\.\d+\.\d+-\d+-cloud-amd64$/ : /^6\.\d+\.\d+-\d+-amd64$/);
+    assert.match(marker.shell, new RegExp(`^${selection.roles.shell}-\\d`));
+    assert.equal(marker.bootloader, selection.roles.bootloader);
+    assert.equal(marker.compression, selection.roles.compression);
+    const names = marker.packages.map((p) => selection.packages.find((id) => p.startsWith(`${id}-`) && /-\d/.test(p.slice(id.length))) ?? `unexpected:${p}`);
+    assert.deepEqual(names.sort(), [...selection.packages].sort());
+  }
+}
+
+describe("mini channel build engine", { concurrency: false }, () => {
+  const results = new Map<string, BuildResult>();
+
+  test("GRUB + busybox + gzip builds from a fresh store and boots on BIOS and UEFI", { timeout: 240_000 }, async () => {
+    const result = await build(grubBusyboxGzip, { store: storeA, bootTest: true });
+    assert.ok(result.builtDerivations > 20, `a fresh store builds everything (built ${result.builtDerivations})`);
+    assert.deepEqual(result.bootTests.map((t) => t.firmware), ["bios", "uefi"]);
+    assertMarkerShows(result, grubBusyboxGzip);
+    results.set("a", result);
+  });
+
+  test("ISOLINUX + bash + zstd (cloud kernel, nano, less) boots on BIOS", { timeout: 240_000 }, async () => {
+    const result = await build(isolinuxBashZstd, { store: storeA, bootTest: true });
+    assert.deepEqual(result.bootTests.map((t) => t.firmware), ["bios"]);
+    assertMarkerShows(result, isolinuxBashZstd);
+    assert.notEqual(result.outPath, results.get("a")!.outPath);
+  });
+
+  test("GRUB + zsh + xz with nine optional packages boots and every package runs", { timeout: 240_000 }, async () => {
+    const result = await build(grubZshXz, { store: storeA, bootTest: true });
+    assertMarkerShows(result, grubZshXz);
+  });
+
+  test("the same selection again builds nothing and gives the same output path", { timeout: 60_000 }, async () => {
+    const again = await build(grubBusyboxGzip, { store: storeA, bootTest: false });
+    assert.equal(again.builtDerivations, 0);
+    assert.equal(again.outPath, results.get("a")!.outPath);
+    assert.equal(again.sha256, results.get("a")!.sha256);
+  });
+
+  test("swapping one alternative rebuilds only the derivations that depend on it", { timeout: 120_000 }, async () => {
+    // zstd's tool was built for the ISOLINUX image, so only the initramfs and the ISO are new.
+    const swapped = await build({ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, compression: "zstd" } }, { store: storeA, bootTest: false });
+    assert.deepEqual(swapped.builtDerivationNames, ["initramfs-zstd", "zxcv-mini-iso"]);
+    assert.equal(swapped.builtDerivations, 2);
+    // A shell nobody built yet: its debs' unpacking, its root fragment, the initramfs and the ISO.
+    const shell = await build({ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, shell: "zsh" } }, { store: storeA, bootTest: false });
+    assert.deepEqual(shell.builtDerivationNames, ["initramfs-gzip", "zxcv-mini-iso"], "rootfs-shell-zsh already exists from the zsh image");
+  });
+
+  test("the same selection in a second, separate store gives a bit-identical ISO", { timeout: 180_000 }, async () => {
+    const other = await build(grubBusyboxGzip, { store: storeB, bootTest: false });
+    assert.ok(other.builtDerivations > 20);
+    assert.equal(other.outPath, results.get("a")!.outPath);
+    assert.equal(other.sha256, results.get("a")!.sha256);
+    assert.equal(other.isoSizeBytes, results.get("a")!.isoSizeBytes);
+  });
+
+  test("bad selections are refused before evaluation, naming the culprit", async () => {
+    const cases: [Selection, RegExp][] = [
+      [{ ...grubBusyboxGzip, packages: ["emacs"] }, /emacs/],
+      [{ ...grubBusyboxGzip, packages: ["${builtins.abort}"] }, /\$\{builtins\.abort\}/],
+      [{ ...grubBusyboxGzip, packages: ["''x"] }, /''x/],
+      [{ ...grubBusyboxGzip, packages: ["/nix/store/x"] }, /\/nix\/store\/x/],
+      [{ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, shell: "../x" } }, /\.\.\/x/],
+      [{ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, bootloader: "isolinux" }, packages: ["efibootmgr"] }, /efibootmgr.*conflicts|conflicts.*ISOLINUX/i],
+    ];
+    for (const [selection, culprit] of cases) {
+      // A store path that does not exist: reaching Nix at all would fail differently (and create it).
+      const store = join(root, "never-created");
+      await assert.rejects(build(selection, { store, bootTest: false }), (err: unknown) => {
+        assert.ok(err instanceof EngineError && err.code === "invalid-selection", String(err));
+        assert.match(err.message, culprit);
+        return true;
+      });
+      assert.equal(existsSync(store), false, "nothing was evaluated");
+    }
+  });
+});

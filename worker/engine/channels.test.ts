@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { channelDir, loadCatalog, lockRevision, readComponents, readLock, repoRoot } from "./channels";
+
+test("both channel catalogs parse with the catalog schema", () => {
+  assert.equal(loadCatalog("mini").channel, "mini");
+  assert.equal(loadCatalog("nixos").channel, "nixos");
+});
+
+test("mini catalog offers the real alternatives and at least eight optional packages, with a requirement and a conflict", () => {
+  const catalog = loadCatalog("mini");
+  const alts = Object.fromEntries(catalog.roles.map((r) => [r.id, r.alternatives.map((a) => a.id)]));
+  assert.deepEqual(alts, { bootloader: ["grub", "isolinux"], shell: ["busybox", "bash", "zsh"], kernel: ["generic", "cloud"], compression: ["gzip", "xz", "zstd"] });
+  assert.ok(catalog.packages.length >= 8);
+  assert.ok(catalog.packages.some((p) => p.requires.length > 0));
+  assert.ok(catalog.packages.some((p) => p.conflicts.length > 0));
+});
+
+test("every catalog choice of mini has components, and every component deb is pinned", () => {
+  const catalog = loadCatalog("mini");
+  const components = readComponents();
+  const lock = readLock();
+  const pinned = new Set(lock.debs.map((d) => d.name));
+  for (const role of catalog.roles) for (const alt of role.alternatives) assert.ok(components.roles[role.id]?.[alt.id], `${role.id}=${alt.id} has no components`);
+  for (const pkg of catalog.packages) assert.ok(components.packages[pkg.id], `package ${pkg.id} has no components`);
+  const wanted = [
+    ...Object.values(components.tools).flatMap((t) => t.debs),
+    ...Object.values(components.roles).flatMap((r) => Object.values(r).flatMap((a) => a.debs)),
+    ...Object.values(components.packages).flatMap((p) => p.debs),
+  ];
+  for (const name of wanted) assert.ok(pinned.has(name), `${name} is not pinned: run npm run pin:mini`);
+});
+
+test("the lock's revision is the hash of its content and no mirror host is committed", () => {
+  const lock = readLock();
+  assert.equal(lockRevision(lock), lock.revision);
+  for (const d of lock.debs) {
+    assert.match(d.path, /^pool\//);
+    assert.doesNotMatch(d.storeName, /[~:]/);
+  }
+  const files = readdirSync(channelDir("mini")).map((f) => join(channelDir("mini"), f)).filter((f) => statSync(f).isFile());
+  for (const file of [...files, join(repoRoot, "scripts", "pin-mini.ts")]) {
+    assert.doesNotMatch(readFileSync(file, "utf8"), /https?:\/\/|debian\.org/, `${file} names a host`);
+  }
+});
