@@ -65,7 +65,11 @@ export const API_ROUTES: RouteDoc[] = [
   },
 
   { method: "get", path: "/api/v1/isos", tag: "isos", summary: "Your built ISOs, newest first", status: 200, response: s.isoListSchema },
-  { method: "get", path: "/api/v1/isos/{id}/download", tag: "isos", summary: "Download an ISO (HTTP Range supported; the sha256 is in the X-Checksum-Sha256 header)", status: 200, contentType: "application/octet-stream" },
+  { method: "get", path: "/api/v1/isos/SHA256SUMS", tag: "isos", summary: "`sha256  filename` lines for your ISOs, as sha256sum -c reads them", status: 200, contentType: "text/plain" },
+  {
+    method: "get", path: "/api/v1/isos/{id}/download", tag: "isos", summary: "Download an ISO (resumable with Range: 206, 416; its sha256 is in the X-Content-SHA256 header)",
+    status: 200, contentType: "application/octet-stream",
+  },
 ];
 
 const ERRORS: Record<number, string> = {

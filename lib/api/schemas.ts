@@ -93,7 +93,7 @@ export const savedTextSchema = z.object({
 export const buildStatusSchema = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
 
 export const isoSchema = z
-  .object({ id, buildId: id, fileName: z.string(), sizeBytes: z.int(), sha256: z.string(), createdAt: dateTime, downloadUrl: z.string() })
+  .object({ id, buildId: id.meta({ description: "The build that produced the file (an earlier one when a build was reused)" }), fileName: z.string(), sizeBytes: z.int(), sha256: z.string(), createdAt: dateTime, downloadUrl: z.string() })
   .meta({ id: "Iso" });
 
 export const buildSchema = z
@@ -127,7 +127,16 @@ export const createBuildBody = z
   .refine((b) => (b.revisionId === undefined) !== (b.profileId === undefined), { message: "Give exactly one of revisionId and profileId" });
 
 export const isoListSchema = z.object({
-  isos: z.array(isoSchema.extend({ machine: z.string(), profile: z.string(), revisionNumber: z.int(), host: z.string().nullable() })),
+  isos: z.array(
+    isoSchema.extend({
+      requestedBuildId: id.meta({ description: "Your build that resolved to this ISO" }),
+      machine: z.string(),
+      profile: z.string(),
+      profileId: id,
+      revisionNumber: z.int(),
+      host: z.string().nullable(),
+    }),
+  ),
 });
 
 export const idParam = id;
