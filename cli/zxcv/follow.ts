@@ -105,7 +105,7 @@ export async function followBuild(client: ApiClient, buildId: string, display: P
       });
       for await (const event of readSse(response.body!)) {
         if (event.id) lastEventId = event.id;
-        if (event.event === "line") display.log(event.data);
+        if (event.event === "line") display.log((JSON.parse(event.data) as { text: string }).text);
         else if (event.event === "phase") {
           const phase = JSON.parse(event.data) as { phase: string; progress: number; detail?: string };
           display.update(phase.phase, phase.progress, phase.detail);

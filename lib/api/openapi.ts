@@ -61,7 +61,9 @@ export const API_ROUTES: RouteDoc[] = [
   {
     method: "get", path: "/api/v1/builds/{id}/events", tag: "builds", summary: "The build log and phases as Server-Sent Events (resumes from Last-Event-ID)",
     status: 200, contentType: "text/event-stream",
-    description: "Events: `line` (data: the log line), `phase` (data: JSON {phase, progress, detail}), `end` (data: JSON {status, reason}); the stream closes after `end`.",
+    description:
+      "Every event's data is JSON: first `status` ({status, phase, progress, failureReason}), then `line` ({text}), `phase` ({phase, progress, detail}) " +
+      "and finally `end` ({status, reason}), after which the stream closes. Event ids are stream ids: send the last one as Last-Event-ID to resume.",
   },
 
   { method: "get", path: "/api/v1/isos", tag: "isos", summary: "Your built ISOs, newest first", status: 200, response: s.isoListSchema },

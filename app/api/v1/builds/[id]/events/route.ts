@@ -1,0 +1,12 @@
+import { withActor } from "@/lib/api/handler";
+import { streamBuildEvents } from "@/lib/builds/events";
+
+export const dynamic = "force-dynamic";
+
+// GET /api/v1/builds/{id}/events - the live log and phases as Server-Sent Events (resumes from Last-Event-ID)
+export const GET = withActor(async ({ actor, params, request }) => {
+  const stream = await streamBuildEvents({ actor, buildId: params.id!, lastEventId: request.headers.get("last-event-id"), signal: request.signal });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
+});
