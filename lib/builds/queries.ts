@@ -33,3 +33,19 @@ export async function listBuilds({ actor, take = 100 }: { actor: Actor; take?: n
     include: buildInclude,
   });
 }
+
+const LOG_PAGE_MAX_BYTES = 2 * 1024 * 1024;
+
+/** A finished build's stored log for the page (its last 2 MB; the whole file is a download). */
+export async function readStoredLog(build: Pick<BuildDetail, "artifacts" | "reusedFrom">): Promise<{ text: string; isTruncated: boolean } | null> {
+  const { log } = artifactsOf(build);
+  if (!log) return null;
+  const { getArtifactStorage } = await import("../artifacts/storage");
+  const size = Number(log.sizeBytes);
+  const start = Math.max(0, size - LOG_PAGE_MAX_BYTES);
+  if (size === 0) return { text: "", isTruncated: false };
+  const stream = await getArtifactStorage().get(log.storageKey, { start, end: size - 1 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return { text: Buffer.concat(chunks).toString("utf8"), isTruncated: start > 0 };
+}

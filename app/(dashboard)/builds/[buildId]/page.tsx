@@ -1,0 +1,77 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireActor } from "@/lib/auth/current-actor";
+import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/queries";
+import { isAppError } from "@/lib/errors";
+import { PageHeader } from "@/components/ui/page-header";
+import { BuildControls } from "../build-controls";
+import { LiveLog } from "./live-log";
+import { formatBytes, formatDuration, StatusBadge } from "../format";
+
+export const metadata: Metadata = { title: "Build" };
+
+export default async function BuildPage({ params }: { params: Promise<{ buildId: string }> }) {
+  const actor = await requireActor();
+  const { buildId } = await params;
+  const build = await getBuildOrThrow({ actor, buildId }).catch((error) => {
+    if (isAppError(error) && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const { iso, log } = artifactsOf(build);
+  const isActive = build.status === "QUEUED" || build.status === "RUNNING";
+  const source = build.reusedFrom ?? build;
+  const failure = (build.result as { failure?: { step: string; tail: string[] } } | null)?.failure;
+  const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean; seconds: number }[] } | null)?.bootTests ?? [];
+  const stored = isActive ? null : await readStoredLog(build);
+  const { profile } = build.revision;
+  return (
+    <>
+      <PageHeader
+        title={`${profile.machine.name} / ${profile.name} r${build.revision.number}`}
+        description={`Build ${build.id} · ${build.channel} ${build.channelRevision.slice(0, 12)} · ${build.arch}`}
+        actions={<BuildControls buildId={build.id} canCancel={isActive} canRetry={build.status === "FAILED" || build.status === "CANCELLED"} />}
+      />
+      {build.failureReason && (
+        <div role="alert" data-testid="failure-reason" className="mb-6 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
+          <p className="font-medium">{build.failureReason}</p>
+          {failure?.tail?.length ? <pre className="mt-2 overflow-auto text-xs text-red-800">{failure.tail.join("\n")}</pre> : null}
+        </div>
+      )}
+      <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200 sm:grid-cols-4">
+        <div><dt className="text-slate-500">Status</dt><dd><StatusBadge status={build.status} /> {build.reusedFromId && <span data-testid="reused" className="ml-1 text-xs text-slate-600">reused</span>}</dd></div>
+        <div><dt className="text-slate-500">Build host</dt><dd>{build.host?.name ?? source.host?.name ?? "—"}</dd></div>
+        <div><dt className="text-slate-500">Attempt</dt><dd>{build.attempt}</dd></div>
+        <div><dt className="text-slate-500">Duration</dt><dd>{formatDuration(source.startedAt, source.finishedAt)}</dd></div>
+      </dl>
+      {iso && (
+        <div className="mb-6 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200">
+          <p className="flex flex-wrap items-center gap-3">
+            <a className="font-medium text-indigo-700 underline" href={`/api/artifacts/${iso.id}`} data-testid="iso-download">Download ISO</a>
+            <span>{formatBytes(Number(iso.sizeBytes))}</span>
+            <code className="break-all text-xs text-slate-600">sha256 {iso.sha256}</code>
+          </p>
+          {bootTests.length > 0 && (
+            <p className="mt-2 text-slate-700" data-testid="boot-tests">
+              Boot test: {bootTests.map((t) => `${t.firmware.toUpperCase()} ${t.passed ? "passed" : "failed"}`).join(", ")}
+            </p>
+          )}
+        </div>
+      )}
+      {isActive ? (
+        <LiveLog buildId={build.id} initialPhase={{ phase: build.phase ?? "queued", progress: build.progress ?? 0, detail: "" }} />
+      ) : (
+        <section aria-label="Build log" className="space-y-2">
+          <div className="flex items-center justify-between text-sm">
+            <h2 className="font-medium">Log</h2>
+            {log && <a className="text-indigo-700 underline" href={`/api/artifacts/${log.id}`}>Download log</a>}
+          </div>
+          <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
+            {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}
+          </pre>
+        </section>
+      )}
+      <p className="mt-6 text-sm"><Link className="text-indigo-700 underline" href="/builds">All builds</Link></p>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+const STATUS_STYLE: Record<string, string> = {
+  QUEUED: "bg-slate-100 text-slate-700",
+  RUNNING: "bg-blue-100 text-blue-800",
+  SUCCEEDED: "bg-green-100 text-green-800",
+  FAILED: "bg-red-100 text-red-800",
+  CANCELLED: "bg-amber-100 text-amber-800",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span data-testid="build-status" className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? ""}`}>{status.toLowerCase()}</span>;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(start: Date | null, end: Date | null): string {
+  if (!start || !end) return "—";
+  const seconds = Math.round((end.getTime() - start.getTime()) / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}

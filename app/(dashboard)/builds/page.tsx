@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { requireActor } from "@/lib/auth/current-actor";
+import { listBuilds } from "@/lib/builds/queries";
+import { PageHeader } from "@/components/ui/page-header";
+import { StatusBadge } from "./format";
+
+export const metadata: Metadata = { title: "Builds" };
+
+export default async function BuildsPage() {
+  const actor = await requireActor();
+  const builds = await listBuilds({ actor });
+  return (
+    <>
+      <PageHeader title="Builds" description="Your builds, newest first. Press Build on a profile to start one." />
+      {builds.length === 0 ? (
+        <div className="rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600">No builds yet</div>
+      ) : (
+        <ul className="divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200">
+          {builds.map((build) => (
+            <li key={build.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
+              <Link href={`/builds/${build.id}`} className="font-medium text-indigo-700 underline">
+                {build.revision.profile.machine.name} / {build.revision.profile.name} r{build.revision.number}
+              </Link>
+              <span className="flex items-center gap-3 text-slate-600">
+                {build.reusedFromId && <span>reused</span>}
+                {build.phase && build.status === "RUNNING" && <span>{build.phase}</span>}
+                <StatusBadge status={build.status} />
+                <time dateTime={build.queuedAt.toISOString()}>{build.queuedAt.toISOString().replace("T", " ").slice(0, 16)}</time>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+import { Readable } from "node:stream";
+import type { Actor } from "../auth/actor";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { getArtifactStorage } from "./storage";
+import { formatProfileText } from "@/contracts/profile-text";
+import { selectionSchema } from "@/contracts/selection";
+
+/** An artifact the actor may download: they requested its build, or a build of theirs reuses it. */
+export async function getArtifactOrThrow({ actor, artifactId }: { actor: Actor; artifactId: string }) {
+  const artifact = await getDb().artifact.findUnique({
+    where: { id: artifactId },
+    include: { build: { select: { requestedById: true, reusedBy: { where: { requestedById: actor.id }, select: { id: true }, take: 1 } } } },
+  });
+  if (!artifact || (artifact.build.requestedById !== actor.id && artifact.build.reusedBy.length === 0)) {
+    throw new AppError("NOT_FOUND", "No such file");
+  }
+  return artifact;
+}
+
+export type ByteRange = { start: number; end: number };
+
+/**
+ * Parses a Range header against a size: null for no (or a non-bytes) range, "unsatisfiable" for one that cannot
+ * be served (416), else one inclusive range. Several ranges are served as the whole file.
+ */
+export function parseRange(header: string | null, size: number): ByteRange | null | "unsatisfiable" {
+  if (!header) return null;
+  const match = /^\s*bytes\s*=\s*(.+)$/i.exec(header);
+  if (!match) return null;
+  const specs = match[1]!.split(",").map((s) => s.trim());
+  if (specs.length > 1) return null;
+  const spec = /^(\d*)-(\d*)$/.exec(specs[0]!);
+  if (!spec || (spec[1] === "" && spec[2] === "")) return "unsatisfiable";
+  if (spec[1] === "") {
+    const suffix = Number(spec[2]);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(spec[1]);
+  const end = spec[2] === "" ? size - 1 : Math.min(Number(spec[2]), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size || end < start) return "unsatisfiable";
+  return { start, end };
+}
+
+/** Serves an artifact by id: attachment, resumable (206/416), streamed from storage (never whole in memory). */
+export async function serveArtifact({ actor, artifactId, request }: { actor: Actor; artifactId: string; request: Request }): Promise<Response> {
+  const artifact = await getArtifactOrThrow({ actor, artifactId });
+  const size = Number(artifact.sizeBytes);
+  const isLog = artifact.kind === "LOG";
+  const headers: Record<string, string> = {
+    "content-type": isLog ? "text/plain; charset=utf-8" : "application/octet-stream",
+    "content-disposition": `attachment; filename="${artifact.fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
+    "accept-ranges": "bytes",
+    etag: `"${artifact.sha256}"`,
+    "cache-control": "private, no-transform",
+    "x-content-sha256": artifact.sha256,
+  };
+  const ifRange = request.headers.get("if-range");
+  const range = ifRange && ifRange !== headers.etag ? null : parseRange(request.headers.get("range"), size);
+  if (range === "unsatisfiable") {
+    return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}`, "content-length": "0" } });
+  }
+  const storage = getArtifactStorage();
+  if (request.method === "HEAD") {
+    return new Response(null, { status: 200, headers: { ...headers, "content-length": String(size) } });
+  }
+  const stream = await storage.get(artifact.storageKey, range ?? undefined);
+  const body = Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
+  if (!range) return new Response(body, { status: 200, headers: { ...headers, "content-length": String(size) } });
+  return new Response(body, {
+    status: 206,
+    headers: { ...headers, "content-length": String(range.end - range.start + 1), "content-range": `bytes ${range.start}-${range.end}/${size}` },
+  });
+}
+
+/** Every ISO the actor may see, newest first, with what made it. Reused builds list the ISO they resolved to. */
+export async function listDownloads({ actor }: { actor: Actor }) {
+  const builds = await getDb().build.findMany({
+    where: { requestedById: actor.id, status: "SUCCEEDED" },
+    orderBy: { finishedAt: "desc" },
+    include: {
+      revision: { include: { profile: { include: { machine: true } } } },
+      host: { select: { name: true } },
+      artifacts: true,
+      reusedFrom: { include: { artifacts: true, host: { select: { name: true } } } },
+    },
+  });
+  return builds.flatMap((build) => {
+    const source = build.reusedFrom ?? build;
+    const iso = source.artifacts.find((a) => a.kind === "ISO");
+    if (!iso) return [];
+    const log = source.artifacts.find((a) => a.kind === "LOG") ?? null;
+    const selection = selectionSchema.safeParse(build.revision.selection);
+    const bootTests = ((source.result as { bootTests?: { firmware: string; passed: boolean }[] } | null)?.bootTests ?? []);
+    return [{
+      buildId: build.id,
+      machine: build.revision.profile.machine.name,
+      profile: build.revision.profile.name,
+      profileId: build.revision.profileId,
+      revisionNumber: build.revision.number,
+      iso,
+      log,
+      host: source.host?.name ?? null,
+      finishedAt: build.finishedAt,
+      durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
+      isReused: Boolean(build.reusedFromId),
+      bootTests,
+      profileText: selection.success ? formatProfileText(selection.data, { title: `${build.revision.profile.machine.name}/${build.revision.profile.name} r${build.revision.number}` }) : "",
+    }];
+  });
+}
+
+/** `sha256  filename` lines, one per ISO file (a reused ISO once), as sha256sum -c reads them. */
+export async function getSha256Sums({ actor }: { actor: Actor }): Promise<string> {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const item of await listDownloads({ actor })) {
+    if (seen.has(item.iso.id)) continue;
+    seen.add(item.iso.id);
+    lines.push(`${item.iso.sha256}  ${item.iso.fileName}`);
+  }
+  return lines.length ? `${lines.join("\n")}\n` : "";
+}
