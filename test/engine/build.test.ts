@@ -1,6 +1,7 @@
 // Slow engine test (npm run test:engine, ~3-5 min on 2 cores): real Nix, real QEMU, fresh separate stores.
 // Debs come from the project cache (.state/debs), downloaded once from the apt-configured mirror.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +88,36 @@ describe("mini channel build engine", { concurrency: false }, () => {
     assert.equal(other.outPath, results.get("a")!.outPath);
     assert.equal(other.sha256, results.get("a")!.sha256);
     assert.equal(other.isoSizeBytes, results.get("a")!.isoSizeBytes);
+  });
+
+  test("cancelling kills nix while realising and qemu while boot-testing", { timeout: 120_000 }, async () => {
+    for (const phase of ["realising", "boot-test"] as const) {
+      const abort = new AbortController();
+      const store = phase === "realising" ? storeB : storeA;
+      const selection = phase === "realising" ? isolinuxBashZstd : grubBusyboxGzip;
+      let seen = false;
+      const started = buildIso({
+        selection,
+        store,
+        workDir: join(root, "work"),
+        bootTest: true,
+        signal: abort.signal,
+        onLog: (line) => {
+          if (phase === "realising" && !seen && line.startsWith("building '")) {
+            seen = true;
+            abort.abort();
+          }
+          if (phase === "boot-test" && !seen && line.startsWith("[qemu")) {
+            seen = true;
+            abort.abort();
+          }
+        },
+      });
+      await assert.rejects(started, (err: unknown) => err instanceof EngineError && err.code === "cancelled");
+      assert.ok(seen, `the build reached ${phase}`);
+      const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((l) => l.includes(store) && /^(nix-store|qemu-system)/.test(l));
+      assert.deepEqual(left, [], `no nix or qemu left after cancelling in ${phase}`);
+    }
   });
 
   test("bad selections are refused before evaluation, naming the culprit", async () => {

@@ -60,13 +60,20 @@ export function runStreaming(cmd: string, args: string[], options: RunOptions = 
     const stdout: string[] = [];
     const tail: string[] = [];
     let killedBy: string | undefined;
-    const kill = (why: string) => {
-      killedBy ??= why;
+    const signalGroup = (sig: NodeJS.Signals) => {
       try {
-        if (child.pid) process.kill(-child.pid, "SIGKILL");
+        if (child.pid) process.kill(-child.pid, sig);
       } catch {
         /* already gone */
       }
+    };
+    // SIGTERM first: nix then kills its sandboxed builders (they run in their own sessions); SIGKILL if it lingers.
+    let hardKill: NodeJS.Timeout | undefined;
+    const kill = (why: string) => {
+      if (killedBy) return;
+      killedBy = why;
+      signalGroup("SIGTERM");
+      hardKill = setTimeout(() => signalGroup("SIGKILL"), 3000);
     };
     const onAbort = () => kill("cancelled");
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -95,6 +102,7 @@ export function runStreaming(cmd: string, args: string[], options: RunOptions = 
     child.on("error", (err) => reject(err));
     child.on("close", (code) => {
       if (timer) clearTimeout(timer);
+      if (hardKill) clearTimeout(hardKill);
       options.signal?.removeEventListener("abort", onAbort);
       if (killedBy) reject(new CommandError(`${cmd} ${killedBy}`, code, tail));
       else resolvePromise({ stdout: stdout.join("\n"), code });
