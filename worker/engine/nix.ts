@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./channels";
 
@@ -20,7 +20,13 @@ const NIX_CONF = [
 export function nixConfDir(): string {
   const dir = join(process.env.ZXCV_STATE_DIR ?? join(repoRoot, ".state"), "nix-conf");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "nix.conf"), NIX_CONF);
+  // Rewrite only when it differs, and atomically: concurrent builds read this file while others start.
+  const file = join(dir, "nix.conf");
+  if (!existsSync(file) || readFileSync(file, "utf8") !== NIX_CONF) {
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, NIX_CONF);
+    renameSync(temp, file);
+  }
   return dir;
 }
 
