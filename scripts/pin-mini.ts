@@ -48,10 +48,16 @@ async function main(): Promise<void> {
     const m = /^'([^']+)' (\S+) (\d+) SHA256:([0-9a-f]{64})$/.exec(line.trim());
     if (m) byFile.set(decodeURIComponent(m[1]!.split("/").pop()!), { url: m[1]!, size: Number(m[3]), sha256: m[4]! });
   }
+  // One apt-cache call for all packages: stanzas by package name (the candidate version only).
+  const stanzas = new Map<string, string>();
+  for (const stanza of apt(["apt-cache", "show", "--no-all-versions", ...new Set(concrete.values())]).split(/\n\n+/)) {
+    const pkg = /^Package: (.+)$/m.exec(stanza)?.[1];
+    if (pkg && !stanzas.has(pkg)) stanzas.set(pkg, stanza);
+  }
   const debs: DebPin[] = [];
   for (const name of logical) {
     const pkg = concrete.get(name)!;
-    const show = apt(["apt-cache", "show", "--no-all-versions", pkg]);
+    const show = stanzas.get(pkg) ?? "";
     const version = /^Version: (.+)$/m.exec(show)?.[1];
     const arch = /^Architecture: (.+)$/m.exec(show)?.[1];
     const installedKb = Number(/^Installed-Size: (\d+)$/m.exec(show)?.[1] ?? "0");

@@ -10,7 +10,9 @@ import type { BuildResult } from "../../contracts/build-result";
 import type { Selection } from "../../contracts/selection";
 import { parseMarker } from "../../worker/engine/boot-test";
 import { buildIso } from "../../worker/engine/build-iso";
+import { readLock } from "../../worker/engine/channels";
 import { EngineError } from "../../worker/engine/errors";
+import { downloadDeb, StalePinError } from "../../worker/engine/seed";
 
 const root = mkdtempSync(join(tmpdir(), "zxcv-engine-test-"));
 const storeA = join(root, "store-a");
@@ -118,6 +120,14 @@ describe("mini channel build engine", { concurrency: false }, () => {
       const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((l) => l.includes(store) && /^(nix-store|qemu-system)/.test(l));
       assert.deepEqual(left, [], `no nix or qemu left after cancelling in ${phase}`);
     }
+  });
+
+  test("a stale pin (gone from the mirror, or a different file) fails naming the re-pin command", { timeout: 60_000 }, async () => {
+    const tree = readLock().debs.find((d) => d.name === "tree")!;
+    const gone = { ...tree, path: tree.path.replace(/_amd64\.deb$/, "-0zxcvgone_amd64.deb"), storeName: "zxcv-stale-test-gone.deb" };
+    await assert.rejects(downloadDeb(gone), (err: unknown) => err instanceof StalePinError && /no longer on the mirror.*npm run pin:mini/.test(err.message));
+    const changed = { ...tree, sha256: "0".repeat(64), storeName: "zxcv-stale-test-changed.deb" };
+    await assert.rejects(downloadDeb(changed), (err: unknown) => err instanceof StalePinError && /has sha256 [0-9a-f]{64}, the lock says 0{64}.*npm run pin:mini/.test(err.message));
   });
 
   test("bad selections are refused before evaluation, naming the culprit", async () => {
