@@ -135,5 +135,6 @@ export async function runOrThrow(cmd: string, args: string[], options: RunOption
 }
 
 export async function nixVersion(): Promise<string> {
-  return (await runOrThrow("nix-build", ["--version"])).trim();
+  const out = (await runOrThrow("nix-build", ["--version"])).trim();
+  return /(\d+\.\d+(?:\.\d+)?)\s*$/.exec(out)?.[1] ?? out;
 }

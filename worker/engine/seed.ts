@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -78,7 +78,12 @@ export async function seedStore(lock: DebsLock, options: { store?: string; signa
   const stampDir = join(stateDir(), "seeded");
   const storeKey = createHash("sha256").update(options.store ?? "/nix/store").digest("hex").slice(0, 16);
   const stamp = join(stampDir, `${storeKey}-${lock.revision}`);
-  if (existsSync(stamp) && (!options.store || existsSync(options.store))) return;
+  // The stamp lists the seeded store paths; any missing one (a new store, a garbage collection) means seed again.
+  const storeRoot = options.store ?? "";
+  if (existsSync(stamp)) {
+    const paths = readFileSync(stamp, "utf8").split("\n").filter(Boolean);
+    if (paths.length === lock.debs.length + 1 && paths.every((p) => existsSync(join(storeRoot, p)))) return;
+  }
   const sources = readAptSources();
   const files: string[] = [];
   let done = 0;
@@ -93,9 +98,9 @@ export async function seedStore(lock: DebsLock, options: { store?: string; signa
     throw new StalePinError(`the bootstrap busybox hashes to ${bootstrap.narHash}, the lock says ${lock.bootstrap.narHash}: run ${PIN_COMMAND}`);
   }
   const args = [...storeArgs(options.store), "--add-fixed", "sha256"];
-  execFileSync("nix-store", [...args, ...files], { env: nixEnv(), stdio: ["ignore", "ignore", "pipe"] });
-  execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], { env: nixEnv(), stdio: ["ignore", "ignore", "pipe"] });
+  const added = execFileSync("nix-store", [...args, ...files], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const addedBootstrap = execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   options.onLog?.(`seeded ${files.length} pinned debs and the bootstrap busybox into ${options.store ?? "/nix/store"}`);
   mkdirSync(stampDir, { recursive: true });
-  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  writeFileSync(stamp, `${added.trim()}\n${addedBootstrap.trim()}\n`);
 }
