@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 
-export type Unit = "s" | "ms" | "B" | "req/s" | "n";
+export type Unit = "s" | "ms" | "B" | "B/s" | "req/s" | "n";
 
 /**
  * One measured number. `baseline` is another figure measured in the same run; the table prints value / baseline
@@ -36,6 +36,8 @@ export function formatValue(value: number | null, unit: Unit): string {
       if (value >= 1024 ** 2) return `${(value / 1024 ** 2).toFixed(1)} MiB`;
       if (value >= 1024) return `${(value / 1024).toFixed(1)} KiB`;
       return `${value} B`;
+    case "B/s":
+      return `${formatValue(value, "B")}/s`;
     case "s":
       return `${value.toFixed(value < 10 ? 2 : 1)} s`;
     case "ms":

@@ -1,0 +1,188 @@
+// npm run bench [-- --readme] — every benchmark in one run, one table.
+//
+// Brings up a throw-away stack (embedded PostgreSQL or DATABASE_URL's server, private Redis, `next start`), then runs:
+// the dashboard under load, the engine (bench/engine.ts), build growth, the remote-build side by side and, when the
+// builds engineer's bench/build-path.ts is present, the build path through the app. Prints the machine, the versions
+// and every figure (with its ratio against a baseline measured in this run), writes bench/results/latest.json and
+// latest.md; --readme also replaces the README's Benchmarks table. Figures, not tests: nothing here asserts.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { ensureDebianPackages, requiredDebianPackages } from "../scripts/stack/apt";
+import { buildApp, prepareDatabase, startApp, startLocalWorker } from "../scripts/stack/app";
+import { freePort } from "../scripts/stack/ports";
+import { stopManaged, type Managed } from "../scripts/stack/processes";
+import { startTestServices, type Services } from "../scripts/stack/services";
+import { benchDashboardLoad } from "./dashboard-load";
+import { benchGrowth } from "./growth";
+import { benchRemoteBuild } from "./remote-build";
+import { figure, versionOf, type Figure } from "./support";
+import { markdownTable, printTable } from "./table";
+
+const COMMAND = "npm run bench";
+const RESULTS = "bench/results";
+const say = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? "unknown",
+    cores: cpus.length,
+    memoryBytes: os.totalmem(),
+    kernel: os.release(),
+    debian: existsSync("/etc/debian_version") ? readFileSync("/etc/debian_version", "utf8").trim() : null,
+    loadAverageAtStart: os.loadavg().map((n) => Number(n.toFixed(2))),
+  };
+}
+
+async function versions(services: Services) {
+  const client = new pg.Client({ connectionString: services.databaseUrl });
+  await client.connect();
+  const postgres = ((await client.query("SHOW server_version")).rows[0] as { server_version: string }).server_version;
+  await client.end();
+  const redis = new Redis(services.redisUrl);
+  const redisVersion = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? null;
+  redis.disconnect();
+  const pkg = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
+  return {
+    node: process.version,
+    nix: versionOf("nix-build"),
+    qemu: versionOf("qemu-system-x86_64", ["--version"], /version \S+/),
+    postgres,
+    redis: redisVersion,
+    chromium: versionOf("chromium"),
+    openssh: versionOf("ssh", ["-V"]) ?? execFileSync("sh", ["-c", "ssh -V 2>&1"], { encoding: "utf8" }).trim(),
+    next: pkg("next"),
+    bullmq: pkg("bullmq"),
+    autocannon: pkg("autocannon"),
+  };
+}
+
+/** bench/engine.ts prints `label  value` rows; each becomes a figure, times as ratios against its cold build. */
+async function engineFigures(): Promise<Figure[]> {
+  const group = "engine (bench/engine.ts, separate store, no boot test unless named)";
+  const out = await runScript("bench/engine.ts", process.env);
+  const figures: Figure[] = [];
+  let cold: number | undefined;
+  for (const line of out.split("\n").slice(1)) {
+    const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
+    if (!m) continue;
+    const [, label, text] = m as unknown as [string, string, string];
+    const seconds = /^([\d.]+) s\b(.*)$/.exec(text);
+    const mib = /^([\d.]+) MiB(.*)$/.exec(text);
+    if (seconds) {
+      const value = Number(seconds[1]);
+      const isCold = /^cold/.test(label);
+      if (isCold) cold ??= value;
+      const note = seconds[2]!.replace(/^,\s*/, "").trim() || undefined;
+      figures.push(figure(group, label, value, "s", { baseline: !isCold && cold !== undefined && !/^boot test/.test(label) ? { name: "cold build", value: cold } : undefined, note }));
+    } else if (mib) figures.push(figure(group, label, Number(mib[1]) * 1024 ** 2, "B", { note: mib[2]!.trim() || undefined }));
+    else figures.push(figure(group, label, null, "n", { note: text }));
+  }
+  return figures;
+}
+
+function runScript(file: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.once("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${file} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`))));
+  });
+}
+
+/** The builds engineer's build-path benchmark: its `benchBuildPath` when exported, else its printed rows. */
+async function buildPathFigures(context: { appUrl: string; appPid: number; redisUrl: string; env: NodeJS.ProcessEnv }): Promise<Figure[]> {
+  const file = "bench/build-path.ts";
+  if (!existsSync(file)) return [figure("build path through the app", "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
+  const mod = (await import(path.resolve(file))) as { benchBuildPath?: (o: typeof context & { log: typeof say }) => Promise<Figure[]> };
+  if (mod.benchBuildPath) return mod.benchBuildPath({ ...context, log: say });
+  const out = await runScript(file, context.env);
+  return out.split("\n").flatMap((line) => {
+    const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
+    return m ? [figure("build path through the app (bench/build-path.ts)", m[1]!, null, "n", { note: m[2]! })] : [];
+  });
+}
+
+/** One step's failure is a row in the table, not the end of the run. */
+async function step(name: string, fn: () => Promise<Figure[]>): Promise<Figure[]> {
+  const started = Date.now();
+  say(`${name} ...`);
+  try {
+    const figures = await fn();
+    say(`${name}: ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return figures;
+  } catch (error) {
+    say(`${name} FAILED: ${(error as Error).message}`);
+    return [figure(name, "FAILED", null, "n", { note: (error as Error).message.split("\n")[0]!.slice(0, 300) })];
+  }
+}
+
+function updateReadme(markdown: string): void {
+  const readme = readFileSync("README.md", "utf8");
+  const start = "<!-- bench:start -->";
+  const end = "<!-- bench:end -->";
+  const block = `${start}\n${markdown}\n${end}`;
+  const next = readme.includes(start) ? readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${readme.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
+  writeFileSync("README.md", next);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const date = new Date().toISOString();
+  ensureDebianPackages([...requiredDebianPackages(), ...requiredDebianPackages("scripts/apt-packages-bench.txt")]);
+  const artifactDir = path.resolve(".state/bench/artifacts");
+  rmSync(artifactDir, { recursive: true, force: true });
+  const services = await startTestServices(process.env);
+  const children: Managed[] = [];
+  const figures: Figure[] = [];
+  let info: { machine: ReturnType<typeof machine>; versions: Awaited<ReturnType<typeof versions>> } | undefined;
+  try {
+    const port = await freePort();
+    const appUrl = `http://127.0.0.1:${port}`;
+    const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, APP_URL: appUrl, ARTIFACT_DIR: artifactDir, NODE_ENV: "production" as const };
+    Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, ARTIFACT_DIR: artifactDir });
+    info = { machine: machine(), versions: await versions(services) };
+    prepareDatabase(env);
+    buildApp(env);
+    const app = await startApp({ env, port, host: "127.0.0.1", quiet: true });
+    children.push(app);
+    say(`app up at ${appUrl}`);
+    figures.push(...(await step("dashboard under load", () => benchDashboardLoad({ appUrl, appPid: app.child.pid!, artifactDir, log: say }))));
+    figures.push(...(await step("engine", engineFigures)));
+    figures.push(...(await step("build growth", () => benchGrowth({ log: say }))));
+    figures.push(...(await step("remote build", () => benchRemoteBuild({ redisUrl: services.redisUrl, log: say }))));
+    if (existsSync("bench/build-path.ts")) {
+      const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: ".state/bench/worker", quiet: true });
+      children.push(worker);
+    }
+    figures.push(...(await step("build path", () => buildPathFigures({ appUrl, appPid: app.child.pid!, redisUrl: services.redisUrl, env: { ...env, BASE_URL: appUrl } }))));
+  } finally {
+    for (const child of children.reverse()) await stopManaged(child);
+    await services.stop();
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const m = info!.machine;
+  const header = [
+    `date: ${date}   command: ${COMMAND}   total: ${seconds} s`,
+    `machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB, Linux ${m.kernel}, Debian ${m.debian}, load at start ${m.loadAverageAtStart.join(" ")}`,
+    `versions: ${Object.entries(info!.versions).map(([k, v]) => `${k} ${v ?? "missing"}`).join(", ")}`,
+  ];
+  for (const line of header) console.log(line);
+  printTable(figures);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path.join(RESULTS, "latest.json"), `${JSON.stringify({ date, command: COMMAND, seconds, ...info, figures }, null, 2)}\n`);
+  const markdown = [...header.map((l) => `${l}  `), "", markdownTable(figures)].join("\n");
+  writeFileSync(path.join(RESULTS, "latest.md"), `${markdown}\n`);
+  if (process.argv.includes("--readme")) updateReadme(markdown);
+  say(`wrote ${RESULTS}/latest.json and latest.md${process.argv.includes("--readme") ? ", README.md" : ""}`);
+}
+
+await main();
+// Lingering sockets (Prisma's pool, BullMQ) must not keep the command alive.
+process.exit(0);
