@@ -108,7 +108,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
   });
   const input = jsonSchemaOf(inputs, "input");
   const output = jsonSchemaOf(outputs, "output");
-  const components = { ...stripSchemaKeys(input.defs), ...stripSchemaKeys(output.defs), Error: stripSchemaKey(output.properties.Error) };
+  // Schemas with a meta id (Error among them) are in the defs; the properties only $ref them.
+  const components = { ...stripSchemaKeys(input.defs), ...stripSchemaKeys(output.defs) };
 
   const paths: Record<string, Record<string, unknown>> = {};
   API_ROUTES.forEach((route, index) => {
