@@ -141,6 +141,16 @@ async function main(): Promise<void> {
   const services = await startTestServices(process.env);
   const children: Managed[] = [];
   const figures: Figure[] = [];
+  // Ctrl-C stops what this run started (the app, the worker, the database, Redis) before exiting.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void (async () => {
+        for (const child of children.reverse()) await stopManaged(child, 2000);
+        await services.stop();
+        process.exit(130);
+      })();
+    });
+  }
   let info: { machine: ReturnType<typeof machine>; versions: Awaited<ReturnType<typeof versions>> } | undefined;
   try {
     const port = await freePort();
