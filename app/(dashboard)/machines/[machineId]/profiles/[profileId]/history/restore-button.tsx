@@ -1,0 +1,17 @@
+"use client";
+
+import { useActionState } from "react";
+import { Button } from "@/components/ui/button";
+import type { FormState } from "@/app/(dashboard)/machines/form-state";
+
+export function RestoreButton({ action, number }: { action: (prev: FormState, form: FormData) => Promise<FormState>; number: number }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction}>
+      <Button type="submit" variant="secondary" disabled={pending} aria-label={`Restore revision ${number} as a new revision`}>
+        Restore
+      </Button>
+      {state.message && <p className="text-sm text-red-700">{state.message}</p>}
+    </form>
+  );
+}

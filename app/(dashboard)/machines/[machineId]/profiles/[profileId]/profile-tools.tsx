@@ -1,0 +1,83 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Field } from "@/components/ui/field";
+import type { FormState } from "@/app/(dashboard)/machines/form-state";
+import { inputClass } from "@/app/(dashboard)/machines/machine-form";
+import { checkProfileFile, FormMessage, ProfileFileInput } from "@/app/(dashboard)/machines/[machineId]/profile-forms";
+import type { SaveResult } from "./actions";
+
+type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+
+/** Import a file as the profile's next revision; the configurator picks it up on refresh. */
+export function ImportRevisionForm({ importRevision }: { importRevision: (form: FormData) => Promise<SaveResult> }) {
+  const router = useRouter();
+  const [fileError, setFileError] = useState<string>();
+  const [state, setState] = useState<FormState>({});
+  const [pending, setPending] = useState(false);
+  return (
+    <form
+      className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end"
+      onSubmit={async (event) => {
+        event.preventDefault();
+        const form = new FormData(event.currentTarget);
+        const file = form.get("file");
+        const error = checkProfileFile(file instanceof File ? file : undefined);
+        if (error) return setFileError(error);
+        setPending(true);
+        try {
+          const result = await importRevision(form);
+          setState(result.ok ? { ok: true, message: `Imported as revision ${result.revision.number}.` } : { message: result.message });
+          if (result.ok) router.refresh();
+        } finally {
+          setPending(false);
+        }
+      }}
+    >
+      <ProfileFileInput label="Import a file as a new revision" onError={setFileError} error={fileError} />
+      <Button type="submit" variant="secondary" disabled={pending || Boolean(fileError)}>
+        Import as revision
+      </Button>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function CloneForm({ action, machines, defaultName }: { action: Action; machines: { id: string; name: string }[]; defaultName: string }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
+      <label className="block text-sm">
+        <span className="font-medium text-slate-700">Clone to machine</span>
+        <select name="targetMachineId" defaultValue={state.values?.targetMachineId} className={inputClass}>
+          {machines.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+        {state.fieldErrors?.targetMachineId && <span className="mt-1 block text-red-700">{state.fieldErrors.targetMachineId}</span>}
+      </label>
+      <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Clone
+      </Button>
+      <FormMessage state={state} />
+    </form>
+  );
+}
+
+export function RenameForm({ action, name }: { action: Action; name: string }) {
+  const [state, formAction, pending] = useActionState(action, {});
+  return (
+    <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
+      <Field label="Profile name" name="name" defaultValue={state.values?.name ?? name} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
+      <Button type="submit" variant="secondary" disabled={pending}>
+        Rename
+      </Button>
+      <FormMessage state={state} />
+    </form>
+  );
+}

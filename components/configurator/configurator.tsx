@@ -1,0 +1,207 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect, useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
+import type { Catalog } from "@/contracts/catalog";
+import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
+import { applyFix, canonicalSelectionJson, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
+import type { FormState } from "@/app/(dashboard)/machines/form-state";
+import type { SaveResult, SavedRevision } from "@/app/(dashboard)/machines/[machineId]/profiles/[profileId]/actions";
+import { PackagePicker } from "./package-picker";
+import { RoleCards } from "./role-cards";
+import { ChangesSince, Problems, SizeBar } from "./summary";
+import { TextView, type LineError } from "./text-view";
+
+type Props = {
+  catalog: Catalog;
+  title: string;
+  profileUrl: string;
+  initial: SavedRevision;
+  lastBuilt: { number: number; selection: Selection } | null;
+  save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<SaveResult>;
+  build: (revisionId: string, prev: FormState, form: FormData) => Promise<FormState>;
+  profileId: string;
+};
+
+const STRUCTURAL = new Set(["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"]);
+
+/** The page people spend their time on: cards and text are two views of one selection held here. */
+export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
+  const router = useRouter();
+  const roleOrder = useMemo(() => catalog.roles.map((r) => r.id), [catalog]);
+  const format = (s: Selection) => formatProfileText(s, { title, roleOrder });
+  const [base, setBase] = useState(initial);
+  const [selection, setSelection] = useState(initial.selection);
+  const [text, setText] = useState(() => format(initial.selection));
+  const [syntaxErrors, setSyntaxErrors] = useState<LineError[]>([]);
+  const [tab, setTab] = useState<"cards" | "text">("cards");
+  const [message, setMessage] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string; staleNumber?: number }>();
+
+  const problems = validateSelection(catalog, selection);
+  const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
+  const isSavable = syntaxErrors.length === 0 && !problems.some((p) => STRUCTURAL.has(p.code));
+  const parsed = parseProfileText(text);
+  const textErrors: LineError[] = parsed.ok
+    ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
+    : syntaxErrors;
+
+  // A revision made elsewhere on this page (import, restore) replaces an editor that holds no edits.
+  useEffect(() => {
+    if (initial.id !== base.id && initial.number > base.number && !isDirty) adopt(initial, `Now at revision ${initial.number}.`);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial.id]);
+
+  // Closing the tab with unsaved changes asks first: the browser, not us, says the words.
+  useEffect(() => {
+    if (!isDirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [isDirty]);
+
+  function change(next: Selection) {
+    setSelection(next);
+    setText(format(next));
+    setSyntaxErrors([]);
+  }
+
+  function editText(next: string) {
+    setText(next);
+    const result = parseProfileText(next);
+    if (result.ok) {
+      setSelection(result.selection);
+      setSyntaxErrors([]);
+    } else {
+      setSyntaxErrors(result.errors);
+    }
+  }
+
+  function toggle(pkg: string) {
+    const has = selection.packages.includes(pkg);
+    change({ ...selection, packages: has ? selection.packages.filter((p) => p !== pkg) : [...selection.packages, pkg] });
+  }
+
+  function adopt(revision: SavedRevision, note: string) {
+    setBase(revision);
+    change(revision.selection);
+    setMessage("");
+    setStatus({ kind: "ok", text: note });
+    router.refresh();
+  }
+
+  async function onSave() {
+    setSaving(true);
+    const baseNumber = status?.staleNumber ?? base.number;
+    try {
+      const result = await save({ profileId, baseNumber, selection, message });
+      if (result.ok) adopt(result.revision, `Saved as revision ${result.revision.number}.`);
+      else setStatus({ kind: "error", text: result.message, staleNumber: result.latestNumber });
+    } catch {
+      setStatus({ kind: "error", text: "Could not reach the server; your changes are kept here. Try again." });
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="min-w-0">
+        <div role="tablist" aria-label="View" className="mb-4 inline-flex rounded-lg bg-slate-200 p-1 text-sm">
+          {(["cards", "text"] as const).map((name) => (
+            <button
+              key={name}
+              role="tab"
+              type="button"
+              aria-selected={tab === name}
+              aria-controls={`panel-${name}`}
+              id={`tab-${name}`}
+              onClick={() => setTab(name)}
+              onKeyDown={(event) => {
+                if (event.key === "ArrowRight" || event.key === "ArrowLeft") setTab(tab === "cards" ? "text" : "cards");
+              }}
+              className={`rounded-md px-4 py-1.5 font-medium focus-visible:outline-2 focus-visible:outline-indigo-600 ${tab === name ? "bg-white shadow-sm" : "text-slate-700"}`}
+            >
+              {name === "cards" ? "Cards" : "Text"}
+            </button>
+          ))}
+        </div>
+        <div id="panel-cards" role="tabpanel" aria-labelledby="tab-cards" hidden={tab !== "cards"} className="space-y-8">
+          <RoleCards catalog={catalog} selection={selection} onChoose={(role, alt) => change({ ...selection, roles: { ...selection.roles, [role]: alt } })} />
+          <PackagePicker catalog={catalog} selection={selection} onToggle={toggle} />
+        </div>
+        <div id="panel-text" role="tabpanel" aria-labelledby="tab-text" hidden={tab !== "text"}>
+          <TextView text={text} errors={textErrors} onChange={editText} />
+        </div>
+      </div>
+
+      <aside className="space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
+        <div className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+          <p className="text-sm text-slate-700">
+            <span className="flex items-baseline justify-between gap-2">
+              <span>
+                Revision <span data-testid="revision-number">{base.number}</span>
+              </span>
+              <a href={`${profileUrl}/export?revision=${base.number}`} download className="text-indigo-700 underline" title="Download this revision as a profile text file">
+                Export revision {base.number}
+              </a>
+            </span>
+            <span className="block truncate font-mono text-xs text-slate-500" title={base.configHash}>
+              <span data-testid="revision-hash">{base.configHash}</span>
+            </span>
+          </p>
+          <SizeBar catalog={catalog} selection={selection} />
+          <ChangesSince catalog={catalog} selection={selection} base={base} lastBuilt={lastBuilt} />
+        </div>
+        <Problems problems={problems} onFix={(fix: SelectionFix) => change(applyFix(selection, fix))} />
+        <div className="space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+          <label className="block text-sm">
+            <span className="font-medium text-slate-700">What changed (optional)</span>
+            <input
+              value={message}
+              maxLength={200}
+              onChange={(event) => setMessage(event.target.value)}
+              className="mt-1 block w-full rounded-md border-0 px-3 py-2 ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
+            />
+          </label>
+          <Button type="button" className="w-full" onClick={onSave} disabled={saving || !isDirty || !isSavable}>
+            {status?.staleNumber ? `Save over revision ${status.staleNumber} as ${status.staleNumber + 1}` : "Save"}
+          </Button>
+          <p role="status" className={`min-h-5 text-sm whitespace-pre-line ${status?.kind === "error" ? "text-red-700" : "text-green-700"}`}>
+            {status?.text}
+            {status?.staleNumber && (
+              <>
+                {" "}
+                <Link className="underline" href={`${profileUrl}/history?a=${base.number}&b=${status.staleNumber}`} target="_blank">
+                  See what revision {status.staleNumber} changed
+                </Link>
+              </>
+            )}
+          </p>
+          <BuildControl build={build.bind(null, base.id)} blocked={problems.length > 0 ? "problems" : isDirty ? "unsaved" : undefined} revision={base} />
+        </div>
+      </aside>
+    </div>
+  );
+}
+
+function BuildControl({ build, blocked, revision }: { build: (prev: FormState, form: FormData) => Promise<FormState>; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
+  const [state, action, pending] = useActionState(build, {});
+  if (blocked === "problems") {
+    return <p className="rounded-md bg-slate-100 p-2 text-sm text-slate-700">Build is offered once the problems above are fixed.</p>;
+  }
+  if (blocked === "unsaved") {
+    return <p className="rounded-md bg-slate-100 p-2 text-sm text-slate-700">Save to build: a build is always of a saved revision.</p>;
+  }
+  return (
+    <form action={action} className="space-y-2">
+      <Button type="submit" className="w-full" disabled={pending}>
+        Build revision {revision.number}
+      </Button>
+      {state.message && <p className="text-sm text-red-700">{state.message}</p>}
+    </form>
+  );
+}
