@@ -6,8 +6,8 @@ import { getEnv } from "./env";
 const globalForQueue = globalThis as unknown as { zxcvQueues?: Map<string, Queue>; zxcvQueueRedis?: Redis };
 
 function queueConnection(): Redis {
-  // Fail fast: enqueueing happens inside a request, and the reconciler re-enqueues anything lost.
-  globalForQueue.zxcvQueueRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Fail fast (one retry): enqueueing happens inside a request, and the reconciler re-enqueues anything lost.
+  globalForQueue.zxcvQueueRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1 });
   return globalForQueue.zxcvQueueRedis;
 }
 

@@ -4,9 +4,9 @@ import { getEnv } from "./env";
 // Connections live on globalThis so Next.js dev reloads do not leak them.
 const globalForRedis = globalThis as unknown as { zxcvRedis?: Redis; zxcvRedisBlocking?: Redis[] };
 
-/** The app's command connection: fails fast (a producer must not hang a request when Redis is down). */
+/** The app's command connection: fails fast (one retry), so a request does not hang while Redis is down. */
 export function getRedis(): Redis {
-  globalForRedis.zxcvRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  globalForRedis.zxcvRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1 });
   return globalForRedis.zxcvRedis;
 }
 

@@ -1,0 +1,34 @@
+// A stand-in for the engine, used ONLY to simulate faults the real engine cannot be made to show on demand:
+// a slow build to kill -9 mid-way, a cancel, a corrupted upload. It writes a small file and reports it.
+import { createHash, randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { RunBuild } from "@/worker/run-job";
+
+export type FakeBuildOptions = { durationMs?: number; sizeBytes?: number; fault?: "corrupt-hash" | "fail" };
+
+export function fakeBuild({ durationMs = 500, sizeBytes = 256 * 1024, fault }: FakeBuildOptions = {}): RunBuild {
+  return async ({ selection, workDir, signal, onLog, onPhase }) => {
+    onPhase({ phase: "evaluating" });
+    onLog(`fake: evaluating ${JSON.stringify(selection.roles)}`);
+    const steps = 10;
+    for (let i = 1; i <= steps; i++) {
+      await sleep(durationMs / steps, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) throw new Error("cancelled");
+      onPhase({ phase: "realising", done: i, total: steps });
+      onLog(`fake: built derivation ${i} of ${steps}`);
+    }
+    if (fault === "fail") {
+      onLog("error: builder for '/nix/store/xxx-busybox.drv' failed with exit code 1");
+      throw new Error("builder for '/nix/store/xxx-busybox.drv' failed with exit code 1");
+    }
+    onPhase({ phase: "boot-test" });
+    onLog("fake: boot test passed (bios)");
+    const bytes = randomBytes(sizeBytes);
+    const isoPath = join(workDir, "fake.iso");
+    await writeFile(isoPath, bytes);
+    const sha256 = createHash("sha256").update(fault === "corrupt-hash" ? Buffer.from("not the iso") : bytes).digest("hex");
+    return { isoPath, sha256, isoSizeBytes: sizeBytes, bootTests: [{ firmware: "bios", passed: true, marker: "fake", seconds: 0 }] };
+  };
+}
