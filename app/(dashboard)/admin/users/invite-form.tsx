@@ -22,7 +22,7 @@ export function InviteForm() {
           {state.message}
         </p>
       )}
-      <form action={formAction} className="flex flex-wrap items-end gap-3">
+      <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
         <div className="min-w-64 flex-1">
           <Field label="Email" name="email" type="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email} />
         </div>

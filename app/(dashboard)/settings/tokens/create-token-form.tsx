@@ -26,7 +26,7 @@ export function CreateTokenForm({ appUrl }: { appUrl: string }) {
           {state.message}
         </p>
       )}
-      <form action={formAction} className="flex flex-wrap items-end gap-3">
+      <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
         <div className="min-w-64 flex-1">
           <Field label="Token name" name="name" placeholder="e.g. laptop CLI" required maxLength={80} error={state.fieldErrors?.name} />
         </div>
