@@ -28,9 +28,11 @@ test("create a machine, compose a profile by clicking, swap an alternative, see 
   await expect(page.getByRole("status").filter({ hasText: "Saved as revision 2." })).toBeVisible();
   await expect(page.getByTestId("revision-number")).toHaveText("2");
 
+  await page.getByPlaceholder("Search packages").fill("");
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, "configurator-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: path.join(SCREENSHOTS, "configurator-phone.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 720 });
 
@@ -140,5 +142,6 @@ test("a conflict keeps Build away and explains itself; its one-click fix brings 
   await expect(page.getByTestId("problem")).toHaveCount(0);
   await save(page);
   await expect(page.getByTestId("revision-number")).toHaveText("3");
-  await expect(page.getByRole("button", { name: "Build revision 3" })).toBeEnabled();
+  await page.getByRole("button", { name: "Build revision 3" }).click();
+  await expect(page).toHaveURL(/\/builds\/[^/]+$/);
 });

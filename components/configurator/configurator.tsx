@@ -108,7 +108,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
   }
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="min-w-0">
         <div role="tablist" aria-label="View" className="mb-4 inline-flex rounded-lg bg-slate-200 p-1 text-sm">
           {(["cards", "text"] as const).map((name) => (
@@ -138,7 +138,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
         </div>
       </div>
 
-      <aside className="space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
+      <aside className="min-w-0 space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
         <div className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <p className="text-sm text-slate-700">
             <span className="flex items-baseline justify-between gap-2">

@@ -42,7 +42,7 @@ export function TextView({ text, errors, onChange }: { text: string; errors: Lin
           className="h-full flex-1 resize-none bg-transparent px-3 py-2 leading-6 outline-none"
         />
       </div>
-      <div id={`${id}-errors`} aria-live="polite" className="mt-2 min-h-12 text-sm">
+      <div id={`${id}-errors`} aria-live="polite" className="mt-2 h-20 overflow-y-auto text-sm">
         {errors.length === 0 ? (
           <p className="text-green-700">The text reads as a valid profile.</p>
         ) : (
