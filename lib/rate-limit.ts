@@ -31,9 +31,18 @@ export async function hitRateLimit({ scope, key, limit, windowSeconds }: { scope
   return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
 }
 
-/** Throws RATE_LIMITED with when to try again once `key` has used its window. */
+/**
+ * Throws RATE_LIMITED with when to try again once `key` has used its window. Fails open: with Redis away,
+ * people can still sign in and build (the limits are against abuse, not a correctness guarantee).
+ */
 export async function enforceRateLimit(options: { scope: string; key: string; what: string } & RateLimit): Promise<void> {
-  const result = await hitRateLimit(options);
+  let result: RateLimitResult;
+  try {
+    result = await hitRateLimit(options);
+  } catch (error) {
+    console.warn(`rate limit ${options.scope} not checked (Redis unavailable): ${(error as Error).message}`);
+    return;
+  }
   if (!result.allowed) {
     const minutes = Math.ceil(result.retryAfterSeconds / 60);
     throw new AppError("RATE_LIMITED", `Too many ${options.what}: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, {
@@ -44,7 +53,9 @@ export async function enforceRateLimit(options: { scope: string; key: string; wh
 
 /** Forgets the counter, e.g. after a successful sign-in. */
 export async function resetRateLimit({ scope, key }: { scope: string; key: string }): Promise<void> {
-  await getRedis().del(`zxcv:rl:${scope}:${key}`);
+  await getRedis()
+    .del(`zxcv:rl:${scope}:${key}`)
+    .catch(() => undefined);
 }
 
 export async function resetRateLimitForSignIn({ email, ip }: { email: string; ip: string }): Promise<void> {

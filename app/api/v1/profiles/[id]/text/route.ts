@@ -18,10 +18,11 @@ export const PUT = withActor<string, { baseNumber?: number }>(
   async ({ actor, params, body, query }) => {
     const profile = await getProfileOrThrow({ actor, profileId: params.id! });
     const selection = await parseProfileTextOrThrow(body, profile.channel);
-    if (selectionHash(selection) === profile.latest.configHash && query.baseNumber === undefined) {
+    const baseNumber = query.baseNumber ?? profile.latest.number;
+    // Pushing the same file twice saves nothing; a stale baseNumber is still a 409 from saveRevision.
+    if (selectionHash(selection) === profile.latest.configHash && baseNumber === profile.latest.number) {
       return toWire(savedTextSchema, { revision: profile.latest, created: false });
     }
-    const baseNumber = query.baseNumber ?? profile.latest.number;
     const revision = await saveRevision({ actor, profileId: profile.id, baseNumber, selection, message: "Uploaded through the API" });
     return toWire(savedTextSchema, { revision, created: true });
   },
