@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import autocannon from "autocannon";
 import { figure, treeRssBytes, type Figure } from "./support";
 
-const GROUP = "dashboard under load (loopback)";
+const GROUP = "dashboard (loopback)";
 const BUILDS = 1000;
 const ISO_BYTES = 1024 ** 3;
 

@@ -11,7 +11,7 @@ import { loadCatalog } from "../worker/engine/channels";
 import { stateDir } from "../worker/engine/seed";
 import { figure, timed, type Figure } from "./support";
 
-const GROUP = "build growth (warm base, no boot test)";
+const GROUP = "growth (warm base, no boot test)";
 
 export async function benchGrowth(options: { log?: (s: string) => void } = {}): Promise<Figure[]> {
   const log = options.log ?? (() => {});

@@ -26,7 +26,7 @@ import { nixEnv, runOrThrow } from "../worker/engine/nix";
 import { seedStore, stateDir } from "../worker/engine/seed";
 import { diskBytes, figure, startCountingProxy, timed, type CountingProxy, type Figure } from "./support";
 
-const GROUP = "remote build: nix-build --builders vs this design";
+const GROUP = "remote build, same ISO";
 
 type Ssh = { sshConfig: string; proxy: CountingProxy; stop: () => Promise<void> };
 

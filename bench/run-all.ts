@@ -5,7 +5,7 @@
 // builds engineer's bench/build-path.ts is present, the build path through the app. Prints the machine, the versions
 // and every figure (with its ratio against a baseline measured in this run), writes bench/results/latest.json and
 // latest.md; --readme also replaces the README's Benchmarks table. Figures, not tests: nothing here asserts.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -49,12 +49,12 @@ async function versions(services: Services) {
   const pkg = (name: string) => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, "utf8")) as { version: string }).version;
   return {
     node: process.version,
-    nix: versionOf("nix-build"),
-    qemu: versionOf("qemu-system-x86_64", ["--version"], /version \S+/),
+    nix: versionOf("nix-build", ["--version"], /\d+\.\d+\S*/),
+    qemu: versionOf("qemu-system-x86_64", ["--version"], /(?<=version )\S+/),
     postgres,
     redis: redisVersion,
-    chromium: versionOf("chromium"),
-    openssh: versionOf("ssh", ["-V"]) ?? execFileSync("sh", ["-c", "ssh -V 2>&1"], { encoding: "utf8" }).trim(),
+    chromium: versionOf("chromium", ["--version"], /\d+\.\d+\.\d+\.\d+/),
+    openssh: versionOf("ssh", ["-V"], /OpenSSH_\S+/),
     next: pkg("next"),
     bullmq: pkg("bullmq"),
     autocannon: pkg("autocannon"),
@@ -63,13 +63,13 @@ async function versions(services: Services) {
 
 /** bench/engine.ts prints `label  value` rows; each becomes a figure, times as ratios against its cold build. */
 async function engineFigures(): Promise<Figure[]> {
-  const group = "engine (bench/engine.ts, separate store, no boot test unless named)";
+  const group = "engine (bench/engine.ts)";
   const out = await runScript("bench/engine.ts", process.env);
   const figures: Figure[] = [];
   let cold: number | undefined;
   for (const line of out.split("\n").slice(1)) {
     const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
-    if (!m) continue;
+    if (!m || m[1] === "nix") continue; // the versions line already has it
     const [, label, text] = m as unknown as [string, string, string];
     const seconds = /^([\d.]+) s\b(.*)$/.exec(text);
     const mib = /^([\d.]+) MiB(.*)$/.exec(text);
@@ -99,13 +99,13 @@ function runScript(file: string, env: NodeJS.ProcessEnv): Promise<string> {
 /** The builds engineer's build-path benchmark: its `benchBuildPath` when exported, else its printed rows. */
 async function buildPathFigures(context: { appUrl: string; appPid: number; redisUrl: string; env: NodeJS.ProcessEnv }): Promise<Figure[]> {
   const file = "bench/build-path.ts";
-  if (!existsSync(file)) return [figure("build path through the app", "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
+  if (!existsSync(file)) return [figure("build path", "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
   const mod = (await import(path.resolve(file))) as { benchBuildPath?: (o: typeof context & { log: typeof say }) => Promise<Figure[]> };
   if (mod.benchBuildPath) return mod.benchBuildPath({ ...context, log: say });
   const out = await runScript(file, context.env);
   return out.split("\n").flatMap((line) => {
     const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
-    return m ? [figure("build path through the app (bench/build-path.ts)", m[1]!, null, "n", { note: m[2]! })] : [];
+    return m ? [figure("build path (bench/build-path.ts)", m[1]!, null, "n", { note: m[2]! })] : [];
   });
 }
 

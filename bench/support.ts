@@ -1,5 +1,5 @@
 // Small helpers the benchmarks share: figures, sizes on disk, a byte-counting TCP proxy, process memory.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 
@@ -142,13 +142,11 @@ export function startCountingProxy(targetPort: number): Promise<CountingProxy> {
   });
 }
 
-/** First line of a command's output, or null when the command is missing. */
+/** First line of a command's version output (some tools print it on stderr), or null when the command is missing. */
 export function versionOf(cmd: string, args: string[] = ["--version"], pattern?: RegExp): string | null {
-  try {
-    const out = execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-    const line = out.split("\n")[0] ?? "";
-    return pattern ? (pattern.exec(out)?.[0] ?? line) : line;
-  } catch {
-    return null;
-  }
+  const run = spawnSync(cmd, args, { encoding: "utf8" });
+  if (run.error || run.status !== 0) return null;
+  const out = `${run.stdout}${run.stderr}`.trim();
+  const line = out.split("\n")[0] ?? "";
+  return pattern ? (pattern.exec(out)?.[0] ?? line) : line;
 }
