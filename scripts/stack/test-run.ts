@@ -50,6 +50,13 @@ async function runNodeSuite(name: string, files: string[], env: NodeJS.ProcessEn
   return counts;
 }
 
+/** The whole repository type-checks (next build checks only the app): one test. */
+async function runTypecheck(): Promise<Counts> {
+  say("typecheck: tsc --noEmit over the whole repository");
+  const code = await run(path.resolve("node_modules/.bin/tsc"), ["--noEmit", "-p", "."], process.env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
 async function runPlaywright(env: NodeJS.ProcessEnv): Promise<Counts> {
   const specs = findTests("e2e", ".spec.ts");
   if (specs.length === 0) return { passed: 0, failed: 0, skipped: 0 };
@@ -79,6 +86,8 @@ async function main(): Promise<number> {
     services = await startTestServices(process.env);
         const base = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, NODE_ENV: "test" as const };
     prepareDatabase(base);
+
+    add(await runTypecheck());
 
     // Suites that need only the services (integration tests may FLUSHALL their own Redis): no app running yet.
     add(await runNodeSuite("unit", findTests(".", ".test.ts", ["test"]), base));

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
+import { childEnv } from "../../scripts/stack/processes";
 import { errorLines, runStartCommand } from "../support/start-command";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "zxcv-start-"));
@@ -62,7 +63,7 @@ test("a missing Debian package without the right to install it says which comman
   const asNobody = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
   const result = spawnSync(asNobody[0] ?? process.execPath, [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), "--import", "tsx", "--input-type=module", "-e", script], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, HOME: os.tmpdir(), TSX_TSCONFIG_PATH: path.resolve("tsconfig.json") },
+    env: childEnv({ PATH: process.env.PATH, HOME: os.tmpdir() }),
   });
   assert.equal(result.stdout.trim(), "missing Debian packages zxcv-no-such-package: run `sudo apt-get install -y --no-install-recommends zxcv-no-such-package` and start again", result.stderr);
 });
