@@ -6,9 +6,10 @@ import { useActionState, useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
-import { applyFix, canonicalSelectionJson, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
+import { applyFix, canonicalSelectionJson, estimateSize, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
 import type { FormState } from "@/app/(dashboard)/machines/form-state";
 import type { SaveResult, SavedRevision } from "@/app/(dashboard)/machines/[machineId]/profiles/[profileId]/actions";
+import { formatBytes } from "./format";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
@@ -67,10 +68,17 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     setSelection(next);
     setText(format(next));
     setSyntaxErrors([]);
+    clearSavedNote();
+  }
+
+  // "Saved as revision N" stops being true at the next edit; a refusal stays until it is resolved.
+  function clearSavedNote() {
+    setStatus((current) => (current?.kind === "ok" ? undefined : current));
   }
 
   function editText(next: string) {
     setText(next);
+    clearSavedNote();
     const result = parseProfileText(next);
     if (result.ok) {
       setSelection(result.selection);
@@ -136,9 +144,19 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
         <div id="panel-text" role="tabpanel" aria-labelledby="tab-text" hidden={tab !== "text"}>
           <TextView text={text} errors={textErrors} onChange={editText} />
         </div>
+        {/* On a phone the summary is below the cards: this bar keeps the size, the problems and Save in reach. */}
+        <div className="sticky bottom-0 z-10 -mx-4 mt-6 flex items-center gap-3 border-t border-slate-200 bg-white/95 px-4 py-2 text-sm lg:hidden">
+          <span className="font-semibold tabular-nums">{formatBytes(estimateSize(catalog, selection).reduce((sum, p) => sum + p.bytes, 0))}</span>
+          <a href="#summary" className={problems.length > 0 ? "text-red-700 underline" : "text-slate-600 underline"}>
+            {problems.length > 0 ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : isDirty ? "unsaved changes" : `revision ${base.number}`}
+          </a>
+          <Button type="button" className="ml-auto" onClick={onSave} disabled={saving || !isDirty || !isSavable} aria-label="Save (phone bar)">
+            Save
+          </Button>
+        </div>
       </div>
 
-      <aside className="min-w-0 space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
+      <aside id="summary" className="min-w-0 space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
         <div className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <p className="text-sm text-slate-700">
             <span className="flex items-baseline justify-between gap-2">
