@@ -43,7 +43,7 @@ export function formatValue(value: number | null, unit: Unit): string {
     case "ms":
       return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
     case "req/s":
-      return `${value.toFixed(0)} req/s`;
+      return `${value.toFixed(value < 10 ? 1 : 0)} req/s`;
     case "n":
       return String(value);
   }
