@@ -79,7 +79,11 @@ async function engineFigures(): Promise<Figure[]> {
       if (isCold) cold ??= value;
       const note = seconds[2]!.replace(/^,\s*/, "").trim() || undefined;
       figures.push(figure(group, label, value, "s", { baseline: !isCold && cold !== undefined && !/^boot test/.test(label) ? { name: "cold build", value: cold } : undefined, note }));
-    } else if (mib) figures.push(figure(group, label, Number(mib[1]) * 1024 ** 2, "B", { note: mib[2]!.trim() || undefined }));
+    } else if (mib) {
+      // "ISO size GRUB hybrid / ISOLINUX  21.9 MiB / 14.0 MiB": the second value goes to the note, named.
+      const rest = mib[2]!.replace(/^\s*\/\s*/, "").trim();
+      figures.push(figure(group, label, Number(mib[1]) * 1024 ** 2, "B", { note: rest ? `${label.split(" / ").pop()}: ${rest}` : undefined }));
+    }
     else figures.push(figure(group, label, null, "n", { note: text }));
   }
   return figures;
