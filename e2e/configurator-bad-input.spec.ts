@@ -62,3 +62,18 @@ test("two tabs saving the same profile: the second is refused and keeps its edit
   await other.getByRole("button", { name: "Save over revision 2 as 3" }).click();
   await expect(other.getByTestId("revision-number")).toHaveText("3");
 });
+
+test("unsaved edits are kept in the browser and offered back when the profile is opened again", async ({ signedInPage: page, context }) => {
+  await createMachine(page, "drafts");
+  const url = await createProfile(page, "draft");
+  const pkg = catalog.packages.find((p) => p.requires.length === 0 && p.conflicts.length === 0)!;
+  await page.getByRole("button", { name: `Add ${pkg.label}`, exact: true }).click();
+  await expect(page.getByRole("list", { name: "Unsaved changes" })).toContainText(pkg.label);
+
+  const later = await context.newPage();
+  await later.goto(url);
+  await expect(later.getByRole("alert").filter({ hasText: "unsaved edits from an earlier visit (based on revision 1)" })).toBeVisible();
+  await later.getByRole("button", { name: "Restore my edits" }).click();
+  await expect(later.getByLabel(/^Profile text/)).toHaveValue(new RegExp(`package = ${pkg.id}`));
+  await expect(later.getByRole("list", { name: "Unsaved changes" })).toContainText(pkg.label);
+});

@@ -66,13 +66,15 @@ test("change one line in the text view and the cards follow; an error points at 
   await page.getByRole("tab", { name: "Cards" }).click();
   await expect(page.getByLabel(`${role.label}: ${to.label}`)).toBeChecked();
 
-  // A name the catalog does not know: the message says which line.
+  // A name the catalog does not know: the message says which line, and nothing moves while typing.
   await page.getByRole("tab", { name: "Text" }).click();
+  const before = await editor.boundingBox();
   lines[lineNo - 1] = `${role.id} = no-such-thing`;
   await editor.fill(lines.join("\n"));
   await expect(page.getByText(`Line ${lineNo}:`)).toBeVisible();
   await expect(page.getByText(/has no alternative "no-such-thing"/).first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Save", exact: true })).toBeDisabled();
+  expect(await editor.boundingBox()).toEqual(before);
 
   // Syntax that is not "name = value" also points at its line.
   await editor.fill(`${lines.join("\n")}\nthis is not a line`);

@@ -14,6 +14,7 @@ import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
 import { TextView, type LineError } from "./text-view";
+import { useDraft } from "./use-draft";
 
 type Props = {
   catalog: Catalog;
@@ -49,6 +50,8 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
   const textErrors: LineError[] = parsed.ok
     ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
     : syntaxErrors;
+
+  const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection) });
 
   // A revision made elsewhere on this page (import, restore) replaces an editor that holds no edits.
   useEffect(() => {
@@ -118,6 +121,29 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
   return (
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="min-w-0">
+        {draft.found && (
+          <div role="alert" className="mb-4 rounded-lg bg-amber-50 p-3 text-sm ring-1 ring-amber-300">
+            <p>
+              This browser kept unsaved edits from an earlier visit (based on revision {draft.found.baseNumber}
+              {draft.found.baseNumber !== base.number ? `; the profile is now at revision ${base.number}, so review them before saving` : ""}).
+            </p>
+            <div className="mt-2 flex gap-2">
+              <Button
+                type="button"
+                onClick={() => {
+                  editText(draft.found!.text);
+                  setTab("text");
+                  draft.dismiss();
+                }}
+              >
+                Restore my edits
+              </Button>
+              <Button type="button" variant="secondary" onClick={draft.dismiss}>
+                Discard them
+              </Button>
+            </div>
+          </div>
+        )}
         <div role="tablist" aria-label="View" className="mb-4 inline-flex rounded-lg bg-slate-200 p-1 text-sm">
           {(["cards", "text"] as const).map((name) => (
             <button
