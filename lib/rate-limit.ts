@@ -10,6 +10,12 @@ function getRedis(): Redis {
   return globalForRedis.zxcvRateLimitRedis;
 }
 
+/** For scripts and tests that end: closes the connection so that the process can exit. */
+export function disconnectRateLimit(): void {
+  globalForRedis.zxcvRateLimitRedis?.disconnect();
+  globalForRedis.zxcvRateLimitRedis = undefined;
+}
+
 export type RateLimit = { limit: number; windowSeconds: number };
 
 /** Sign-in attempts per email and client address. */

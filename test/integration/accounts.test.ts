@@ -9,7 +9,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { createSession, findSessionActor } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
-import { enforceSignInRateLimit, hitRateLimit, resetRateLimitForSignIn, SIGN_IN_LIMIT } from "@/lib/rate-limit";
+import { disconnectRateLimit, enforceSignInRateLimit, hitRateLimit, resetRateLimitForSignIn, SIGN_IN_LIMIT } from "@/lib/rate-limit";
 import { disableUser, enableUser, inviteUser, isInvitationRequired, listInvitations, listUsers, registerUser } from "@/lib/users";
 
 const created: string[] = [];
@@ -33,6 +33,7 @@ before(async () => {
 after(async () => {
   await getDb().user.deleteMany({ where: { id: { in: created } } });
   await getDb().$disconnect();
+  disconnectRateLimit();
 });
 
 test("only an admin lists, invites, disables and enables accounts", async () => {
