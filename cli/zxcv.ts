@@ -1,13 +1,10 @@
 // zxcv: the ZXCV Composer command line. Run `zxcv help`.
-import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { parseProfileText } from "../contracts/profile-text";
 import { ApiClient, CliError, loadConfig, saveConfig } from "./zxcv/client";
+import { downloadIso } from "./zxcv/download";
 import { FINISHED, followBuild, ProgressDisplay, type BuildJson } from "./zxcv/follow";
 
 const USAGE = `usage: zxcv <command> [options]
@@ -19,7 +16,7 @@ const USAGE = `usage: zxcv <command> [options]
   build --file FILE --machine NAME [--profile NAME] [--follow]
                                          push the file, then build it
   follow BUILD_ID                        stream a build's log with a progress bar until it finishes
-  download BUILD_ID [-o FILE]            download the build's ISO and verify its sha256
+  download BUILD_ID [-o FILE]            download the build's ISO (resuming a FILE.part) and verify its sha256
 
 ZXCV_URL and ZXCV_TOKEN override the stored login. Exit codes: 0 ok, 1 error, 2 usage, 3 build failed, 4 checksum mismatch.`;
 
@@ -68,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "download": {
       const buildId = requireArg(args[0], "BUILD_ID");
-      return download(new ApiClient(await loadConfig()), buildId, values.output);
+      return downloadIso(new ApiClient(await loadConfig()), buildId, values.output);
     }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);
@@ -146,43 +143,6 @@ async function follow(client: ApiClient, buildId: string): Promise<number> {
   }
   if (!FINISHED.has(done.status)) throw new CliError(`build ${done.id} is still ${done.status.toLowerCase()}: the log stream ended early; run \`zxcv follow ${done.id}\``);
   throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${done.failureReason}` : ""}`, 3);
-}
-
-/** Streams the ISO to FILE.part while hashing it, and keeps it only if the sha256 matches. */
-async function download(client: ApiClient, buildId: string, output: string | undefined): Promise<number> {
-  const build = await client.json<BuildJson>(`/api/v1/builds/${buildId}`);
-  if (!build.iso) throw new CliError(`build ${buildId} has no ISO (it is ${build.status.toLowerCase()})`);
-  const target = output ?? build.iso.fileName;
-  const partial = `${target}.part`;
-  const response = await client.request(build.iso.downloadUrl);
-  const hash = createHash("sha256");
-  let received = 0;
-  const total = Number(response.headers.get("content-length") ?? build.iso.sizeBytes);
-  const display = new ProgressDisplay(Boolean(process.stderr.isTTY));
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      received += chunk.length;
-      if (process.stderr.isTTY) display.update("downloading", total ? received / total : 0);
-      done(null, chunk);
-    },
-  });
-  try {
-    await pipeline(Readable.fromWeb(response.body! as import("node:stream/web").ReadableStream<Uint8Array>), measure, createWriteStream(partial));
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw new CliError(`download interrupted after ${received} bytes: ${(error as Error).message}`);
-  }
-  display.finish();
-  const actual = hash.digest("hex");
-  const expected = build.iso.sha256.toLowerCase();
-  if (actual !== expected) {
-    await rm(partial, { force: true });
-    throw new CliError(`sha256 mismatch for ${target}: expected ${expected}, got ${actual}; the file was not kept`, 4);
-  }
-  await rename(partial, target);
-  console.log(`${target}: ${(await stat(target)).size} bytes, sha256 ${actual} (verified)`);
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

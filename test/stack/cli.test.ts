@@ -88,6 +88,14 @@ test("zxcv: login, push, build --follow, download and verify", { timeout: 20 * 6
   assert.equal(createHash("sha256").update(bytes).digest("hex"), made.sha256);
   assert.equal(bytes.length, Number(done[2]));
 
+  // An interrupted download leaves FILE.part; the same command resumes it with a Range request.
+  const resumed = path.join(home, "resumed.iso");
+  await writeFile(`${resumed}.part`, bytes.subarray(0, 1_000_000));
+  const resume = await runCli(["download", made.buildId, "-o", resumed], { home });
+  assert.equal(resume.code, 0, resume.stderr);
+  assert.match(resume.stderr, /resuming .* from 1000000 bytes/);
+  assert.ok((await readFile(resumed)).equals(bytes));
+
   const detail = (await (await api(`/api/v1/builds/${made.buildId}`, a)).json()) as { iso: { id: string }; profileId: string };
   made.isoId = detail.iso.id;
   const profile = (await (await api(`/api/v1/profiles/${made.profileId}`, a)).json()) as { machineId: string };
