@@ -15,10 +15,16 @@ export class AppRefusal extends Error {
  * (5xx, connection refused), so an app restart mid-build loses nothing.
  */
 export class AppClient {
+  private isClosed = false;
   constructor(private readonly appUrl: string, private readonly hostToken: string, private readonly retryForMs = 120_000) {}
 
-  private async call(path: string, init: { method?: string; headers?: Record<string, string>; token?: string; json?: unknown; rawBody?: () => RequestInit["body"] }): Promise<unknown> {
-    const deadline = Date.now() + this.retryForMs;
+  /** Stops retrying: pending calls fail at their next attempt. */
+  close(): void {
+    this.isClosed = true;
+  }
+
+  private async call(path: string, init: { method?: string; headers?: Record<string, string>; token?: string; json?: unknown; rawBody?: () => RequestInit["body"]; retryForMs?: number }): Promise<unknown> {
+    const deadline = Date.now() + (init.retryForMs ?? this.retryForMs);
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
       try {
         const headers = new Headers(init.headers);
@@ -37,7 +43,7 @@ export class AppClient {
         if (response.status < 500) throw new AppRefusal(response.status, message);
         throw new Error(message);
       } catch (error) {
-        if (error instanceof AppRefusal || Date.now() > deadline) throw error;
+        if (error instanceof AppRefusal || this.isClosed || Date.now() > deadline) throw error;
         await sleep(delay);
       }
     }
@@ -48,7 +54,8 @@ export class AppClient {
   }
 
   async heartbeat(running: { buildId: string; attempt: number }[]): Promise<{ stop: string[] }> {
-    return (await this.call("/api/host/heartbeat", { json: { running } })) as { stop: string[] };
+    // The next heartbeat is the retry.
+    return (await this.call("/api/host/heartbeat", { json: { running }, retryForMs: 0 })) as { stop: string[] };
   }
 
   async claim(buildId: string, attempt: number) {

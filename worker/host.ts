@@ -22,8 +22,9 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on("message", (_channel, buildId: string) => stop(buildId, "cancelled"));
 
+  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job) => runBuildJob(job, { app, redis, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
-    connection: new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }),
+    connection,
     concurrency: env.ZXCV_HOST_CAPACITY,
     lockDuration: env.ZXCV_LOCK_MS,
     stalledInterval: Math.max(250, Math.floor(env.ZXCV_LOCK_MS / 2)),
@@ -43,15 +44,19 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
   const heartbeat = setInterval(beat, env.ZXCV_HEARTBEAT_MS);
   log(`${env.ZXCV_HOST_NAME} (${env.ZXCV_HOST_ARCH}, capacity ${env.ZXCV_HOST_CAPACITY}) takes jobs from ${buildQueueName(env.ZXCV_HOST_ARCH)}`);
 
+  let closing: Promise<void> | undefined;
   return {
     worker,
     running,
-    /** Graceful: waits for running builds to finish (BullMQ's close), then stops heartbeats. */
-    async close() {
-      await worker.close();
-      clearInterval(heartbeat);
-      await subscriber.quit().catch(() => undefined);
-      await redis.quit().catch(() => undefined);
+    /** Graceful: waits for running builds to finish (BullMQ's close), then stops heartbeats. Idempotent. */
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        clearInterval(heartbeat);
+        app.close();
+        for (const client of [subscriber, redis, connection]) client.disconnect();
+      })();
+      return closing;
     },
   };
 }

@@ -60,7 +60,7 @@ export class DirectoryStorage implements ArtifactStorage {
     } catch (error) {
       await rm(temp, { force: true });
       if (error instanceof AppError) throw error;
-      if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" || (error as Error).name === "AbortError") {
+      if (isConnectionLoss(error)) {
         throw new AppError("BAD_REQUEST", `Upload is truncated: the connection closed after ${sizeBytes} of ${expected.sizeBytes} bytes`);
       }
       throw error;
@@ -82,6 +82,11 @@ export class DirectoryStorage implements ArtifactStorage {
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  const { code, name, message } = error as NodeJS.ErrnoException;
+  return code === "ERR_STREAM_PREMATURE_CLOSE" || code === "ECONNRESET" || name === "AbortError" || message === "aborted" || message === "terminated";
 }
 
 const globalForStorage = globalThis as unknown as { zxcvStorage?: ArtifactStorage };
