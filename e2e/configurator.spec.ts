@@ -29,6 +29,8 @@ test("create a machine, compose a profile by clicking, swap an alternative, see 
   await expect(page.getByTestId("revision-number")).toHaveText("2");
 
   await page.getByPlaceholder("Search packages").fill("");
+  await page.getByPlaceholder("Search packages").blur();
+  await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, "configurator-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
@@ -146,4 +148,31 @@ test("a conflict keeps Build away and explains itself; its one-click fix brings 
   await expect(page.getByTestId("revision-number")).toHaveText("3");
   await page.getByRole("button", { name: "Build revision 3" }).click();
   await expect(page).toHaveURL(/\/builds\/[^/]+$/);
+});
+
+test("the configurator works from the keyboard", async ({ signedInPage: page }) => {
+  await createMachine(page, "keyboard only");
+  await createProfile(page, "keys");
+  const { role, from, to } = swappableRole(catalog);
+
+  // Arrow keys move within a role's alternatives, as in any radio group.
+  await page.getByLabel(`${role.label}: ${from.label}`).focus();
+  for (let i = 0; i < role.alternatives.length && !(await page.getByLabel(`${role.label}: ${to.label}`).isChecked()); i++) {
+    await page.keyboard.press("ArrowRight");
+  }
+  await expect(page.getByLabel(`${role.label}: ${to.label}`)).toBeChecked();
+
+  const pkg = plainPackage(catalog);
+  await page.getByRole("button", { name: `Add ${pkg.label}`, exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("button", { name: `Remove ${pkg.label}`, exact: true })).toBeFocused();
+
+  await page.getByRole("tab", { name: "Cards" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: "Text" })).toBeFocused();
+  await expect(page.getByLabel(/^Profile text/)).toHaveValue(new RegExp(`${role.id} = ${to.id}[\\s\\S]*package = ${pkg.id}`));
+
+  await page.getByRole("button", { name: "Save", exact: true }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("revision-number")).toHaveText("2");
 });

@@ -9,11 +9,11 @@ import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
 import { applyFix, canonicalSelectionJson, estimateSize, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
 import type { FormState } from "@/app/(dashboard)/machines/form-state";
 import type { SaveResult, SavedRevision } from "@/app/(dashboard)/machines/[machineId]/profiles/[profileId]/actions";
-import { formatBytes } from "./format";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
 import { TextView, type LineError } from "./text-view";
+import { DraftBanner, PhoneBar, ViewTabs, type View } from "./configurator-parts";
 import { useDraft } from "./use-draft";
 
 type Props = {
@@ -38,7 +38,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
   const [selection, setSelection] = useState(initial.selection);
   const [text, setText] = useState(() => format(initial.selection));
   const [syntaxErrors, setSyntaxErrors] = useState<LineError[]>([]);
-  const [tab, setTab] = useState<"cards" | "text">("cards");
+  const [tab, setTab] = useState<View>("cards");
   const [message, setMessage] = useState("");
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string; staleNumber?: number }>();
@@ -122,47 +122,18 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
       <div className="min-w-0">
         {draft.found && (
-          <div role="alert" className="mb-4 rounded-lg bg-amber-50 p-3 text-sm ring-1 ring-amber-300">
-            <p>
-              This browser kept unsaved edits from an earlier visit (based on revision {draft.found.baseNumber}
-              {draft.found.baseNumber !== base.number ? `; the profile is now at revision ${base.number}, so review them before saving` : ""}).
-            </p>
-            <div className="mt-2 flex gap-2">
-              <Button
-                type="button"
-                onClick={() => {
-                  editText(draft.found!.text);
-                  setTab("text");
-                  draft.dismiss();
-                }}
-              >
-                Restore my edits
-              </Button>
-              <Button type="button" variant="secondary" onClick={draft.dismiss}>
-                Discard them
-              </Button>
-            </div>
-          </div>
+          <DraftBanner
+            draft={draft.found}
+            currentNumber={base.number}
+            onRestore={() => {
+              editText(draft.found!.text);
+              setTab("text");
+              draft.dismiss();
+            }}
+            onDiscard={draft.dismiss}
+          />
         )}
-        <div role="tablist" aria-label="View" className="mb-4 inline-flex rounded-lg bg-slate-200 p-1 text-sm">
-          {(["cards", "text"] as const).map((name) => (
-            <button
-              key={name}
-              role="tab"
-              type="button"
-              aria-selected={tab === name}
-              aria-controls={`panel-${name}`}
-              id={`tab-${name}`}
-              onClick={() => setTab(name)}
-              onKeyDown={(event) => {
-                if (event.key === "ArrowRight" || event.key === "ArrowLeft") setTab(tab === "cards" ? "text" : "cards");
-              }}
-              className={`rounded-md px-4 py-1.5 font-medium focus-visible:outline-2 focus-visible:outline-indigo-600 ${tab === name ? "bg-white shadow-sm" : "text-slate-700"}`}
-            >
-              {name === "cards" ? "Cards" : "Text"}
-            </button>
-          ))}
-        </div>
+        <ViewTabs tab={tab} onChange={setTab} />
         <div id="panel-cards" role="tabpanel" aria-labelledby="tab-cards" hidden={tab !== "cards"} className="space-y-8">
           <RoleCards catalog={catalog} selection={selection} onChoose={(role, alt) => change({ ...selection, roles: { ...selection.roles, [role]: alt } })} />
           <PackagePicker catalog={catalog} selection={selection} onToggle={toggle} />
@@ -171,15 +142,13 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
           <TextView text={text} errors={textErrors} onChange={editText} />
         </div>
         {/* On a phone the summary is below the cards: this bar keeps the size, the problems and Save in reach. */}
-        <div className="sticky bottom-0 z-10 -mx-4 mt-6 flex items-center gap-3 border-t border-slate-200 bg-white/95 px-4 py-2 text-sm lg:hidden">
-          <span className="font-semibold tabular-nums">{formatBytes(estimateSize(catalog, selection).reduce((sum, p) => sum + p.bytes, 0))}</span>
-          <a href="#summary" className={problems.length > 0 ? "text-red-700 underline" : "text-slate-600 underline"}>
-            {problems.length > 0 ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : isDirty ? "unsaved changes" : `revision ${base.number}`}
-          </a>
-          <Button type="button" className="ml-auto" onClick={onSave} disabled={saving || !isDirty || !isSavable} aria-label="Save (phone bar)">
-            Save
-          </Button>
-        </div>
+        <PhoneBar
+          totalBytes={estimateSize(catalog, selection).reduce((sum, p) => sum + p.bytes, 0)}
+          state={problems.length > 0 ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : isDirty ? "unsaved changes" : `revision ${base.number}`}
+          hasProblems={problems.length > 0}
+          canSave={!saving && isDirty && isSavable}
+          onSave={onSave}
+        />
       </div>
 
       <aside id="summary" className="min-w-0 space-y-5 lg:sticky lg:top-4 lg:self-start" aria-label="Summary">
