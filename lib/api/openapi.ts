@@ -131,7 +131,8 @@ export function buildOpenApiDocument(serverUrl?: string) {
         : { description: route.summary };
     responses[String(route.status)] = success;
     const errorCodes = [401, 404, ...(route.body || route.textBody || route.query ? [400, 413] : []), ...(route.method === "get" ? [] : [409])];
-    if (route.method === "post" && route.path === "/api/v1/builds") errorCodes.push(429);
+    // Both are refused past the per-person cap on queued and running builds.
+    if (route.method === "post" && (route.path === "/api/v1/builds" || route.path.endsWith("/retry"))) errorCodes.push(429);
     for (const code of [...new Set(errorCodes)].sort()) {
       responses[String(code)] = { description: ERRORS[code], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
     }

@@ -9,12 +9,6 @@ export function isoDownloadUrl(artifactId: string): string {
   return `/api/v1/isos/${artifactId}/download`;
 }
 
-type ArtifactRow = { id: string; buildId: string; fileName: string; sizeBytes: bigint; sha256: string; createdAt: Date };
-
-export function toIso(artifact: ArtifactRow): z.infer<typeof s.isoSchema> {
-  return toWire(s.isoSchema, { ...artifact, downloadUrl: isoDownloadUrl(artifact.id) });
-}
-
 export function toBuild(build: BuildDetail): z.infer<typeof s.buildSchema> {
   const { iso } = artifactsOf(build);
   return toWire(s.buildSchema, {
