@@ -30,7 +30,7 @@ import { isAppError } from "@/lib/errors";
 import { createMachine, getMachineOrThrow, listMachines } from "@/lib/machines";
 import { createProfile, getProfileOrThrow } from "@/lib/profiles";
 import { getRevisionOrThrow, listRevisions } from "@/lib/profiles/revisions";
-import { closeQueues } from "@/lib/queue";
+import { closeQueues, removeBuildJob } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { callRoute, deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 
@@ -56,6 +56,8 @@ before(async () => {
 });
 
 after(async () => {
+  // Leave no job behind for the build hosts of the suites that run next.
+  if (ids.build) await removeBuildJob({ arch: "x86_64", buildId: ids.build });
   await deletePeople([a, b]);
   await closeQueues();
   getRedis().disconnect();
