@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb } from "./db";
 import { AppError } from "./errors";
+import { deleteBuildsAndFiles } from "./profiles/deletion";
 import { archSchema, displayNameSchema, isUniqueViolation, notesSchema } from "./names";
 import type { Actor } from "./auth/actor";
 
@@ -56,10 +57,10 @@ export async function getMachineDeletionImpact({ actor, machineId }: { actor: Ac
   return { profiles, revisions, builds, isos };
 }
 
-/** Deletes the machine with its profiles, their revisions, builds and ISO records (the schema cascades). */
+/** Deletes the machine with its profiles, their revisions, builds and ISOs (rows cascade, files follow). */
 export async function deleteMachine({ actor, machineId }: { actor: Actor; machineId: string }) {
   await getMachineOrThrow({ actor, machineId });
-  await getDb().machine.delete({ where: { id: machineId } });
+  await deleteBuildsAndFiles({ revision: { profile: { machineId } } }, (tx) => tx.machine.delete({ where: { id: machineId } }));
 }
 
 function duplicateNameOr(error: unknown, name: string): unknown {

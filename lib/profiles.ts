@@ -5,6 +5,7 @@ import { getDb } from "./db";
 import { AppError } from "./errors";
 import { getMachineOrThrow } from "./machines";
 import { displayNameSchema, isUniqueViolation } from "./names";
+import { deleteBuildsAndFiles } from "./profiles/deletion";
 import { toStorableSelection } from "./profiles/selection-check";
 import type { Actor } from "./auth/actor";
 
@@ -81,10 +82,10 @@ export async function renameProfile({ actor, profileId, name }: { actor: Actor; 
   }
 }
 
-/** Deletes the profile with its revisions, builds and ISO records. */
+/** Deletes the profile with its revisions, builds and ISOs (rows cascade, files follow). */
 export async function deleteProfile({ actor, profileId }: { actor: Actor; profileId: string }) {
   const profile = await getProfileOrThrow({ actor, profileId });
-  await getDb().profile.delete({ where: { id: profile.id } });
+  await deleteBuildsAndFiles({ revision: { profileId: profile.id } }, (tx) => tx.profile.delete({ where: { id: profile.id } }));
   return profile;
 }
 

@@ -2,6 +2,9 @@
 // Run: DATABASE_URL=... REDIS_URL=... node --import tsx --test test/integration/profiles.test.ts
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { defaultSelection } from "@/contracts/selection";
 import type { Actor } from "@/lib/auth/actor";
@@ -11,7 +14,11 @@ import { isAppError } from "@/lib/errors";
 import { createMachine, deleteMachine, getMachineDeletionImpact, getMachineOrThrow, listMachines, updateMachine } from "@/lib/machines";
 import { cloneProfile, createProfile, getProfileOrThrow, listProfiles } from "@/lib/profiles";
 import { importProfile } from "@/lib/profiles/import";
-import { listRevisions, restoreRevision, saveRevision } from "@/lib/profiles/revisions";
+import { findLastBuiltRevision, listRevisions, restoreRevision, saveRevision } from "@/lib/profiles/revisions";
+
+// ISO files of this test live in a directory of their own (read by getEnv on first use, below).
+const artifactDir = mkdtempSync(path.join(tmpdir(), "zxcv-profiles-test-"));
+process.env.ARTIFACT_DIR = artifactDir;
 
 let alice: Actor;
 let bob: Actor;
@@ -42,6 +49,7 @@ before(async () => {
 after(async () => {
   await getDb().user.deleteMany({ where: { id: { in: [alice.id, bob.id] } } });
   await getDb().$disconnect();
+  rmSync(artifactDir, { recursive: true, force: true });
 });
 
 test("another person's machine and profile are NOT_FOUND for reading and writing", async () => {
@@ -108,4 +116,54 @@ test("names are trimmed free text; HTML and Nix syntax are stored as typed", asy
   const machine = await createMachine({ actor: alice, input: { name, arch: "x86_64", notes: "" } });
   assert.equal(machine.name, name.trim());
   await assert.rejects(createMachine({ actor: alice, input: { name, arch: "x86_64", notes: "" } }), rejectsWith("CONFLICT"));
+});
+
+async function succeededBuild(actor: Actor, revisionId: string, configHash: string, options: { reusedFromId?: string; withIso?: boolean } = {}) {
+  const build = await getDb().build.create({
+    data: {
+      revisionId, requestedById: actor.id, status: "SUCCEEDED", arch: "x86_64", channel, channelRevision: "test", configHash,
+      reusedFromId: options.reusedFromId, finishedAt: new Date(),
+    },
+  });
+  if (options.withIso) {
+    const storageKey = `builds/${build.id}/1/image.iso`;
+    mkdirSync(path.join(artifactDir, "builds", build.id, "1"), { recursive: true });
+    writeFileSync(path.join(artifactDir, storageKey), "iso");
+    await getDb().artifact.create({ data: { buildId: build.id, kind: "ISO", fileName: "x.iso", sizeBytes: 3, sha256: "0".repeat(64), storageKey } });
+  }
+  return build;
+}
+
+test("the last successful build is what 'since the last build' compares with", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: `built ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
+  assert.equal(await findLastBuiltRevision({ actor: alice, profileId: profile.id }), null);
+  const { latest } = await getProfileOrThrow({ actor: alice, profileId: profile.id });
+  await succeededBuild(alice, latest.id, latest.configHash);
+  await saveRevision({ actor: alice, profileId: profile.id, baseNumber: 1, selection: latest.selection });
+  assert.equal((await findLastBuiltRevision({ actor: alice, profileId: profile.id }))?.number, 1);
+  await assert.rejects(findLastBuiltRevision({ actor: bob, profileId: profile.id }), rejectsWith("NOT_FOUND"));
+});
+
+test("deleting a machine deletes its ISOs, but an ISO someone else's build reuses moves to that build", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: `doomed ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
+  const { latest } = await getProfileOrThrow({ actor: alice, profileId: profile.id });
+  const shared = await succeededBuild(alice, latest.id, latest.configHash, { withIso: true });
+  const own = await succeededBuild(alice, latest.id, latest.configHash, { withIso: true });
+
+  const bobsMachine = await createMachine({ actor: bob, input: { name: `reuser ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  const bobsProfile = await createProfile({ actor: bob, machineId: bobsMachine.id, name: "same", channel, selection: latest.selection });
+  const bobsLatest = (await getProfileOrThrow({ actor: bob, profileId: bobsProfile.id })).latest;
+  const reuser = await succeededBuild(bob, bobsLatest.id, bobsLatest.configHash, { reusedFromId: shared.id });
+
+  assert.deepEqual(await getMachineDeletionImpact({ actor: alice, machineId: machine.id }), { profiles: 1, revisions: 1, builds: 2, isos: 2 });
+  await deleteMachine({ actor: alice, machineId: machine.id });
+
+  const inherited = await getDb().build.findUniqueOrThrow({ where: { id: reuser.id }, include: { artifacts: true } });
+  assert.equal(inherited.reusedFromId, null);
+  assert.equal(inherited.artifacts.length, 1);
+  assert.ok(existsSync(path.join(artifactDir, inherited.artifacts[0]!.storageKey)), "the reused ISO file is kept");
+  assert.ok(!existsSync(path.join(artifactDir, `builds/${own.id}/1/image.iso`)), "the machine's own ISO file is deleted");
+  assert.equal(await getDb().build.count({ where: { id: { in: [shared.id, own.id] } } }), 0);
 });
