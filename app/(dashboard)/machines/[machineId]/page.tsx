@@ -75,7 +75,7 @@ export default async function MachinePage({ params }: { params: Promise<{ machin
         <DeleteForm
           action={deleteMachineAction.bind(null, machine.id)}
           what="this machine"
-          consequences={`This deletes ${plural(impact.profiles, "profile")}, their ${plural(impact.revisions, "revision")}, ${plural(impact.builds, "build")} and ${plural(impact.isos, "ISO")} built for them. It cannot be undone; export a profile first to keep it.`}
+          consequences={`This deletes ${plural(impact.profiles, "profile")}, their ${plural(impact.revisions, "revision")}, ${plural(impact.builds, "build")} and ${plural(impact.isos, "ISO")} built for them (an ISO that another build reuses stays with that build). It cannot be undone; export a profile first to keep it.`}
         />
       </section>
     </>
