@@ -1,7 +1,7 @@
 import { parseProfileText, PROFILE_TEXT_MAX_BYTES } from "@/contracts/profile-text";
 import { validateSelection } from "@/contracts/selection";
 import { getChannelOrThrow } from "../catalog";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import { createProfile, getProfileOrThrow } from "../profiles";
 import { saveRevision } from "./revisions";
 import type { Actor } from "../auth/actor";
@@ -25,12 +25,18 @@ export async function parseProfileTextOrThrow(text: string, expectedChannel?: st
   const parsed = parseProfileText(text);
   if (!parsed.ok) throw new AppError("BAD_REQUEST", describeLines(parsed.errors), { lines: parsed.errors });
   const { selection, lineOf } = parsed;
+  const channelLine = text.split(/\r?\n/).findIndex((l) => /^\s*channel\s*=/.test(l)) + 1;
+  const refuseChannel = (message: string) => {
+    const errors = [{ line: channelLine, message }];
+    return new AppError("BAD_REQUEST", describeLines(errors), { lines: errors });
+  };
   if (expectedChannel && selection.channel !== expectedChannel) {
-    const line = text.split(/\r?\n/).findIndex((l) => /^\s*channel\s*=/.test(l)) + 1;
-    const errors = [{ line, message: `this profile is on the ${expectedChannel} channel, the file says "${selection.channel}"` }];
-    throw new AppError("BAD_REQUEST", describeLines(errors), { lines: errors });
+    throw refuseChannel(`this profile is on the ${expectedChannel} channel, the file says "${selection.channel}"`);
   }
-  const { catalog } = await getChannelOrThrow(selection.channel);
+  const channel = await getChannelOrThrow(selection.channel).catch((error: unknown) => {
+    throw isAppError(error) && error.code === "NOT_FOUND" ? refuseChannel(`unknown channel "${selection.channel}": this dashboard has no such catalog`) : error;
+  });
+  const { catalog } = channel;
   const structural = validateSelection(catalog, selection).filter((p) => p.code !== "conflict" && p.code !== "missing-requirement");
   if (structural.length > 0) {
     const errors = structural.map((p) => ({ line: lineOf(p.subject) ?? 1, message: p.message }));

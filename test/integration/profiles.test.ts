@@ -167,3 +167,11 @@ test("deleting a machine deletes its ISOs, but an ISO someone else's build reuse
   assert.ok(!existsSync(path.join(artifactDir, `builds/${own.id}/1/image.iso`)), "the machine's own ISO file is deleted");
   assert.equal(await getDb().build.count({ where: { id: { in: [shared.id, own.id] } } }), 0);
 });
+
+test("an imported file naming an unknown channel points at its channel line", async () => {
+  const machine = await createMachine({ actor: alice, input: { name: `channel ${randomUUID()}`, arch: "x86_64", notes: "" } });
+  await assert.rejects(
+    importProfile({ actor: alice, machineId: machine.id, name: "x", file: textFile("# a comment\nchannel = no-such-channel\n") }),
+    (error: unknown) => rejectsWith("BAD_REQUEST")(error) && (error as Error).message.startsWith("line 2: unknown channel"),
+  );
+});
