@@ -21,7 +21,7 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
   const [lines, setLines] = useState<string[]>([]);
   const [phase, setPhase] = useState<Phase>(initialPhase);
   const [isConnected, setConnected] = useState(false);
-  const bottom = useRef<HTMLDivElement>(null);
+  const logRef = useRef<HTMLPreElement>(null);
 
   useEffect(() => {
     const source = new EventSource(`/api/builds/${buildId}/events`);
@@ -36,10 +36,15 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
       source.close();
       router.refresh();
     });
-    return () => source.close();
+    return () => {
+      source.close();
+    };
   }, [buildId, router]);
 
-  useEffect(() => bottom.current?.scrollIntoView({ block: "nearest" }), [lines.length]);
+  useEffect(() => {
+    const log = logRef.current;
+    if (log) log.scrollTop = log.scrollHeight;
+  }, [lines.length]);
 
   const percent = Math.round((phase.progress ?? 0) * 100);
   return (
@@ -54,9 +59,8 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
       <div role="progressbar" aria-label="Build progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 overflow-hidden rounded bg-slate-200">
         <div className="h-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
       </div>
-      <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
+      <pre ref={logRef} data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
         {lines.length === 0 ? <span className="text-slate-400">Waiting for the build host…</span> : lines.join("\n")}
-        <div ref={bottom} />
       </pre>
     </section>
   );
