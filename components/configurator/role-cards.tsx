@@ -31,12 +31,16 @@ export function RoleCards({ catalog, selection, onChoose }: { catalog: Catalog; 
                     checked={checked}
                     onChange={() => onChoose(role.id, alt.id)}
                     aria-label={`${role.label}: ${alt.label}`}
+                    aria-describedby={`alt-${role.id}-${alt.id}`}
                   />
                   <span className="flex items-baseline justify-between gap-2">
                     <span className="font-medium">{alt.label}</span>
                     <span className="shrink-0 text-xs text-slate-600">{formatBytes(alt.sizeBytes)}</span>
                   </span>
-                  <span className="mt-1 text-sm text-slate-600">{alt.description}</span>
+                  <span id={`alt-${role.id}-${alt.id}`} className="mt-1 text-sm text-slate-600">
+                    {alt.description}
+                    <span className="sr-only"> ({formatBytes(alt.sizeBytes)})</span>
+                  </span>
                   {checked && (
                     <span aria-hidden className="absolute -top-2 right-2 rounded bg-indigo-600 px-1.5 text-xs text-white">
                       chosen
