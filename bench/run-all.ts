@@ -12,14 +12,14 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { ensureDebianPackages, requiredDebianPackages } from "../scripts/stack/apt";
-import { buildApp, prepareDatabase, startApp, startLocalWorker } from "../scripts/stack/app";
+import { buildApp, prepareDatabase, startApp } from "../scripts/stack/app";
 import { freePort } from "../scripts/stack/ports";
 import { stopManaged, type Managed } from "../scripts/stack/processes";
 import { startTestServices, type Services } from "../scripts/stack/services";
 import { benchDashboardLoad } from "./dashboard-load";
 import { benchGrowth } from "./growth";
 import { benchRemoteBuild } from "./remote-build";
-import { figure, versionOf, type Figure } from "./support";
+import { figure, versionOf, type Figure, type Unit } from "./support";
 import { markdownTable, printTable } from "./table";
 
 const COMMAND = "npm run bench";
@@ -100,17 +100,38 @@ function runScript(file: string, env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-/** The builds engineer's build-path benchmark: its `benchBuildPath` when exported, else its printed rows. */
+/** "12 ms", "1.5 s", "742 B (job ...)", "190.3 MB": a value, its unit and the rest as a note. */
+function parseValue(text: string): { value: number | null; unit: Unit; note?: string } {
+  const m = /^([\d.]+) (ms|s|B|MB|MiB)\b[,;]?\s*(.*)$/.exec(text.trim());
+  if (!m) return { value: null, unit: "n", note: text.trim() };
+  const n = Number(m[1]);
+  const note = m[3] || undefined;
+  if (m[2] === "MB" || m[2] === "MiB") return { value: n * 1024 ** 2, unit: "B", note };
+  return { value: n, unit: m[2] as Unit, note };
+}
+
+/**
+ * The builds engineer's build-path benchmark (it serves the app's route handlers and runs one build host itself,
+ * against this run's database and Redis): its `benchBuildPath` when exported, else its printed rows.
+ */
 async function buildPathFigures(context: { appUrl: string; appPid: number; redisUrl: string; env: NodeJS.ProcessEnv }): Promise<Figure[]> {
   const file = "bench/build-path.ts";
-  if (!existsSync(file)) return [figure("build path", "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
+  const group = "build path (bench/build-path.ts)";
+  if (!existsSync(file)) return [figure(group, "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
   const mod = (await import(path.resolve(file))) as { benchBuildPath?: (o: typeof context & { log: typeof say }) => Promise<Figure[]> };
   if (mod.benchBuildPath) return mod.benchBuildPath({ ...context, log: say });
   const out = await runScript(file, context.env);
-  return out.split("\n").flatMap((line) => {
+  const figures: Figure[] = [];
+  for (const line of out.split("\n")) {
     const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
-    return m ? [figure("build path (bench/build-path.ts)", m[1]!, null, "n", { note: m[2]! })] : [];
-  });
+    if (!m) continue;
+    const parsed = parseValue(m[2]!);
+    const previous = figures.at(-1);
+    // "for comparison: ..." is the row above's baseline (the input closure against the bytes sent per job).
+    if (/^for comparison/.test(m[1]!) && previous && parsed.value !== null) previous.baseline = { name: "input closure", value: parsed.value };
+    figures.push(figure(group, m[1]!, parsed.value, parsed.unit, { note: parsed.note }));
+  }
+  return figures;
 }
 
 /** One step's failure is a row in the table, not the end of the run. */
@@ -171,10 +192,6 @@ async function main(): Promise<void> {
     figures.push(...(await step("engine", engineFigures)));
     figures.push(...(await step("build growth", () => benchGrowth({ log: say }))));
     figures.push(...(await step("remote build", () => benchRemoteBuild({ redisUrl: services.redisUrl, log: say }))));
-    if (existsSync("bench/build-path.ts")) {
-      const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: ".state/bench/worker", quiet: true });
-      children.push(worker);
-    }
     figures.push(...(await step("build path", () => buildPathFigures({ appUrl, appPid: app.child.pid!, redisUrl: services.redisUrl, env: { ...env, BASE_URL: appUrl } }))));
   } finally {
     for (const child of children.reverse()) await stopManaged(child);
