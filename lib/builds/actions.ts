@@ -9,6 +9,7 @@ import { getArtifactStorage } from "../artifacts/storage";
 import { CANCEL_CHANNEL, cancelKey } from "@/contracts/jobs";
 import { selectionSchema } from "@/contracts/selection";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./enqueue";
+import { Prisma } from "@/generated/prisma/client";
 
 /** Cancels a queued or running build; a host running it is told to kill the engine. */
 export async function cancelBuild({ actor, buildId }: { actor: Actor; buildId: string }) {
@@ -53,7 +54,7 @@ export async function retryBuild({ actor, buildId }: { actor: Actor; buildId: st
     where: { id: buildId, status: build.status, attempt: build.attempt },
     data: {
       status: "QUEUED", attempt: { increment: 1 }, hostId: null, phase: "queued", progress: 0, failureReason: null,
-      attemptTokenHash: null, startedAt: null, finishedAt: null, queuedAt: new Date(), result: undefined,
+      attemptTokenHash: null, startedAt: null, finishedAt: null, queuedAt: new Date(), result: Prisma.DbNull,
     },
   });
   if (updated.count === 0) throw new AppError("CONFLICT", "This build changed meanwhile: reload the page");

@@ -201,3 +201,35 @@ test("cancel kills the running build on its host; retry builds it again as a new
   await waitFor("attempt 2 to run", async () => (await getBuild(build.id)).status === "RUNNING");
   await cancelBuild({ actor: alice, buildId: build.id });
 });
+
+test("retention keeps the newest N ISOs per profile, deleting files and rows together, but never a reused one", async () => {
+  const { applyRetention } = await import("@/lib/artifacts/retention");
+  const { getArtifactStorage } = await import("@/lib/artifacts/storage");
+  const alice = await makeActor("alice");
+  if (hosts.length === 0) hosts.push(await startBuildHost({ env: await hostEnv(app.appUrl), runBuild: fakeBuild({ durationMs: 100 }), log: quiet }));
+  const revisions = await makeRevisions(alice, 3);
+  const produced: Awaited<ReturnType<typeof getBuild>>[] = [];
+  for (const revisionId of revisions) {
+    const build = await createBuild({ actor: alice, revisionId });
+    produced.push(await waitForStatus(build.id, "SUCCEEDED"));
+    // So that the next Build makes a new ISO instead of reusing this one.
+    await getDb().build.update({ where: { id: build.id }, data: { configHash: `old-${build.id}` } });
+  }
+  const oldest = produced[0]!;
+  const profileId = (await getDb().profileRevision.findUniqueOrThrow({ where: { id: revisions[0]! } })).profileId;
+  // A build of another profile still reuses the oldest ISO: it stays.
+  const [otherRevision] = await makeRevisions(alice);
+  const reuser = await getDb().build.create({
+    data: { revisionId: otherRevision!, requestedById: alice.id, arch: "x86_64", channel: "mini", channelRevision: oldest.channelRevision, configHash: "x", status: "SUCCEEDED", reusedFromId: oldest.id, finishedAt: new Date() },
+  });
+  assert.equal((await applyRetention({ profileId, keep: 2 })).deleted, 0);
+  await getDb().build.delete({ where: { id: reuser.id } });
+  assert.equal((await applyRetention({ profileId, keep: 2 })).deleted, 1);
+
+  const left = await getDb().build.findMany({ where: { requestedById: alice.id } });
+  assert.deepEqual(left.map((b) => b.id).sort(), [produced[1]!.id, produced[2]!.id].sort());
+  assert.equal(await getDb().artifact.count({ where: { buildId: oldest.id } }), 0);
+  const storage = getArtifactStorage();
+  for (const artifact of oldest.artifacts) assert.equal(await storage.size(artifact.storageKey), null, "the file went with the row");
+  for (const artifact of produced[2]!.artifacts) assert.notEqual(await storage.size(artifact.storageKey), null);
+});
