@@ -206,7 +206,8 @@ test("retention keeps the newest N ISOs per profile, deleting files and rows tog
   const { applyRetention } = await import("@/lib/artifacts/retention");
   const { getArtifactStorage } = await import("@/lib/artifacts/storage");
   const alice = await makeActor("alice");
-  if (hosts.length === 0) hosts.push(await startBuildHost({ env: await hostEnv(app.appUrl), runBuild: fakeBuild({ durationMs: 100 }), log: quiet }));
+  for (const host of hosts.splice(0)) await host.close();
+  hosts.push(await startBuildHost({ env: await hostEnv(app.appUrl), runBuild: fakeBuild({ durationMs: 100 }), log: quiet }));
   const revisions = await makeRevisions(alice, 3);
   const produced: Awaited<ReturnType<typeof getBuild>>[] = [];
   for (const revisionId of revisions) {
