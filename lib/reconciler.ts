@@ -3,12 +3,12 @@ import { hasBuildJob } from "./queue";
 import { HOST_OFFLINE_AFTER_MS } from "./hosts";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
 import { signalCancel } from "./builds/actions";
+import { MAX_ATTEMPTS } from "./builds/host";
 import { appendEnd } from "./log-stream";
 import { getRedis } from "./redis";
 import { selectionSchema } from "@/contracts/selection";
 
-/** After this many attempts lost to vanished hosts a build fails instead of being retried again. */
-export const MAX_ATTEMPTS = 3;
+export { MAX_ATTEMPTS };
 
 /**
  * PostgreSQL is the truth, Redis only delivers. Re-enqueues QUEUED builds whose job Redis lost (a FLUSHALL, a

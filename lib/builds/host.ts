@@ -10,6 +10,9 @@ import { applyRetention } from "../artifacts/retention";
 import type { BuildHostRow } from "../hosts";
 import type { failBuildSchema, PhaseEvent } from "@/contracts/jobs";
 
+/** After this many attempts lost to vanished hosts a build fails instead of being retried again. */
+export const MAX_ATTEMPTS = 3;
+
 /**
  * What a build host may do to a build. Claiming needs the host token; everything after it needs the token of
  * that one attempt, so a host that lost its build (killed, partitioned, cancelled) cannot change it later.
@@ -29,6 +32,13 @@ export async function claimBuild({ host, buildId }: { host: BuildHostRow; buildI
     throw new AppError("CONFLICT", `Build ${buildId} is ${build.status.toLowerCase()}: there is nothing to build`);
   }
   const attempt = build.status === "RUNNING" ? build.attempt + 1 : build.attempt;
+  if (attempt > MAX_ATTEMPTS) {
+    // Re-delivered again and again: each host that took it died. Stop instead of killing more hosts.
+    const reason = `The build was lost with its host ${build.attempt} times (the last one stopped during attempt ${build.attempt}); it was not retried again.`;
+    await db.build.updateMany({ where: { id: buildId, status: "RUNNING", attempt: build.attempt }, data: { status: "FAILED", finishedAt: new Date(), failureReason: reason, attemptTokenHash: null } });
+    await appendEnd(getRedis(), buildId, "FAILED", reason).catch(() => undefined);
+    throw new AppError("CONFLICT", reason);
+  }
   const updated = await db.build.updateMany({
     where: { id: buildId, status: build.status, attempt: build.attempt },
     data: {
