@@ -62,6 +62,10 @@ export async function serveArtifact({ actor, artifactId, request }: { actor: Act
     return new Response(null, { status: 416, headers: { ...headers, "content-range": `bytes */${size}`, "content-length": "0" } });
   }
   const storage = getArtifactStorage();
+  if ((await storage.size(artifact.storageKey)) !== size) {
+    console.error(`artifact ${artifact.id}: ${artifact.storageKey} is missing or not ${size} bytes in storage`);
+    throw new AppError("UNAVAILABLE", "This file is missing from the dashboard's storage: build the profile again");
+  }
   if (request.method === "HEAD") {
     return new Response(null, { status: 200, headers: { ...headers, "content-length": String(size) } });
   }
