@@ -42,3 +42,10 @@ test.describe("builds", () => {
     expect(await sums.text()).toContain(`${sha256}  ${download.suggestedFilename()}`);
   });
 });
+
+test("the Build hosts page shows the local build host online and the queue", async ({ signedInPage: page }) => {
+  await page.getByRole("link", { name: "Build hosts" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Build hosts");
+  await expect(page.getByTestId("host").filter({ hasText: "online" }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("queue-depth")).toContainText(/x86_64 \d+ waiting, \d+ building/);
+});
