@@ -26,10 +26,22 @@ function findTests(dir: string, suffix: string, skip: string[] = []): string[] {
   return out.sort();
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/** Runs a suite in its own process group; one that outlives its time limit is killed and counts as failed. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, limitMinutes = 20): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"] });
-    child.once("exit", (code) => resolve(code ?? 1));
+    const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    const timer = setTimeout(() => {
+      say(`${path.basename(command)} ${args.at(-1)}: still running after ${limitMinutes} minutes, killed`);
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, limitMinutes * 60_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code ?? 1);
+    });
   });
 }
 
@@ -39,7 +51,8 @@ async function runNodeSuite(name: string, files: string[], env: NodeJS.ProcessEn
   const tap = path.join(RESULTS, `${name}.tap`);
   const code = await run(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
+    // --test-force-exit: a file whose tests are done but left a handle open must not hang the run.
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-force-exit", "--test-timeout=600000", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
     env,
   );
   const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
