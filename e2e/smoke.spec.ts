@@ -20,6 +20,7 @@ test("sign-in with a wrong password says so and keeps the email", async ({ page 
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password");
+  // Next's route announcer is an alert too: look for ours by its text.
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password" })).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue(person.email);
 });

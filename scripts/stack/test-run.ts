@@ -5,6 +5,7 @@ import path from "node:path";
 import { ensureDebianPackages, requiredDebianPackages } from "./apt";
 import { buildApp, prepareDatabase, startApp, startLocalWorker } from "./app";
 import { freePort } from "./ports";
+import { takeOverShutdownSignals } from "./postgres";
 import { startTestServices, type Services } from "./services";
 import { stopManaged, type Managed } from "./processes";
 import { StackError, say } from "./log";
@@ -89,6 +90,15 @@ async function main(): Promise<number> {
   ensureDebianPackages([...requiredDebianPackages(), ...requiredDebianPackages("scripts/apt-packages-test.txt")]);
   let services: Services | undefined;
   const children: Managed[] = [];
+  const cleanUp = async () => {
+    for (const child of children.splice(0).reverse()) await stopManaged(child);
+    await services?.stop();
+    services = undefined;
+  };
+  takeOverShutdownSignals((signal) => {
+    say(`${signal}: stopping the test stack`);
+    void cleanUp().then(() => process.exit(1));
+  });
   const total: Counts = { passed: 0, failed: 0, skipped: 0 };
   const add = (c: Counts) => {
     total.passed += c.passed;
@@ -130,8 +140,7 @@ async function main(): Promise<number> {
     process.stderr.write(`[zxcv] error: ${message}\n`);
     total.failed += 1;
   } finally {
-    for (const child of children.reverse()) await stopManaged(child);
-    await services?.stop();
+    await cleanUp();
   }
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   return total.failed === 0 && total.skipped === 0 ? 0 : 1;
