@@ -6,6 +6,7 @@ import { getChannelOrThrow } from "./catalog";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
 import { selectionSchema, validateSelection, selectionHash } from "@/contracts/selection";
 import type { Build } from "@/generated/prisma/client";
+import { enforceBuildRateLimit } from "./rate-limit";
 
 export { getBuildOrThrow, listBuilds } from "./builds/queries";
 export { cancelBuild, retryBuild } from "./builds/actions";
@@ -34,6 +35,7 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
   }
   const arch = revision.profile.machine.arch;
   const configHash = selectionHash(selection);
+  await enforceBuildRateLimit({ userId: actor.id });
 
   const { build, enqueue } = await db.$transaction(async (tx) => {
     // One actor's Build clicks are serialised, so a double click finds the first build.
