@@ -89,14 +89,29 @@ async function engineFigures(): Promise<Figure[]> {
   return figures;
 }
 
-function runScript(file: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs a benchmark script in its own process group; the time limit kills the whole group and says so. */
+function runScript(file: string, env: NodeJS.ProcessEnv, timeoutMs = 300_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", file], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", file], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
+    let timedOut = false;
     child.stdout.on("data", (c) => (stdout += c));
     child.stderr.on("data", (c) => (stderr += c));
-    child.once("exit", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${file} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`))));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      const tail = `${stdout}${stderr}`.trim().split("\n").slice(-3).join(" | ");
+      if (code === 0) resolve(stdout);
+      else reject(new Error(timedOut ? `${file} did not finish in ${timeoutMs / 1000} s (stopped): ${tail}` : `${file} exited with ${code}: ${tail}`));
+    });
   });
 }
 
@@ -118,9 +133,12 @@ async function buildPathFigures(context: { appUrl: string; appPid: number; redis
   const file = "bench/build-path.ts";
   const group = "build path (bench/build-path.ts)";
   if (!existsSync(file)) return [figure(group, "bench/build-path.ts", null, "n", { note: "not present in this clone" })];
-  const mod = (await import(path.resolve(file))) as { benchBuildPath?: (o: typeof context & { log: typeof say }) => Promise<Figure[]> };
-  if (mod.benchBuildPath) return mod.benchBuildPath({ ...context, log: say });
-  const out = await runScript(file, context.env);
+  // It is a script (top-level await): importing it would run it here, so it always runs as a child process.
+  if (/export async function benchBuildPath/.test(readFileSync(file, "utf8"))) {
+    const mod = (await import(path.resolve(file))) as { benchBuildPath: (o: typeof context & { log: typeof say }) => Promise<Figure[]> };
+    return mod.benchBuildPath({ ...context, log: say });
+  }
+  const out = await runScript(file, context.env, 180_000);
   const figures: Figure[] = [];
   for (const line of out.split("\n")) {
     const m = /^(.+?)\s{2,}(.+)$/.exec(line.trim());
