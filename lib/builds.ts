@@ -22,7 +22,8 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
     where: { id: revisionId },
     include: { profile: { include: { machine: true } } },
   });
-  if (!revision || (revision.profile.machine.ownerId !== actor.id && !revision.profile.isPublic)) {
+  // Only the owner builds a revision: a shared profile is read through its link, and imported to be built.
+  if (!revision || revision.profile.machine.ownerId !== actor.id) {
     throw new AppError("NOT_FOUND", "No such profile revision");
   }
   const parsed = selectionSchema.safeParse(revision.selection);

@@ -45,6 +45,8 @@ export const API_ROUTES: RouteDoc[] = [
     method: "put", path: "/api/v1/profiles/{id}/text", tag: "profiles", summary: "Save a profile file as a new revision (errors name their line)",
     query: s.profileTextQuery, textBody: true, status: 200, response: s.savedTextSchema,
   },
+  { method: "post", path: "/api/v1/profiles/{id}/share", tag: "sharing", summary: "Share a profile by link (sharing it again returns the same link)", status: 200, response: s.shareSchema },
+  { method: "delete", path: "/api/v1/profiles/{id}/share", tag: "sharing", summary: "Stop sharing a profile: its link answers 404 at once", status: 204 },
   { method: "get", path: "/api/v1/profiles/{id}/revisions", tag: "profiles", summary: "Every revision of a profile, newest first", status: 200, response: s.revisionListSchema },
   { method: "post", path: "/api/v1/profiles/{id}/revisions", tag: "profiles", summary: "Save a selection as a new revision", body: s.createRevisionBody, status: 201, response: s.revisionSchema },
   { method: "get", path: "/api/v1/profiles/{id}/revisions/{number}", tag: "profiles", summary: "One revision", status: 200, response: s.revisionSchema },
@@ -57,6 +59,11 @@ export const API_ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/builds/{id}", tag: "builds", summary: "A build with its status, phase, progress and ISO", status: 200, response: s.buildSchema },
   { method: "post", path: "/api/v1/builds/{id}/cancel", tag: "builds", summary: "Cancel a queued or running build", status: 200, response: s.buildSchema },
   { method: "post", path: "/api/v1/builds/{id}/retry", tag: "builds", summary: "Queue a failed or cancelled build again", status: 200, response: s.buildSchema },
+  {
+    method: "post", path: "/api/v1/builds/{id}/share", tag: "sharing", summary: "Share a build's ISO, log and configuration by link (only a build with an ISO)",
+    status: 200, response: s.shareSchema,
+  },
+  { method: "delete", path: "/api/v1/builds/{id}/share", tag: "sharing", summary: "Stop sharing a build: its link and downloads answer 404 at once", status: 204 },
   { method: "get", path: "/api/v1/builds/{id}/log", tag: "builds", summary: "The build log so far, as text", status: 200, contentType: "text/plain" },
   {
     method: "get", path: "/api/v1/builds/{id}/events", tag: "builds", summary: "The build log and phases as Server-Sent Events (resumes from Last-Event-ID)",

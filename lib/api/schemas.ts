@@ -63,7 +63,15 @@ export const revisionSchema = z
 export const revisionListSchema = z.object({ revisions: z.array(revisionSchema) });
 
 export const profileSchema = z
-  .object({ id, machineId: id, name: z.string(), channel: z.string(), isPublic: z.boolean(), createdAt: dateTime, updatedAt: dateTime })
+  .object({
+    id,
+    machineId: id,
+    name: z.string(),
+    channel: z.string(),
+    shareToken: z.string().nullable().meta({ description: "While the profile is shared, the token of its link (/share/p/{shareToken}); null when it is not" }),
+    createdAt: dateTime,
+    updatedAt: dateTime,
+  })
   .meta({ id: "Profile" });
 export const profileDetailSchema = profileSchema.extend({ latest: revisionSchema }).meta({ id: "ProfileDetail" });
 export const profileListSchema = z.object({ profiles: z.array(profileDetailSchema) });
@@ -140,3 +148,9 @@ export const isoListSchema = z.object({
 });
 
 export const idParam = id;
+
+// ---- sharing ------------------------------------------------------------------------------------------------
+
+export const shareSchema = z
+  .object({ url: z.string().meta({ description: "The link: anyone who has it can read the profile, or see and download the ISO, without signing in" }) })
+  .meta({ id: "Share" });

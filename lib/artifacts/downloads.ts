@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { getArtifactStorage } from "./storage";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
+import type { Artifact } from "@/generated/prisma/client";
 
 /** An artifact the actor may download: they requested its build, or a build of theirs reuses it. */
 export async function getArtifactOrThrow({ actor, artifactId }: { actor: Actor; artifactId: string }) {
@@ -45,7 +46,13 @@ export function parseRange(header: string | null, size: number): ByteRange | nul
 
 /** Serves an artifact by id: attachment, resumable (206/416), streamed from storage (never whole in memory). */
 export async function serveArtifact({ actor, artifactId, request }: { actor: Actor; artifactId: string; request: Request }): Promise<Response> {
-  const artifact = await getArtifactOrThrow({ actor, artifactId });
+  return serveArtifactFile({ artifact: await getArtifactOrThrow({ actor, artifactId }), request });
+}
+
+type ServableArtifact = Pick<Artifact, "id" | "kind" | "fileName" | "sizeBytes" | "sha256" | "storageKey">;
+
+/** Serves an artifact whose access the caller has already checked (by owner, or by share link). */
+export async function serveArtifactFile({ artifact, request }: { artifact: ServableArtifact; request: Request }): Promise<Response> {
   const size = Number(artifact.sizeBytes);
   const isLog = artifact.kind === "LOG";
   const headers: Record<string, string> = {

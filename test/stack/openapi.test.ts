@@ -139,6 +139,13 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   const download = await call("get", "/api/v1/isos/{id}/download", { id: done.iso.id });
   assert.equal(download.response.headers.get("x-content-sha256"), done.iso.sha256);
 
+  const sharedBuild = await call("post", "/api/v1/builds/{id}/share", { id: build.json.id });
+  assert.match(sharedBuild.json.url, /\/share\/iso\/[\w-]{24}$/);
+  await call("delete", "/api/v1/builds/{id}/share", { id: build.json.id });
+  const sharedProfile = await call("post", "/api/v1/profiles/{id}/share", { id: profileId });
+  assert.match(sharedProfile.json.url, /\/share\/p\/[\w-]{24}$/);
+  await call("delete", "/api/v1/profiles/{id}/share", { id: profileId });
+
   // Cancel and retry a build of revision 2 (htop: not built yet, so it queues).
   const second = await call("post", "/api/v1/builds", {}, { body: { revisionId: saved.json.revision.id } });
   assert.notEqual(second.json.id, build.json.id);
