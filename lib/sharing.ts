@@ -5,6 +5,7 @@ import { getDb } from "./db";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { artifactsOf } from "./builds/queries";
+import { createProfile } from "./profiles";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
 
@@ -102,6 +103,15 @@ export async function getSharedProfile({ token }: { token: string }) {
   };
 }
 export type SharedProfile = Awaited<ReturnType<typeof getSharedProfile>>;
+
+/** Copies a shared profile's latest revision into one of the actor's machines: the copy is theirs to change and build. */
+export async function importSharedProfile({ actor, token, machineId, name }: { actor: Actor; token: string; machineId: string; name: string }) {
+  const shared = await getSharedProfile({ token });
+  return createProfile({
+    actor, machineId, name, channel: shared.channel, selection: shared.selection,
+    message: `Imported from a shared link to ${shared.machine.name} / ${shared.name} revision ${shared.revision.number}`,
+  });
+}
 
 const sharedBuildInclude = {
   revision: { select: { number: true, selection: true, profile: { select: { name: true, machine: { select: { name: true } } } } } },

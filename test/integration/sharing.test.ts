@@ -17,7 +17,7 @@ import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { createMachine } from "@/lib/machines";
 import { createProfile, getProfileOrThrow } from "@/lib/profiles";
-import { getSharedArtifactOrThrow, getSharedBuild, getSharedProfile, shareBuild, shareProfile, unshareBuild, unshareProfile } from "@/lib/sharing";
+import { getSharedArtifactOrThrow, getSharedBuild, getSharedProfile, importSharedProfile, shareBuild, shareProfile, unshareBuild, unshareProfile } from "@/lib/sharing";
 import { callRoute, deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 
 let a: TestPerson;
@@ -179,4 +179,20 @@ test("REST: only the owner shares and stops sharing; the answer is the link", as
   assert.equal((await callRoute(sharedDownloadRoute.GET as never, { params: { token: buildToken } })).status, 200);
   assert.equal((await callRoute(buildShareRoute.DELETE, { method: "DELETE", params: { id: ids.buildOne }, token: a.token })).status, 204);
   assert.equal((await callRoute(sharedDownloadRoute.GET as never, { params: { token: buildToken } })).status, 404);
+});
+
+test("B imports a shared profile: a copy in B's machine that B owns, and nothing once A stops sharing", async () => {
+  const { token } = await shareProfile({ actor: a.actor, profileId: ids.profile });
+  const mine = await createMachine({ actor: b.actor, input: { name: "bob-box", arch: "x86_64", notes: "" } });
+  const copy = await importSharedProfile({ actor: b.actor, token, machineId: mine.id, name: "from alice" });
+  const seen = await getProfileOrThrow({ actor: b.actor, profileId: copy.id });
+  const original = await getProfileOrThrow({ actor: a.actor, profileId: ids.profile });
+  assert.deepEqual(seen.latest.selection, original.latest.selection);
+  assert.equal(seen.shareToken, null, "the copy is not shared");
+  assert.match(seen.latest.message, /shared link to laptop \/ desktop revision 1/);
+  await assert.rejects(getProfileOrThrow({ actor: a.actor, profileId: copy.id }), notFound, "the copy is B's alone");
+  await assert.rejects(importSharedProfile({ actor: b.actor, token, machineId: ids.profile, name: "x" }), notFound, "only into B's own machines");
+
+  await unshareProfile({ actor: a.actor, profileId: ids.profile });
+  await assert.rejects(importSharedProfile({ actor: b.actor, token, machineId: mine.id, name: "again" }), notFound);
 });

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { requireActor } from "@/lib/auth/current-actor";
 import { cancelBuild, createBuild, retryBuild } from "@/lib/builds";
 import { isAppError } from "@/lib/errors";
+import { shareBuild, unshareBuild } from "@/lib/sharing";
 
 export type BuildActionState = { message?: string };
 
@@ -44,4 +45,20 @@ export async function createBuildAction(_prev: BuildActionState | undefined, for
   });
   if (failed) return failed;
   redirect(`/builds/${buildId}`);
+}
+
+export async function shareBuildAction(buildId: string, _prev: BuildActionState | undefined, _form: FormData) {
+  const actor = await requireActor();
+  const failed = await run(() => shareBuild({ actor, buildId }));
+  if (failed) return failed;
+  revalidatePath(`/builds/${buildId}`);
+  return {};
+}
+
+export async function unshareBuildAction(buildId: string, _prev: BuildActionState | undefined, _form: FormData) {
+  const actor = await requireActor();
+  const failed = await run(() => unshareBuild({ actor, buildId }));
+  if (failed) return failed;
+  revalidatePath(`/builds/${buildId}`);
+  return {};
 }

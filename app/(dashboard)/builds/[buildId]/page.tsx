@@ -5,6 +5,9 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/queries";
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
+import { SharePanel } from "@/components/share-panel";
+import { buildSharePath } from "@/lib/sharing";
+import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
 import { LiveLog } from "./live-log";
 import { formatBytes, formatDuration, StatusBadge } from "../format";
@@ -56,6 +59,16 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
               Boot test: {bootTests.map((t) => `${t.firmware.toUpperCase()} ${t.passed ? "passed" : "failed"}`).join(", ")}
             </p>
           )}
+        </div>
+      )}
+      {(iso || build.shareToken) && (
+        <div className="mb-6">
+          <SharePanel
+            what="this ISO, its log and configuration"
+            path={build.shareToken ? buildSharePath(build.shareToken) : null}
+            share={shareBuildAction.bind(null, build.id)}
+            unshare={unshareBuildAction.bind(null, build.id)}
+          />
         </div>
       )}
       {isActive ? (

@@ -10,6 +10,7 @@ import { isAppError } from "@/lib/errors";
 import { cloneProfile, cloneProfileSchema, getProfileOrThrow, renameProfile, profileNameSchema } from "@/lib/profiles";
 import { importRevision } from "@/lib/profiles/import";
 import { restoreRevision, saveRevision } from "@/lib/profiles/revisions";
+import { shareProfile, unshareProfile } from "@/lib/sharing";
 import { fieldErrorsOf, formStateOf, withValues, type FormState } from "../../../form-state";
 
 export type SavedRevision = { id: string; number: number; selection: Selection; configHash: string; message: string };
@@ -115,4 +116,26 @@ export async function restoreRevisionAction(profileId: string, number: number, b
   }
   revalidatePath("/machines", "layout");
   redirect(`/machines/${machineId}/profiles/${profileId}`);
+}
+
+export async function shareProfileAction(profileId: string, _prev: FormState | undefined, _form: FormData): Promise<FormState | undefined> {
+  const actor = await requireActor();
+  try {
+    await shareProfile({ actor, profileId });
+  } catch (error) {
+    return formStateOf(error);
+  }
+  revalidatePath("/machines", "layout");
+  return {};
+}
+
+export async function unshareProfileAction(profileId: string, _prev: FormState | undefined, _form: FormData): Promise<FormState | undefined> {
+  const actor = await requireActor();
+  try {
+    await unshareProfile({ actor, profileId });
+  } catch (error) {
+    return formStateOf(error);
+  }
+  revalidatePath("/machines", "layout");
+  return {};
 }

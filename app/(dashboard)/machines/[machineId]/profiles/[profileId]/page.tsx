@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Configurator } from "@/components/configurator/configurator";
+import { SharePanel } from "@/components/share-panel";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireActor } from "@/lib/auth/current-actor";
@@ -8,10 +9,11 @@ import { getChannelOrThrow } from "@/lib/catalog";
 import { listMachines } from "@/lib/machines";
 import { getProfileOrThrow } from "@/lib/profiles";
 import { findLastBuiltRevision } from "@/lib/profiles/revisions";
+import { profileSharePath } from "@/lib/sharing";
 import { deleteProfileAction } from "../../../actions";
 import { loadOr404 } from "../../../load-or-404";
 import { DeleteForm } from "../../profile-forms";
-import { buildRevisionAction, cloneProfileAction, importRevisionAction, renameProfileAction, saveProfileAction } from "./actions";
+import { buildRevisionAction, cloneProfileAction, importRevisionAction, renameProfileAction, saveProfileAction, shareProfileAction, unshareProfileAction } from "./actions";
 import { CloneForm, ImportRevisionForm, RenameForm } from "./profile-tools";
 
 export const metadata: Metadata = { title: "Configurator" };
@@ -68,6 +70,12 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
           <CloneForm action={cloneProfileAction.bind(null, profile.id)} machines={machines.map((m) => ({ id: m.id, name: m.name }))} defaultName={`${profile.name} (copy)`} />
           <RenameForm action={renameProfileAction.bind(null, profile.id)} name={profile.name} />
         </div>
+        <SharePanel
+          what="this profile's latest revision"
+          path={profile.shareToken ? profileSharePath(profile.shareToken) : null}
+          share={shareProfileAction.bind(null, profile.id)}
+          unshare={unshareProfileAction.bind(null, profile.id)}
+        />
         <DeleteForm
           action={deleteProfileAction.bind(null, profile.machineId, profile.id)}
           what="this profile"

@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import { loadOr404 } from "@/app/(dashboard)/machines/load-or-404";
+import { formatBytes } from "@/app/(dashboard)/builds/format";
+import { buttonClass } from "@/components/ui/button";
+import { readStoredLog } from "@/lib/builds/queries";
+import { getSharedBuild } from "@/lib/sharing";
+
+export const metadata: Metadata = { title: "Shared ISO" };
+
+export default async function SharedIsoPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const build = await loadOr404(() => getSharedBuild({ token }));
+  const stored = await readStoredLog(build.storage);
+  return (
+    <>
+      <div className="mb-6">
+        <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]" data-testid="shared-title">{build.title}</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          {build.channel} · {build.arch} · built {build.finishedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+        </p>
+      </div>
+      <div className="mb-6 space-y-3 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200">
+        <p className="flex flex-wrap items-center gap-3">
+          <a className={buttonClass("primary")} href={`/share/iso/${token}/download`} data-testid="iso-download" rel="noreferrer">
+            Download {build.iso.fileName}
+          </a>
+          <span>{formatBytes(build.iso.sizeBytes)}</span>
+        </p>
+        <p>
+          <span className="text-slate-500">SHA256 </span>
+          <code className="break-all text-xs" data-testid="iso-sha256">{build.iso.sha256}</code>
+        </p>
+        <p className="text-slate-600">
+          Check it after downloading: <code className="text-xs">echo &quot;{build.iso.sha256}  {build.iso.fileName}&quot; | sha256sum -c</code>
+        </p>
+        {build.bootTests.length > 0 && (
+          <p className="text-slate-700" data-testid="boot-tests">
+            Boot test: {build.bootTests.map((t) => `${t.firmware.toUpperCase()} ${t.passed ? "passed" : "failed"}`).join(", ")}
+          </p>
+        )}
+      </div>
+      {build.profileText && (
+        <section aria-label="Configuration" className="mb-6 space-y-2">
+          <h2 className="text-sm font-medium">The configuration that produced it</h2>
+          <pre data-testid="shared-profile-text" className="overflow-auto rounded-lg bg-white p-4 text-xs leading-5 ring-1 ring-slate-200">{build.profileText}</pre>
+        </section>
+      )}
+      <section aria-label="Build log" className="space-y-2">
+        <div className="flex items-center justify-between text-sm">
+          <h2 className="font-medium">Log</h2>
+          {build.log && <a className="text-indigo-700 underline" href={`/share/iso/${token}/log`} rel="noreferrer">Download log</a>}
+        </div>
+        <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
+          {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}
+        </pre>
+      </section>
+    </>
+  );
+}
