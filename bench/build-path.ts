@@ -93,3 +93,5 @@ await app.close();
 await closeQueues();
 getRedis().disconnect();
 await getDb().$disconnect();
+// Something (the build host's timers or sockets) keeps the loop alive once the figures are printed.
+process.exit(0);
