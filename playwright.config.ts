@@ -7,7 +7,8 @@ if (!baseURL) throw new Error("BASE_URL is not set: run the browser tests throug
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: ".state/test-results",
+  // Not .state/test-results: Playwright empties its output folder, which holds the other suites' results.
+  outputDir: ".state/playwright",
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -27,10 +27,18 @@ function findTests(dir: string, suffix: string, skip: string[] = []): string[] {
   return out.sort();
 }
 
-/** Runs a suite in its own process group; one that outlives its time limit is killed and counts as failed. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, limitMinutes = 20): Promise<number> {
+/**
+ * Runs a suite in its own process group, echoing its output and returning it; one that outlives its time
+ * limit is killed and counts as failed.
+ */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, limitMinutes = 20): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"], detached: true });
+    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      process.stdout.write(chunk);
+    });
     const timer = setTimeout(() => {
       say(`${path.basename(command)} ${args.at(-1)}: still running after ${limitMinutes} minutes, killed`);
       try {
@@ -39,9 +47,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, limitMinut
         // Already gone.
       }
     }, limitMinutes * 60_000);
-    child.once("exit", (code) => {
+    child.once("close", (code) => {
       clearTimeout(timer);
-      resolve(code ?? 1);
+      resolve({ code: code ?? 1, output });
     });
   });
 }
@@ -49,15 +57,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, limitMinut
 async function runNodeSuite(name: string, files: string[], env: NodeJS.ProcessEnv): Promise<Counts> {
   if (files.length === 0) return { passed: 0, failed: 0, skipped: 0 };
   say(`${name}: ${files.length} file(s)`);
-  const tap = path.join(RESULTS, `${name}.tap`);
-  const code = await run(
+  const { code, output } = await run(
     process.execPath,
     // --test-force-exit: a file whose tests are done but left a handle open must not hang the run.
-    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-force-exit", "--test-timeout=600000", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-force-exit", "--test-timeout=600000", "--test-reporter=spec", ...files],
     env,
   );
-  const text = existsSync(tap) ? readFileSync(tap, "utf8") : "";
-  const count = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+  // The spec reporter's summary: "ℹ pass 12", "ℹ fail 0", ...
+  const count = (key: string) => Number(new RegExp(`^ℹ ${key} (\\d+)$`, "m").exec(output)?.[1] ?? 0);
   const counts = { passed: count("pass"), failed: count("fail") + count("cancelled"), skipped: count("skipped") + count("todo") };
   // A crashed runner that reported nothing still counts as a failure.
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
@@ -67,7 +74,7 @@ async function runNodeSuite(name: string, files: string[], env: NodeJS.ProcessEn
 /** The whole repository type-checks (next build checks only the app): one test. */
 async function runTypecheck(): Promise<Counts> {
   say("typecheck: tsc --noEmit over the whole repository");
-  const code = await run(path.resolve("node_modules/.bin/tsc"), ["--noEmit", "-p", "."], process.env);
+  const { code } = await run(path.resolve("node_modules/.bin/tsc"), ["--noEmit", "-p", "."], process.env);
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
@@ -77,7 +84,7 @@ async function runPlaywright(env: NodeJS.ProcessEnv): Promise<Counts> {
   say(`browser: ${specs.length} spec file(s) in Debian's Chromium`);
   const report = path.join(RESULTS, "playwright.json");
   rmSync(report, { force: true });
-  const code = await run(path.resolve("node_modules/.bin/playwright"), ["test"], env);
+  const { code } = await run(path.resolve("node_modules/.bin/playwright"), ["test"], env, 30);
   if (!existsSync(report)) return { passed: 0, failed: 1, skipped: 0 };
   const stats = JSON.parse(readFileSync(report, "utf8")).stats as { expected: number; unexpected: number; flaky: number; skipped: number };
   const counts = { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
