@@ -85,11 +85,25 @@ export async function serveArtifactFile({ artifact, request }: { artifact: Serva
   });
 }
 
-/** Every ISO the actor may see, newest first, with what made it. Reused builds list the ISO they resolved to. */
-export async function listDownloads({ actor }: { actor: Actor }) {
+function downloadsWhere(actor: Actor) {
+  return { requestedById: actor.id, status: "SUCCEEDED" as const };
+}
+
+/** How many succeeded builds the actor has: the downloads page's page count. */
+export async function countDownloads({ actor }: { actor: Actor }): Promise<number> {
+  return getDb().build.count({ where: downloadsWhere(actor) });
+}
+
+/**
+ * The ISOs the actor may see, newest first, with what made it (a page of them when `take` is given).
+ * Reused builds list the ISO they resolved to.
+ */
+export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; skip?: number; take?: number }) {
   const builds = await getDb().build.findMany({
-    where: { requestedById: actor.id, status: "SUCCEEDED" },
-    orderBy: { finishedAt: "desc" },
+    where: downloadsWhere(actor),
+    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+    skip,
+    take,
     include: {
       revision: { include: { profile: { include: { machine: true } } } },
       host: { select: { name: true } },
@@ -124,12 +138,19 @@ export async function listDownloads({ actor }: { actor: Actor }) {
 
 /** `sha256  filename` lines, one per ISO file (a reused ISO once), as sha256sum -c reads them. */
 export async function getSha256Sums({ actor }: { actor: Actor }): Promise<string> {
+  // Only the artifacts: this file lists every ISO, so it skips what the page needs (profiles, text).
+  const builds = await getDb().build.findMany({
+    where: downloadsWhere(actor),
+    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
+    select: { artifacts: { where: { kind: "ISO" } }, reusedFrom: { select: { artifacts: { where: { kind: "ISO" } } } } },
+  });
   const seen = new Set<string>();
   const lines: string[] = [];
-  for (const item of await listDownloads({ actor })) {
-    if (seen.has(item.iso.id)) continue;
-    seen.add(item.iso.id);
-    lines.push(`${item.iso.sha256}  ${item.iso.fileName}`);
+  for (const build of builds) {
+    const iso = (build.reusedFrom ?? build).artifacts[0];
+    if (!iso || seen.has(iso.id)) continue;
+    seen.add(iso.id);
+    lines.push(`${iso.sha256}  ${iso.fileName}`);
   }
   return lines.length ? `${lines.join("\n")}\n` : "";
 }

@@ -1,15 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
-import { listDownloads } from "@/lib/artifacts/downloads";
+import { countDownloads, listDownloads } from "@/lib/artifacts/downloads";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatBytes } from "../builds/format";
 
 export const metadata: Metadata = { title: "Downloads" };
 
-export default async function DownloadsPage() {
+const PER_PAGE = 25;
+
+export default async function DownloadsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const actor = await requireActor();
-  const items = await listDownloads({ actor });
+  const total = await countDownloads({ actor });
+  const pageCount = Math.max(1, Math.ceil(total / PER_PAGE));
+  const requested = Number.parseInt((await searchParams).page ?? "1", 10);
+  const page = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), pageCount) : 1;
+  const items = await listDownloads({ actor, skip: (page - 1) * PER_PAGE, take: PER_PAGE });
   return (
     <>
       <PageHeader
@@ -47,6 +53,15 @@ export default async function DownloadsPage() {
             </li>
           ))}
         </ul>
+      )}
+      {pageCount > 1 && (
+        <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm">
+          {page > 1 ? <Link className="text-indigo-700 underline" href={`/downloads?page=${page - 1}`}>← Newer</Link> : <span />}
+          <span className="text-slate-600">
+            Page {page} of {pageCount} · {total} ISOs
+          </span>
+          {page < pageCount ? <Link className="text-indigo-700 underline" href={`/downloads?page=${page + 1}`}>Older →</Link> : <span />}
+        </nav>
       )}
     </>
   );
