@@ -17,6 +17,7 @@ test.describe("builds", () => {
     await expect(page.getByRole("progressbar", { name: "Build progress" })).toBeVisible();
     await expect(page.getByTestId("build-log")).toContainText("zxcv: build", { timeout: 60_000 });
     await expect(page.getByTestId("build-phase")).not.toHaveText("Queued");
+    await page.screenshot({ path: "docs/screenshots/build-live.png", fullPage: true });
 
     // When it ends the page switches to the stored log and the ISO.
     await expect(page.getByTestId("build-status")).toHaveText("succeeded", { timeout: 540_000 });
@@ -28,6 +29,7 @@ test.describe("builds", () => {
     const item = page.getByTestId("download-item").first();
     await expect(item).toBeVisible();
     await expect(item.getByTestId("boot-test")).toContainText("passed");
+    await page.screenshot({ path: "docs/screenshots/downloads.png", fullPage: true });
     const sha256 = (await item.getByTestId("iso-sha256").textContent())!.trim();
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
 
