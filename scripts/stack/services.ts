@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { checkDatabaseUrl, createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "./postgres";
 import { checkRedisUrl, startPrivateRedis } from "./redis";
@@ -76,6 +77,8 @@ export async function startTestServices(env: NodeJS.ProcessEnv): Promise<Service
       say(`tests use database ${dbName} on DATABASE_URL's server`);
     } else {
       const port = await freePort();
+      // Test data is throw-away: a new cluster each run, whatever an earlier run or version left behind.
+      rmSync(".state/test-postgres", { recursive: true, force: true });
       const pg = await startEmbeddedPostgres({ dataDir: ".state/test-postgres", port, database: dbName });
       stops.push(pg.stop);
       databaseUrl = pg.url;
