@@ -17,6 +17,8 @@ test.describe("builds", () => {
     await expect(page.getByRole("progressbar", { name: "Build progress" })).toBeVisible();
     await expect(page.getByTestId("build-log")).toContainText("zxcv: build", { timeout: 60_000 });
     await expect(page.getByTestId("build-phase")).not.toHaveText("Queued");
+    // The status and the host follow the phases without a reload.
+    await expect(page.getByTestId("build-status")).not.toHaveText("queued");
     await page.screenshot({ path: "docs/screenshots/build-live.png", fullPage: true });
 
     // When it ends the page switches to the stored log and the ISO.

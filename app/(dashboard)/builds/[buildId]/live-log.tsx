@@ -22,6 +22,7 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
   const [phase, setPhase] = useState<Phase>(initialPhase);
   const [isConnected, setConnected] = useState(false);
   const logRef = useRef<HTMLPreElement>(null);
+  const lastPhase = useRef(initialPhase.phase);
 
   useEffect(() => {
     const source = new EventSource(`/api/builds/${buildId}/events`);
@@ -31,7 +32,15 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
       const { text } = JSON.parse((e as MessageEvent).data) as { text: string };
       setLines((prev) => (prev.length > 5000 ? [...prev.slice(-4000), text] : [...prev, text]));
     });
-    source.addEventListener("phase", (e) => setPhase(JSON.parse((e as MessageEvent).data) as Phase));
+    source.addEventListener("phase", (e) => {
+      const next = JSON.parse((e as MessageEvent).data) as Phase;
+      setPhase(next);
+      // A new phase can mean a new status or host: re-render the server part of the page (this log keeps its lines).
+      if (next.phase !== lastPhase.current) {
+        lastPhase.current = next.phase;
+        router.refresh();
+      }
+    });
     source.addEventListener("end", () => {
       source.close();
       router.refresh();
