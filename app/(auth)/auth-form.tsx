@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
+import { FormError } from "@/components/ui/notices";
 import type { AuthFormState } from "./actions";
 
 type Props = {
@@ -19,11 +20,7 @@ export function AuthForm({ mode, action, invite }: Props) {
   return (
     <form action={formAction} className="space-y-4" noValidate>
       {invite && <input type="hidden" name="invite" value={invite} />}
-      {state.message && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
-          {state.message}
-        </p>
-      )}
+      {state.message && <FormError message={state.message} />}
       <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email} />
       {isSignUp && <Field label="Name" name="name" autoComplete="name" required defaultValue={state.values?.name} error={state.fieldErrors?.name} />}
       <Field
