@@ -6,6 +6,8 @@ const envSchema = z.object({
   REDIS_URL: z.url({ message: "REDIS_URL must be a redis:// URL" }),
   /** Where ISOs and logs are stored by the directory storage backend. */
   ARTIFACT_DIR: z.string().min(1).default(".state/artifacts"),
+  /** The redis:// address build hosts reach Redis at, when it differs from REDIS_URL's (credentials are the host's own). */
+  HOSTS_REDIS_URL: z.url({ message: "HOSTS_REDIS_URL must be a redis:// URL" }).optional(),
   /** The app's public URL; build hosts and the CLI reach it there. */
   APP_URL: z.url().default("http://127.0.0.1:3000"),
   /** How many ISOs to keep per profile; older ones are deleted with their rows. */

@@ -5,6 +5,7 @@ import { hashSecret, newSecret } from "./auth/tokens";
 import { getDb } from "./db";
 import { AppError } from "./errors";
 import { getQueueDepth } from "./queue";
+import { hostRedisUrl, setHostRedisUser } from "./redis-acl";
 import { archSchema, type heartbeatSchema, type registerHostSchema } from "@/contracts/jobs";
 
 /** A host that has not sent a heartbeat for this long is shown offline, and the reconciler retries its builds. */
@@ -27,7 +28,12 @@ export async function createHostToken({ actor, name, arch }: { actor: Actor; nam
     throw new AppError("CONFLICT", `A host named "${input.name}" exists already: pick another name`, { name: "Already taken" });
   }
   const host = await db.buildHost.create({ data: { name: input.name, arch: input.arch, tokenHash: hashSecret(token) }, omit: { tokenHash: true } });
-  return { host, token };
+  // The host's own Redis user (its arch's queue only); without it the host could not take jobs.
+  await setHostRedisUser({ hostId: host.id, arch: host.arch, tokenHash: hashSecret(token) }).catch(async (error) => {
+    await db.buildHost.delete({ where: { id: host.id } });
+    throw error;
+  });
+  return { host, token, redisUrl: hostRedisUrl({ hostId: host.id, token }) };
 }
 
 /**
@@ -36,11 +42,12 @@ export async function createHostToken({ actor, name, arch }: { actor: Actor; nam
  */
 export async function ensureLocalBuildHost({ name, arch }: { name: string; arch: string }): Promise<string> {
   const token = newSecret("zxh");
-  await getDb().buildHost.upsert({
+  const host = await getDb().buildHost.upsert({
     where: { name },
     create: { name, arch: archSchema.parse(arch), tokenHash: hashSecret(token) },
     update: { tokenHash: hashSecret(token) },
   });
+  await setHostRedisUser({ hostId: host.id, arch: host.arch, tokenHash: host.tokenHash });
   return token;
 }
 

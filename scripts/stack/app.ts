@@ -51,14 +51,15 @@ export async function startApp(options: { env: NodeJS.ProcessEnv; port: number; 
  * Registers this machine as the local build host (a fresh host token, stored hashed) and starts
  * one worker with it. The worker gets the Redis URL, the app's URL and its token: no database.
  */
-export async function startLocalWorker(options: { env: NodeJS.ProcessEnv; appUrl: string; redisUrl: string; workDir: string; quiet?: boolean }): Promise<Managed> {
+export async function startLocalWorker(options: { env: NodeJS.ProcessEnv; appUrl: string; workDir: string; quiet?: boolean }): Promise<Managed> {
   const name = options.env.ZXCV_HOST_NAME ?? `local-${os.hostname()}`;
-  const token = registerLocalHost(options.env, name);
+  const { token, redisUrl } = registerLocalHost(options.env, name);
   const workerEnv: Record<string, string | undefined> = {
     PATH: options.env.PATH,
     HOME: options.env.HOME,
     LANG: options.env.LANG,
-    REDIS_URL: options.redisUrl,
+    // The host's own Redis user (its queue only), never the app's.
+    REDIS_URL: redisUrl,
     APP_URL: options.appUrl,
     ZXCV_HOST_TOKEN: token,
     ZXCV_HOST_NAME: name,
@@ -69,9 +70,10 @@ export async function startLocalWorker(options: { env: NodeJS.ProcessEnv; appUrl
   return startManaged("worker", process.execPath, ["--import", "tsx", "worker/main.ts"], workerEnv, { quiet: options.quiet });
 }
 
-function registerLocalHost(env: NodeJS.ProcessEnv, name: string): string {
+function registerLocalHost(env: NodeJS.ProcessEnv, name: string): { token: string; redisUrl: string } {
   try {
-    return execFileSync(process.execPath, ["--import", "tsx", "scripts/stack/register-local-host.ts", name], { env, encoding: "utf8" }).trim();
+    const [token = "", redisUrl = ""] = execFileSync(process.execPath, ["--import", "tsx", "scripts/stack/register-local-host.ts", name], { env, encoding: "utf8" }).trim().split("\n");
+    return { token, redisUrl };
   } catch (error) {
     throw new StackError(`could not register the local build host: ${((error as { stderr?: string }).stderr ?? "").trim().split("\n").pop()}`);
   }

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     buildApp(env);
     const app = await startApp({ env, port, host });
     children.push(app);
-    const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: path.join(stateDir(env), "worker") });
+    const worker = await startLocalWorker({ env, appUrl, workDir: path.join(stateDir(env), "worker") });
     children.push(worker);
     for (const child of children) {
       void child.exited.then((code) => {

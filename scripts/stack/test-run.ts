@@ -141,7 +141,7 @@ async function main(): Promise<number> {
     const stackLog = createWriteStream(path.join(RESULTS, "stack.log"));
     const app = await startApp({ env: stackEnv, port, host: "127.0.0.1", quiet: true });
     children.push(app);
-    const worker = await startLocalWorker({ env: stackEnv, appUrl, redisUrl: services.redisUrl, workDir: ".state/test-worker", quiet: true });
+    const worker = await startLocalWorker({ env: stackEnv, appUrl, workDir: ".state/test-worker", quiet: true });
     children.push(worker);
     for (const child of children) {
       child.child.stdout?.pipe(stackLog);

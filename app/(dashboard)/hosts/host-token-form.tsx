@@ -25,8 +25,8 @@ export function HostTokenForm() {
       {state.message && <p role="alert" className="mt-2 text-red-700">{state.message}</p>}
       {state.token && (
         <div className="mt-3 rounded bg-amber-50 p-3">
-          <p>Token for <b>{state.name}</b>, shown once. Start the host with:</p>
-          <pre data-testid="host-token" className="mt-2 overflow-auto text-xs">ZXCV_HOST_TOKEN={state.token} ZXCV_HOST_NAME={state.name} APP_URL=… REDIS_URL=… npm run worker</pre>
+          <p>Token for <b>{state.name}</b>, shown once, with its Redis URL (this host&apos;s own Redis user: its queue only). Start the host with:</p>
+          <pre data-testid="host-token" className="mt-2 overflow-auto text-xs">ZXCV_HOST_TOKEN={state.token} ZXCV_HOST_NAME={state.name} APP_URL=… REDIS_URL={state.redisUrl} npm run worker</pre>
         </div>
       )}
     </div>
