@@ -3,4 +3,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startReconciler } = await import("./lib/reconciler");
   startReconciler();
+  // Build hosts' Redis users follow the database (Redis may have restarted without them).
+  const { syncHostRedisUsers } = await import("./lib/redis-acl");
+  await syncHostRedisUsers().catch((error) => console.error(`build hosts' Redis users not synced: ${(error as Error).message}`));
 }
