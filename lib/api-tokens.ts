@@ -3,6 +3,9 @@ import { getDb } from "./db";
 import { AppError } from "./errors";
 import type { Actor } from "./auth/actor";
 import { hashSecret, newSecret } from "./auth/tokens";
+import { apiTokenExpirySchema } from "./api-token-expiry";
+
+export { API_TOKEN_EXPIRY_DAYS, apiTokenExpirySchema } from "./api-token-expiry";
 
 export const API_TOKEN_PREFIX = "zxcv";
 const MAX_TOKENS_PER_USER = 50;
@@ -11,20 +14,23 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 export const apiTokenNameSchema = z.string().trim().min(1, "Give the token a name, e.g. the laptop or script that uses it").max(80, "A token name is at most 80 characters");
 
-const publicFields = { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, createdAt: true } as const;
+const publicFields = { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, expiresAt: true, createdAt: true } as const;
 
-export type ApiTokenInfo = { id: string; name: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date };
+export type ApiTokenInfo = { id: string; name: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; expiresAt: Date | null; createdAt: Date };
 
-/** Creates a token for the actor. The plaintext is returned here once and never stored. */
-export async function createApiToken({ actor, name }: { actor: Actor; name: string }): Promise<{ token: string; apiToken: ApiTokenInfo }> {
+/** Creates a token for the actor, optionally expiring after `expiresInDays`. The plaintext is returned here once and never stored. */
+export async function createApiToken({ actor, name, expiresInDays = null }: { actor: Actor; name: string; expiresInDays?: number | null }): Promise<{ token: string; apiToken: ApiTokenInfo }> {
   const parsedName = apiTokenNameSchema.safeParse(name);
   if (!parsedName.success) throw new AppError("BAD_REQUEST", parsedName.error.issues[0]!.message, { name: parsedName.error.issues[0]!.message });
+  const expiry = apiTokenExpirySchema.safeParse(expiresInDays);
+  if (!expiry.success) throw new AppError("BAD_REQUEST", expiry.error.issues[0]!.message, { expiresInDays: expiry.error.issues[0]!.message });
+  const expiresAt = expiry.data === null ? null : new Date(Date.now() + expiry.data * 24 * 3600 * 1000);
   const db = getDb();
   const active = await db.apiToken.count({ where: { userId: actor.id, revokedAt: null } });
   if (active >= MAX_TOKENS_PER_USER) throw new AppError("CONFLICT", `You have ${active} active tokens: revoke one you no longer use first`);
   const token = newSecret(API_TOKEN_PREFIX);
   const apiToken = await db.apiToken.create({
-    data: { name: parsedName.data, tokenHash: hashSecret(token), prefix: token.slice(0, API_TOKEN_PREFIX.length + 7), userId: actor.id },
+    data: { name: parsedName.data, tokenHash: hashSecret(token), prefix: token.slice(0, API_TOKEN_PREFIX.length + 7), userId: actor.id, expiresAt },
     select: publicFields,
   });
   return { token, apiToken };
@@ -48,16 +54,29 @@ export async function revokeApiToken({ actor, id }: { actor: Actor; id: string }
   return db.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: publicFields });
 }
 
-/** The person a bearer token acts for, or null for an unknown, revoked or disabled one. Records last use. */
-export async function findApiTokenActor(token: string | undefined): Promise<Actor | null> {
-  if (!token || !token.startsWith(`${API_TOKEN_PREFIX}_`)) return null;
+/** The person a bearer token acts for; a 401 that says why for an unknown, revoked, expired or disabled one. Records last use. */
+export async function findApiTokenActorOrThrow(token: string): Promise<Actor> {
+  const invalid = () => new AppError("UNAUTHORIZED", "This API token is not valid: it may have been revoked. Create a new one under Settings > API tokens");
+  if (!token.startsWith(`${API_TOKEN_PREFIX}_`)) throw invalid();
   const db = getDb();
   const row = await db.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
-  if (!row || row.revokedAt || row.user.disabledAt) return null;
+  if (!row || row.revokedAt || row.user.disabledAt) throw invalid();
   const now = new Date();
+  if (row.expiresAt && row.expiresAt <= now) {
+    throw new AppError("UNAUTHORIZED", `This API token expired on ${row.expiresAt.toISOString().slice(0, 10)}: create a new one under Settings > API tokens`);
+  }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   const { user } = row;
   return { id: user.id, role: user.role, email: user.email, name: user.name };
+}
+
+/** The same, or null instead of the 401. */
+export async function findApiTokenActor(token: string | undefined): Promise<Actor | null> {
+  if (!token) return null;
+  return findApiTokenActorOrThrow(token).catch((error) => {
+    if (error instanceof AppError && error.code === "UNAUTHORIZED") return null;
+    throw error;
+  });
 }

@@ -16,6 +16,11 @@ const envSchema = z.object({
   MAX_CONCURRENT_BUILDS_PER_USER: z.coerce.number().int().min(1).default(4),
   /** When true anyone may create an account; when false, after the first (admin) account, sign-up needs an admin's invitation link. */
   ZXCV_OPEN_SIGNUP: z.stringbool().default(true),
+  /**
+   * How many reverse proxies of your own sit in front of the app (0: none, the app is reached directly). Only then
+   * is X-Forwarded-For believed, and only the entry the outermost of them added: any client can send that header.
+   */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** Cookies are marked Secure when the app is served over https. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
@@ -18,54 +19,62 @@ export function disconnectRateLimit(): void {
 
 export type RateLimit = { limit: number; windowSeconds: number };
 
-/** Sign-in attempts per email and client address. */
+/** Failed sign-ins per client address: past this the address is refused for the window (the account is not). */
 export const SIGN_IN_LIMIT: RateLimit = { limit: 10, windowSeconds: 15 * 60 };
+/** Failed sign-ins per account are counted over this window; each one past the first few slows the next answer. */
+export const SIGN_IN_ACCOUNT_WINDOW_SECONDS = 15 * 60;
+/** Account creations per client address. */
+export const SIGN_UP_LIMIT: RateLimit = { limit: 10, windowSeconds: 60 * 60 };
 /** Build requests per person. */
 export const BUILD_LIMIT: RateLimit = { limit: 30, windowSeconds: 60 * 60 };
 
 export type RateLimitResult = { allowed: boolean; remaining: number; retryAfterSeconds: number };
+
+/** Keys never hold raw input (an email can be anything a client sends): a short hash of it, namespaced by scope. */
+function redisKey(scope: string, key: string): string {
+  return `zxcv:rl:${scope}:${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
+}
 
 /**
  * Counts one hit against `key` in a fixed window (INCR + EXPIRE, atomic in a MULTI).
  * Keys are namespaced by `scope` so that sign-in and build counters never collide.
  */
 export async function hitRateLimit({ scope, key, limit, windowSeconds }: { scope: string; key: string } & RateLimit): Promise<RateLimitResult> {
-  const redisKey = `zxcv:rl:${scope}:${key}`;
-  const results = await getRedis().multi().incr(redisKey).expire(redisKey, windowSeconds, "NX").ttl(redisKey).exec();
+  const name = redisKey(scope, key);
+  const results = await getRedis().multi().incr(name).expire(name, windowSeconds, "NX").ttl(name).exec();
   const count = Number(results?.[0]?.[1] ?? 0);
   const ttl = Number(results?.[2]?.[1] ?? windowSeconds);
   return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
 }
 
+/** The count of `key` in its window without adding to it, and when the window ends. */
+export async function peekRateLimit({ scope, key }: { scope: string; key: string }): Promise<{ count: number; ttlSeconds: number }> {
+  const name = redisKey(scope, key);
+  const [count, ttl] = await Promise.all([getRedis().get(name), getRedis().ttl(name)]);
+  return { count: Number(count ?? 0), ttlSeconds: ttl };
+}
+
+function tooMany(what: string, retryAfterSeconds: number): AppError {
+  const minutes = Math.ceil(retryAfterSeconds / 60);
+  return new AppError("RATE_LIMITED", `Too many ${what}: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, { retryAfterSeconds });
+}
+
+/** Logs and swallows a Redis failure: the limits are against abuse, not a correctness guarantee (fail open). */
+function failOpen<T>(scope: string, fallback: T) {
+  return (error: unknown): T => {
+    if (error instanceof AppError) throw error;
+    console.warn(`rate limit ${scope} not checked (Redis unavailable): ${(error as Error).message}`);
+    return fallback;
+  };
+}
+
 /**
  * Throws RATE_LIMITED with when to try again once `key` has used its window. Fails open: with Redis away,
- * people can still sign in and build (the limits are against abuse, not a correctness guarantee).
+ * people can still sign in and build.
  */
 export async function enforceRateLimit(options: { scope: string; key: string; what: string } & RateLimit): Promise<void> {
-  let result: RateLimitResult;
-  try {
-    result = await hitRateLimit(options);
-  } catch (error) {
-    console.warn(`rate limit ${options.scope} not checked (Redis unavailable): ${(error as Error).message}`);
-    return;
-  }
-  if (!result.allowed) {
-    const minutes = Math.ceil(result.retryAfterSeconds / 60);
-    throw new AppError("RATE_LIMITED", `Too many ${options.what}: try again in ${minutes} minute${minutes === 1 ? "" : "s"}`, {
-      retryAfterSeconds: result.retryAfterSeconds,
-    });
-  }
-}
-
-/** Forgets the counter, e.g. after a successful sign-in. */
-export async function resetRateLimit({ scope, key }: { scope: string; key: string }): Promise<void> {
-  await getRedis()
-    .del(`zxcv:rl:${scope}:${key}`)
-    .catch(() => undefined);
-}
-
-export async function resetRateLimitForSignIn({ email, ip }: { email: string; ip: string }): Promise<void> {
-  await resetRateLimit({ scope: "sign-in", key: `${email.toLowerCase()}|${ip}` });
+  const result = await hitRateLimit(options).catch(failOpen(options.scope, null));
+  if (result && !result.allowed) throw tooMany(options.what, result.retryAfterSeconds);
 }
 
 /** For the builds engineer's createBuild: at most BUILD_LIMIT build requests per person per hour. */
@@ -73,9 +82,41 @@ export async function enforceBuildRateLimit({ userId }: { userId: string }): Pro
   await enforceRateLimit({ scope: "build", key: userId, what: "builds requested", ...BUILD_LIMIT });
 }
 
-/** Before checking a password: at most SIGN_IN_LIMIT attempts per email and address. */
-export async function enforceSignInRateLimit({ email, ip }: { email: string; ip: string }): Promise<void> {
-  await enforceRateLimit({ scope: "sign-in", key: `${email.toLowerCase()}|${ip}`, what: "sign-in attempts", ...SIGN_IN_LIMIT });
-  // The address comes from X-Forwarded-For, which a client can vary: cap each email across all addresses too.
-  await enforceRateLimit({ scope: "sign-in-email", key: email.toLowerCase(), what: "sign-in attempts for this account", limit: SIGN_IN_LIMIT.limit * 5, windowSeconds: SIGN_IN_LIMIT.windowSeconds });
+/** Before creating an account: at most SIGN_UP_LIMIT per client address. */
+export async function enforceSignUpRateLimit({ address }: { address: string }): Promise<void> {
+  await enforceRateLimit({ scope: "sign-up", key: address, what: "accounts created from your address", ...SIGN_UP_LIMIT });
+}
+
+/**
+ * Before checking a password: refuses an address with SIGN_IN_LIMIT failures in its window, and returns how long
+ * to wait first for the account's recent failures (0 for the first few, then doubling up to 5 s). The account is
+ * never refused: a flood of bad tries slows its sign-in down but cannot lock its owner out.
+ */
+export async function checkSignInAllowed({ email, address }: { email: string; address: string }): Promise<{ delayMs: number }> {
+  const [byAddress, byAccount] = await Promise.all([
+    peekRateLimit({ scope: "sign-in-address", key: address }),
+    peekRateLimit({ scope: "sign-in-account", key: email.toLowerCase() }),
+  ]).catch(failOpen("sign-in", [{ count: 0, ttlSeconds: 0 }, { count: 0, ttlSeconds: 0 }]));
+  if (byAddress.count >= SIGN_IN_LIMIT.limit) throw tooMany("sign-in attempts", byAddress.ttlSeconds > 0 ? byAddress.ttlSeconds : SIGN_IN_LIMIT.windowSeconds);
+  return { delayMs: signInDelayMs(byAccount.count) };
+}
+
+/** The growing delay before the next answer for an account with `failures` recent failed sign-ins. */
+export function signInDelayMs(failures: number): number {
+  return failures < 3 ? 0 : Math.min(5_000, 250 * 2 ** (failures - 3));
+}
+
+/** Counts a failed sign-in against the address and the account. */
+export async function recordSignInFailure({ email, address }: { email: string; address: string }): Promise<void> {
+  await Promise.all([
+    hitRateLimit({ scope: "sign-in-address", key: address, ...SIGN_IN_LIMIT }),
+    hitRateLimit({ scope: "sign-in-account", key: email.toLowerCase(), limit: Infinity, windowSeconds: SIGN_IN_ACCOUNT_WINDOW_SECONDS }),
+  ]).catch(failOpen("sign-in", undefined));
+}
+
+/** After a successful sign-in: the account's failures are forgotten (the address's are not, so guessing elsewhere stays counted). */
+export async function resetSignInFailures({ email }: { email: string }): Promise<void> {
+  await getRedis()
+    .del(redisKey("sign-in-account", email.toLowerCase()))
+    .catch(() => undefined);
 }

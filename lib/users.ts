@@ -4,6 +4,7 @@ import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { isAdmin, type Actor } from "./auth/actor";
 import { createUser } from "./auth/sessions";
+import { createAdminWithSetupToken, isSetupToken } from "./auth/setup";
 import { hashSecret, newSecret } from "./auth/tokens";
 
 const INVITATION_DAYS = 7;
@@ -76,17 +77,17 @@ export async function enableUser({ actor, userId }: { actor: Actor; userId: stri
   if (updated.count === 0) throw new AppError("NOT_FOUND", "No such account");
 }
 
-/** Whether the sign-up page should ask for an invitation (closed sign-up and an admin already exists). */
+/** Whether the sign-up page should ask for an invitation (closed sign-up; the admin's own is the setup link). */
 export async function isInvitationRequired(): Promise<boolean> {
-  if (getEnv().ZXCV_OPEN_SIGNUP) return false;
-  return (await getDb().user.count()) > 0;
+  return !getEnv().ZXCV_OPEN_SIGNUP;
 }
 
 /**
- * Sign-up under the dashboard's policy: open (ZXCV_OPEN_SIGNUP, the default) lets anyone in; closed lets in the
- * first account (the admin) and then only people with an unexpired invitation for their email.
+ * Sign-up under the dashboard's policy: open (ZXCV_OPEN_SIGNUP, the default) lets anyone in as a member; closed
+ * only people with an unexpired invitation for their email. The admin account comes from the start's setup link.
  */
 export async function registerUser({ inviteToken, ...input }: { email: string; name: string; password: string; inviteToken?: string }): Promise<Actor> {
+  if (inviteToken && isSetupToken(inviteToken)) return createAdminWithSetupToken({ token: inviteToken, ...input });
   if (!(await isInvitationRequired())) return createUser(input);
   if (!inviteToken) throw new AppError("FORBIDDEN", "Sign-up on this dashboard is by invitation: ask its admin for a link");
   const db = getDb();

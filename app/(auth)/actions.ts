@@ -2,10 +2,12 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { createSession, deleteSession, SESSION_COOKIE, signInSchema, signUpSchema, verifyCredentials } from "@/lib/auth/sessions";
+import { clientAddress } from "@/lib/auth/client-address";
+import { createSession, deleteSession, MAX_EMAIL_LENGTH, SESSION_COOKIE, signUpSchema } from "@/lib/auth/sessions";
+import { signInWithPassword } from "@/lib/auth/sign-in";
 import { isAppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
-import { enforceSignInRateLimit, resetRateLimitForSignIn } from "@/lib/rate-limit";
+import { enforceSignUpRateLimit } from "@/lib/rate-limit";
 import { registerUser } from "@/lib/users";
 
 export type AuthFormState = { message?: string; fieldErrors?: Record<string, string>; values?: Record<string, string> };
@@ -29,10 +31,12 @@ function fieldErrorsOf(issues: { path: PropertyKey[]; message: string }[]): Reco
 }
 
 export async function signUp(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
-  const values = { email: String(form.get("email") ?? ""), name: String(form.get("name") ?? "") };
-  const parsed = signUpSchema.safeParse({ ...values, password: form.get("password") });
+  // What is sent back to the form is cut to size: a huge field is refused, not echoed.
+  const values = { email: String(form.get("email") ?? "").slice(0, MAX_EMAIL_LENGTH), name: String(form.get("name") ?? "").slice(0, 100) };
+  const parsed = signUpSchema.safeParse({ email: form.get("email"), name: form.get("name"), password: form.get("password") });
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error.issues), values };
   try {
+    await enforceSignUpRateLimit({ address: clientAddress(await headers()) });
     const actor = await registerUser({ ...parsed.data, inviteToken: String(form.get("invite") ?? "") || undefined });
     await startSession(actor.id);
   } catch (error) {
@@ -43,16 +47,12 @@ export async function signUp(_prev: AuthFormState, form: FormData): Promise<Auth
 }
 
 export async function signIn(_prev: AuthFormState, form: FormData): Promise<AuthFormState> {
-  const values = { email: String(form.get("email") ?? "") };
-  const parsed = signInSchema.safeParse({ ...values, password: form.get("password") });
-  if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error.issues), values };
+  const values = { email: String(form.get("email") ?? "").slice(0, MAX_EMAIL_LENGTH) };
   try {
-    const ip = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
-    await enforceSignInRateLimit({ email: parsed.data.email, ip });
-    const actor = await verifyCredentials(parsed.data);
-    await resetRateLimitForSignIn({ email: parsed.data.email, ip });
+    const actor = await signInWithPassword({ email: form.get("email") ?? "", password: form.get("password") ?? "", address: clientAddress(await headers()) });
     await startSession(actor.id);
   } catch (error) {
+    if (isAppError(error) && error.code === "BAD_REQUEST" && error.details) return { fieldErrors: error.details as Record<string, string>, values };
     if (isAppError(error)) return { message: error.message, values };
     throw error;
   }

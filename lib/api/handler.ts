@@ -2,23 +2,18 @@ import { cookies } from "next/headers";
 import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { findSessionActor, SESSION_COOKIE } from "../auth/sessions";
-import { findApiTokenActor } from "../api-tokens";
+import { findApiTokenActorOrThrow } from "../api-tokens";
+import { requireSameOrigin } from "../auth/same-origin";
 import { AppError, isAppError } from "../errors";
 
-/** Request bodies larger than this are refused before parsing: every API body is small. */
+/** Request bodies larger than this are refused while reading: every JSON body is small. */
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+type Route = (request: Request, context?: RouteContext) => Promise<Response>;
 
-export type ApiContext<B, Q> = {
-  request: Request;
-  actor: Actor;
-  body: B;
-  query: Q;
-  params: Record<string, string>;
-};
-
-type Options<B, Q> = {
+/** What a route reads from its request besides params: a JSON body, a text body, a query. */
+export type BodyOptions<B, Q = undefined> = {
   /** Validates a JSON body (use strict objects: unknown fields are refused). */
   body?: z.ZodType<B>;
   /** Reads the body as text/plain up to `maxBytes` instead of JSON. */
@@ -26,43 +21,66 @@ type Options<B, Q> = {
   query?: z.ZodType<Q>;
 };
 
+export type RequestParts<B, Q> = { request: Request; body: B; query: Q; params: Record<string, string> };
+
 /**
- * Wraps a route handler: resolves the actor (Bearer token, else session cookie), reads and validates the
- * body and query, and turns every error into `{ error: { code, message } }` with the right status.
+ * The one request core of every API route: route params, then `authenticate` (before a byte of the body is
+ * read, so an anonymous client cannot make the server read a large body), then the body (capped) and query
+ * validated with zod; the handler's result becomes JSON, and every error `{ error: { code, message } }`.
  */
-export function withActor<B = undefined, Q = undefined>(
-  handler: (ctx: ApiContext<B, Q>) => Promise<Response | unknown>,
-  options: Options<B, Q> = {},
-) {
-  return async (request: Request, context?: RouteContext): Promise<Response> => {
+export function handleRoute<A, B, Q>(
+  authenticate: (request: Request, params: Record<string, string>) => Promise<A>,
+  handler: (parts: RequestParts<B, Q>, auth: A) => Promise<Response | unknown>,
+  options: BodyOptions<B, Q> = {},
+): Route {
+  return async (request, context) => {
     try {
-      const actor = await resolveActor(request);
-      if (!actor) throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as \"Authorization: Bearer zxcv_...\" (create one under Settings > API tokens)");
       const params = Object.fromEntries(
         Object.entries((await context?.params) ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value.join("/") : (value ?? "")]),
       );
+      const auth = await authenticate(request, params);
       const query = options.query ? parseOrThrow(options.query, Object.fromEntries(new URL(request.url).searchParams), "query") : (undefined as Q);
       let body = undefined as B;
       if (options.body) body = parseOrThrow(options.body, await readJsonBody(request), "body");
       else if (options.text) body = (await readTextBody(request, options.text.maxBytes)) as B;
-      const result = await handler({ request, actor, body, query, params });
-      return result instanceof Response ? result : jsonResponse(result);
+      const result = await handler({ request, body, query, params }, auth);
+      return result instanceof Response ? result : jsonResponse(result ?? { ok: true });
     } catch (error) {
       return errorResponse(error);
     }
   };
 }
 
-async function resolveActor(request: Request): Promise<Actor | null> {
-  const authorization = request.headers.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw new AppError("UNAUTHORIZED", "The Authorization header must be \"Bearer <token>\"");
-    const actor = await findApiTokenActor(match[1]);
-    if (!actor) throw new AppError("UNAUTHORIZED", "This API token is not valid: it may have been revoked. Create a new one under Settings > API tokens");
-    return actor;
+export type ApiContext<B, Q> = RequestParts<B, Q> & { actor: Actor };
+
+/**
+ * Routes for people and scripts: the actor from a Bearer API token, else from the session cookie (then a
+ * state-changing request must come from the app's own pages: see `requireSameOrigin`).
+ */
+export function withActor<B = undefined, Q = undefined>(handler: (ctx: ApiContext<B, Q>) => Promise<Response | unknown>, options: BodyOptions<B, Q> = {}): Route {
+  return handleRoute(resolveActor, (parts, actor) => handler({ ...parts, actor }), options);
+}
+
+/** The bearer token of a request, if it has a well-formed Authorization header. */
+export function bearerOf(request: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization")?.trim() ?? "")?.[1];
+}
+
+async function resolveActor(request: Request): Promise<Actor> {
+  if (request.headers.get("authorization")) {
+    const token = bearerOf(request);
+    if (!token) throw new AppError("UNAUTHORIZED", "The Authorization header must be \"Bearer <token>\"");
+    return findApiTokenActorOrThrow(token);
   }
-  return findSessionActor(await sessionCookieOf(request));
+  const actor = await findSessionActor(await sessionCookieOf(request));
+  if (!actor) throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as \"Authorization: Bearer zxcv_...\" (create one under Settings > API tokens)");
+  requireSameOrigin(request);
+  return actor;
+}
+
+/** Whether the actor of this request signed in with an API token rather than a browser session. */
+export function isTokenRequest(request: Request): boolean {
+  return Boolean(request.headers.get("authorization"));
 }
 
 async function sessionCookieOf(request: Request): Promise<string | undefined> {
@@ -99,8 +117,8 @@ async function readBodyBytes(request: Request, maxBytes: number): Promise<Buffer
 
 async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 60)}")`);
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got ${type ? `"${type.slice(0, 60)}"` : "no Content-Type"})`);
   }
   const bytes = await readBodyBytes(request, MAX_JSON_BODY_BYTES);
   if (bytes.length === 0) throw new AppError("BAD_REQUEST", "The request needs a JSON body");

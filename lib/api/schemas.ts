@@ -2,7 +2,7 @@ import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
 import { catalogSchema } from "@/contracts/catalog";
 import { archSchema, displayNameSchema, notesSchema } from "../names";
-import { apiTokenNameSchema } from "../api-tokens";
+import { apiTokenExpirySchema, apiTokenNameSchema } from "../api-tokens";
 
 /**
  * Every request and response body of /api/v1, in one place. Requests are strict (unknown fields are refused);
@@ -31,10 +31,10 @@ export const errorSchema = z
 export const meSchema = z.object({ id, email: z.string(), name: z.string(), role: z.enum(["ADMIN", "MEMBER"]) }).meta({ id: "Me" });
 
 export const apiTokenSchema = z
-  .object({ id, name: z.string(), prefix: z.string(), lastUsedAt: nullableDateTime, revokedAt: nullableDateTime, createdAt: dateTime })
+  .object({ id, name: z.string(), prefix: z.string(), lastUsedAt: nullableDateTime, revokedAt: nullableDateTime, expiresAt: nullableDateTime, createdAt: dateTime })
   .meta({ id: "ApiToken" });
 export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
-export const createApiTokenBody = z.strictObject({ name: apiTokenNameSchema });
+export const createApiTokenBody = z.strictObject({ name: apiTokenNameSchema, expiresInDays: apiTokenExpirySchema.optional().meta({ description: "Days until the token stops working (7, 30, 90 or 365); null or absent: never" }) });
 export const createdApiTokenSchema = z.object({
   token: z.string().meta({ description: "The secret, shown this once: send it as \"Authorization: Bearer <token>\"" }),
   apiToken: apiTokenSchema,

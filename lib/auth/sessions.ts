@@ -8,36 +8,44 @@ import { z } from "zod";
 export const SESSION_COOKIE = "zxcv_session";
 export const SESSION_DAYS = 30;
 
+/** The longest email address SMTP allows; longer input is refused before it is looked at. */
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_PASSWORD_LENGTH = 200;
+
 export const signUpSchema = z.object({
-  email: z.email({ message: "Enter an email address such as ada@example.org" }).max(200).transform((e) => e.toLowerCase()),
+  email: z.string().max(MAX_EMAIL_LENGTH, `An email address is at most ${MAX_EMAIL_LENGTH} characters`).pipe(z.email({ message: "Enter an email address such as ada@example.org" })).transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1, "Enter your name").max(100, "A name is at most 100 characters"),
-  password: z.string().min(10, "A password needs at least 10 characters").max(200, "A password is at most 200 characters"),
+  password: z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters`).min(10, "A password needs at least 10 characters"),
 });
 
 export const signInSchema = z.object({
-  email: z.string().trim().toLowerCase().min(1, "Enter your email"),
-  password: z.string().min(1, "Enter your password"),
+  email: z.string().max(MAX_EMAIL_LENGTH, `An email address is at most ${MAX_EMAIL_LENGTH} characters`).trim().toLowerCase().min(1, "Enter your email"),
+  password: z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters`).min(1, "Enter your password"),
 });
+
+/** Said for every refused sign-up with a valid form, so that sign-up does not tell whether an email has an account. */
+export const SIGN_UP_REFUSED = "This account could not be created. If you already have an account with this email, sign in instead";
 
 function toActor(user: { id: string; role: "ADMIN" | "MEMBER"; email: string; name: string }): Actor {
   return { id: user.id, role: user.role, email: user.email, name: user.name };
 }
 
-/** Creates an account. The first account on a dashboard becomes its admin. */
-export async function createUser(input: z.input<typeof signUpSchema>): Promise<Actor> {
+/**
+ * Creates an account, a member unless `role` says admin (only the one-time setup link does: see setup.ts). The
+ * password is hashed before the email is looked up, so a taken email answers no faster than a new one.
+ */
+export async function createUser({ role = "MEMBER", ...input }: z.input<typeof signUpSchema> & { role?: "ADMIN" | "MEMBER" }): Promise<Actor> {
   const { email, name, password } = signUpSchema.parse(input);
   const passwordHash = await hashPassword(password);
   const db = getDb();
-  return db.$transaction(async (tx) => {
-    // Serialise sign-ups so that exactly one first account becomes admin.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7270001)`;
-    if (await tx.user.findUnique({ where: { email } })) {
-      throw new AppError("CONFLICT", "An account with this email already exists: sign in instead", { email: "Already registered" });
-    }
-    const isFirst = (await tx.user.count()) === 0;
-    const user = await tx.user.create({ data: { email, name, passwordHash, role: isFirst ? "ADMIN" : "MEMBER" } });
-    return toActor(user);
-  });
+  if (await db.user.findUnique({ where: { email }, select: { id: true } })) throw new AppError("CONFLICT", SIGN_UP_REFUSED);
+  try {
+    return toActor(await db.user.create({ data: { email, name, passwordHash, role } }));
+  } catch (error) {
+    // Two sign-ups with one email at once: the unique index decides, with the same answer.
+    if ((error as { code?: string }).code === "P2002") throw new AppError("CONFLICT", SIGN_UP_REFUSED);
+    throw error;
+  }
 }
 
 export async function verifyCredentials(input: z.input<typeof signInSchema>): Promise<Actor> {

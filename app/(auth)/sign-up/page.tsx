@@ -16,8 +16,10 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
         {byInvitation
           ? token
             ? "Use the email address your invitation was sent to."
-            : "Sign-up on this dashboard is by invitation: open the link the admin sent you."
-          : "The first account on a dashboard is its admin."}
+            : "Sign-up on this dashboard is by invitation: open the link the admin sent you (the admin account itself: the setup link the start command printed)."
+          : token
+            ? "This link creates an account: use the email address it was made for."
+            : "Anyone may create an account here. The admin account comes from the setup link the start command printed."}
       </p>
       <AuthForm mode="sign-up" action={signUp} invite={token} />
     </>

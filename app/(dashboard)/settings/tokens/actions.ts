@@ -10,7 +10,8 @@ export type CreateTokenState = { token?: string; name?: string; message?: string
 export async function createTokenAction(_prev: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const actor = await requireActor();
   try {
-    const { token, apiToken } = await createApiToken({ actor, name: String(form.get("name") ?? "") });
+    const expiry = String(form.get("expiresInDays") ?? "");
+    const { token, apiToken } = await createApiToken({ actor, name: String(form.get("name") ?? ""), expiresInDays: expiry ? Number(expiry) : null });
     revalidatePath("/settings/tokens");
     return { token, name: apiToken.name };
   } catch (error) {

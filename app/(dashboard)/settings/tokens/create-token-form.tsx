@@ -4,6 +4,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError, ShownOnce } from "@/components/ui/notices";
+import { API_TOKEN_EXPIRY_DAYS } from "@/lib/api-token-expiry";
 import { createTokenAction, type CreateTokenState } from "./actions";
 
 /** Creates a token and shows its secret this once, with how to use it. */
@@ -25,6 +26,18 @@ export function CreateTokenForm({ appUrl }: { appUrl: string }) {
         <div className="min-w-64 flex-1">
           <Field label="Token name" name="name" placeholder="e.g. laptop CLI" required maxLength={80} error={state.fieldErrors?.name} />
         </div>
+        <label className="flex flex-col gap-1 text-sm">
+          <span>Expires</span>
+          <select name="expiresInDays" defaultValue="90" className="rounded border border-slate-300 px-2 py-1.5">
+            <option value="">never</option>
+            {API_TOKEN_EXPIRY_DAYS.map((days) => (
+              <option key={days} value={days}>
+                in {days} days
+              </option>
+            ))}
+          </select>
+        </label>
+        {state.fieldErrors?.expiresInDays && <p className="text-sm text-red-700">{state.fieldErrors.expiresInDays}</p>}
         <Button type="submit" disabled={pending}>
           Create token
         </Button>

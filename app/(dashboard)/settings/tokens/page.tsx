@@ -46,6 +46,7 @@ export default async function TokensPage() {
               <th className="px-4 py-2 font-medium">Token</th>
               <th className="px-4 py-2 font-medium">Created</th>
               <th className="px-4 py-2 font-medium">Last used</th>
+              <th className="px-4 py-2 font-medium">Expires</th>
               <th className="px-4 py-2 font-medium">
                 <span className="sr-only">Actions</span>
               </th>
@@ -58,6 +59,7 @@ export default async function TokensPage() {
                 <td className="px-4 py-2 font-mono">{token.prefix}…</td>
                 <td className="px-4 py-2">{formatDate(token.createdAt)}</td>
                 <td className="px-4 py-2">{formatDate(token.lastUsedAt)}</td>
+                <td className="px-4 py-2">{token.expiresAt ? `${token.expiresAt < new Date() ? "expired " : ""}${formatDate(token.expiresAt)}` : "never"}</td>
                 <td className="px-4 py-2 text-right">
                   {token.revokedAt ? (
                     <span>Revoked {formatDate(token.revokedAt)}</span>

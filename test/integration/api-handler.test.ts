@@ -1,11 +1,11 @@
 // withActor against the real dev database: bad input gets a clear 4xx and changes nothing.
-// Run: DATABASE_URL=... REDIS_URL=... node --import tsx --test lib/api/handler.test.ts
+// Run: npm test -- test/integration/api-handler
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { GET as listMachinesRoute, POST as createMachineRoute } from "@/app/api/v1/machines/route";
 import { PUT as putProfileText } from "@/app/api/v1/profiles/[id]/text/route";
 import { getDb } from "@/lib/db";
-import { MAX_JSON_BODY_BYTES } from "./handler";
+import { MAX_JSON_BODY_BYTES } from "@/lib/api/handler";
 import { callRoute, deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 
 let ada: TestPerson;
