@@ -64,6 +64,12 @@ export async function readLogEvents(redis: Redis, buildId: string, afterId: stri
   return events;
 }
 
+/** Up to `count` events after `afterId` ("0" for all), without blocking (a live-log viewer catching up). */
+export async function readLogEventsAfter(redis: Redis, buildId: string, afterId: string, count = 500): Promise<LogEvent[]> {
+  const entries = await redis.xrange(buildLogKey(buildId), afterId === "0" ? "-" : `(${afterId}`, "+", "COUNT", count);
+  return entries.map(([id, fields]) => toEvent(id, fields)).filter((e): e is LogEvent => Boolean(e));
+}
+
 /** The stream so far, without blocking (for the bench and tests). */
 export async function readAllLogEvents(redis: Redis, buildId: string): Promise<LogEvent[]> {
   const entries = await redis.xrange(buildLogKey(buildId), "-", "+");

@@ -19,8 +19,10 @@ export function disconnectRateLimit(): void {
 
 export type RateLimit = { limit: number; windowSeconds: number };
 
-/** Failed sign-ins per client address: past this the address is refused for the window (the account is not). */
+/** Sign-in attempts that did not succeed, per account from one address: past this that pair is refused for the window. */
 export const SIGN_IN_LIMIT: RateLimit = { limit: 10, windowSeconds: 15 * 60 };
+/** The same per address over all accounts (credential stuffing), higher because an office shares one address. */
+export const SIGN_IN_ADDRESS_LIMIT: RateLimit = { limit: 100, windowSeconds: 15 * 60 };
 /** Failed sign-ins per account are counted over this window; each one past the first few slows the next answer. */
 export const SIGN_IN_ACCOUNT_WINDOW_SECONDS = 15 * 60;
 /** Account creations per client address. */
@@ -28,7 +30,7 @@ export const SIGN_UP_LIMIT: RateLimit = { limit: 10, windowSeconds: 60 * 60 };
 /** Build requests per person. */
 export const BUILD_LIMIT: RateLimit = { limit: 30, windowSeconds: 60 * 60 };
 
-export type RateLimitResult = { allowed: boolean; remaining: number; retryAfterSeconds: number };
+export type RateLimitResult = { allowed: boolean; count: number; remaining: number; retryAfterSeconds: number };
 
 /** Keys never hold raw input (an email can be anything a client sends): a short hash of it, namespaced by scope. */
 function redisKey(scope: string, key: string): string {
@@ -44,14 +46,7 @@ export async function hitRateLimit({ scope, key, limit, windowSeconds }: { scope
   const results = await getRedis().multi().incr(name).expire(name, windowSeconds, "NX").ttl(name).exec();
   const count = Number(results?.[0]?.[1] ?? 0);
   const ttl = Number(results?.[2]?.[1] ?? windowSeconds);
-  return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
-}
-
-/** The count of `key` in its window without adding to it, and when the window ends. */
-export async function peekRateLimit({ scope, key }: { scope: string; key: string }): Promise<{ count: number; ttlSeconds: number }> {
-  const name = redisKey(scope, key);
-  const [count, ttl] = await Promise.all([getRedis().get(name), getRedis().ttl(name)]);
-  return { count: Number(count ?? 0), ttlSeconds: ttl };
+  return { allowed: count <= limit, count, remaining: Math.max(0, limit - count), retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
 }
 
 function tooMany(what: string, retryAfterSeconds: number): AppError {
@@ -88,35 +83,34 @@ export async function enforceSignUpRateLimit({ address }: { address: string }): 
 }
 
 /**
- * Before checking a password: refuses an address with SIGN_IN_LIMIT failures in its window, and returns how long
- * to wait first for the account's recent failures (0 for the first few, then doubling up to 5 s). The account is
- * never refused: a flood of bad tries slows its sign-in down but cannot lock its owner out.
+ * Before checking a password: counts the attempt (atomic INCRs, so attempts sent in parallel count too) against
+ * the address, the account from that address, and the account. The first two refuse past their limits; the
+ * account alone is never refused, but answers later the more recent failures it has (none for the first few,
+ * then doubling up to 5 s): a flood of bad tries slows its sign-in down but cannot lock its owner out.
  */
-export async function checkSignInAllowed({ email, address }: { email: string; address: string }): Promise<{ delayMs: number }> {
-  const [byAddress, byAccount] = await Promise.all([
-    peekRateLimit({ scope: "sign-in-address", key: address }),
-    peekRateLimit({ scope: "sign-in-account", key: email.toLowerCase() }),
-  ]).catch(failOpen("sign-in", [{ count: 0, ttlSeconds: 0 }, { count: 0, ttlSeconds: 0 }]));
-  if (byAddress.count >= SIGN_IN_LIMIT.limit) throw tooMany("sign-in attempts", byAddress.ttlSeconds > 0 ? byAddress.ttlSeconds : SIGN_IN_LIMIT.windowSeconds);
-  return { delayMs: signInDelayMs(byAccount.count) };
+export async function beginSignInAttempt({ email, address }: { email: string; address: string }): Promise<{ delayMs: number }> {
+  const account = email.toLowerCase();
+  for (const [scope, key, limit] of [["sign-in-address", address, SIGN_IN_ADDRESS_LIMIT], ["sign-in", `${account}|${address}`, SIGN_IN_LIMIT]] as const) {
+    const result = await hitRateLimit({ scope, key, ...limit }).catch(failOpen("sign-in", null));
+    if (result && !result.allowed) throw tooMany("sign-in attempts", result.retryAfterSeconds);
+  }
+  const byAccount = await hitRateLimit({ scope: "sign-in-account", key: account, limit: Infinity, windowSeconds: SIGN_IN_ACCOUNT_WINDOW_SECONDS }).catch(failOpen("sign-in", null));
+  return { delayMs: signInDelayMs((byAccount?.count ?? 1) - 1) };
 }
 
-/** The growing delay before the next answer for an account with `failures` recent failed sign-ins. */
+/** The growing delay before answering for an account with `failures` recent failed sign-ins. */
 export function signInDelayMs(failures: number): number {
   return failures < 3 ? 0 : Math.min(5_000, 250 * 2 ** (failures - 3));
 }
 
-/** Counts a failed sign-in against the address and the account. */
-export async function recordSignInFailure({ email, address }: { email: string; address: string }): Promise<void> {
-  await Promise.all([
-    hitRateLimit({ scope: "sign-in-address", key: address, ...SIGN_IN_LIMIT }),
-    hitRateLimit({ scope: "sign-in-account", key: email.toLowerCase(), limit: Infinity, windowSeconds: SIGN_IN_ACCOUNT_WINDOW_SECONDS }),
-  ]).catch(failOpen("sign-in", undefined));
-}
-
-/** After a successful sign-in: the account's failures are forgotten (the address's are not, so guessing elsewhere stays counted). */
-export async function resetSignInFailures({ email }: { email: string }): Promise<void> {
+/** After a successful sign-in: this attempt is taken back from the address, and the account's failures are forgotten. */
+export async function endSignInAttemptWithSuccess({ email, address }: { email: string; address: string }): Promise<void> {
+  const account = email.toLowerCase();
   await getRedis()
-    .del(redisKey("sign-in-account", email.toLowerCase()))
+    .multi()
+    .decr(redisKey("sign-in-address", address))
+    .del(redisKey("sign-in", `${account}|${address}`))
+    .del(redisKey("sign-in-account", account))
+    .exec()
     .catch(() => undefined);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../errors";
-import { checkSignInAllowed, recordSignInFailure, resetSignInFailures } from "../rate-limit";
+import { beginSignInAttempt, endSignInAttemptWithSuccess } from "../rate-limit";
 import type { Actor } from "./actor";
 import { signInSchema, verifyCredentials, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./sessions";
 
@@ -21,14 +21,9 @@ export async function signInWithPassword({ email, password, address }: { email: 
     const issue = parsed.error.issues[0]!;
     throw new AppError("BAD_REQUEST", issue.message, { [String(issue.path[0] ?? "email")]: issue.message });
   }
-  const { delayMs } = await checkSignInAllowed({ email: parsed.data.email, address });
+  const { delayMs } = await beginSignInAttempt({ email: parsed.data.email, address });
   if (delayMs > 0) await sleep(delayMs);
-  try {
-    const actor = await verifyCredentials(parsed.data);
-    await resetSignInFailures({ email: parsed.data.email });
-    return actor;
-  } catch (error) {
-    if (error instanceof AppError && error.code === "UNAUTHORIZED") await recordSignInFailure({ email: parsed.data.email, address });
-    throw error;
-  }
+  const actor = await verifyCredentials(parsed.data);
+  await endSignInAttemptWithSuccess({ email: parsed.data.email, address });
+  return actor;
 }
