@@ -6,6 +6,9 @@ export const metadata: Metadata = {
   description: "Compose, build and download ZXCV Linux ISOs",
 };
 
+// Every page is rendered per request, so that Next.js can put the request's CSP nonce (proxy.ts) on its scripts.
+export const dynamic = "force-dynamic";
+
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">

@@ -23,7 +23,7 @@ export type RouteDoc = {
 export const API_ROUTES: RouteDoc[] = [
   { method: "get", path: "/api/v1/me", tag: "account", summary: "Who the token or session acts for", status: 200, response: s.meSchema },
   { method: "get", path: "/api/v1/tokens", tag: "account", summary: "List your API tokens", status: 200, response: s.apiTokenListSchema },
-  { method: "post", path: "/api/v1/tokens", tag: "account", summary: "Create an API token (its secret is in this response only)", body: s.createApiTokenBody, status: 201, response: s.createdApiTokenSchema },
+  { method: "post", path: "/api/v1/tokens", tag: "account", summary: "Create an API token, signed in to the dashboard (a token cannot create tokens; its secret is in this response only)", body: s.createApiTokenBody, status: 201, response: s.createdApiTokenSchema },
   { method: "delete", path: "/api/v1/tokens/{id}", tag: "account", summary: "Revoke an API token: it stops working at once", status: 200, response: s.apiTokenSchema },
 
   { method: "get", path: "/api/v1/channels", tag: "catalog", summary: "List the channels (package sets)", status: 200, response: s.channelListSchema },

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
 
   try {
     const port = Number(process.env.PORT ?? 3000);
-    const host = process.env.HOST ?? "0.0.0.0";
+    // Only this machine unless HOST says otherwise: an http dashboard should not be open to the network by default.
+    const host = process.env.HOST ?? "127.0.0.1";
     if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new StackError(`PORT=${process.env.PORT} is not a port number: use 1-65535`);
     if (!(await isPortFree(port, host))) throw new StackError(`port ${port} is in use: stop what uses it or start with PORT=<another port> npm start`);
     ensureDebianPackages(requiredDebianPackages());
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       });
     }
     say(`ZXCV Composer is up: ${appUrl}  (Ctrl-C stops everything)`);
+    say(host === "127.0.0.1" ? "listening on 127.0.0.1 only: set HOST=0.0.0.0 (behind https, with APP_URL) to let other machines in" : `listening on ${host}: reachable from the network${appUrl.startsWith("https://") ? "" : " over plain http (put it behind https and set APP_URL)"}`);
   } catch (error) {
     const message = error instanceof StackError ? error.message : `unexpected error: ${(error as Error).message}`;
     process.stderr.write(`[zxcv] error: ${message}\n`);

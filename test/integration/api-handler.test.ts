@@ -59,7 +59,7 @@ test("a huge body is a 413 before it is parsed, with or without Content-Length",
   assert.equal(declared.status, 413);
   assert.equal(declared.json.error.code, "TOO_LARGE");
   // A streamed body without a length is counted as it arrives.
-  const streamed = await post(new TextEncoder().encode(huge));
+  const streamed = await post(new TextEncoder().encode(huge), { "content-type": "application/json" });
   assert.equal(streamed.status, 413);
   assert.equal(await machineCount(), 0);
 });

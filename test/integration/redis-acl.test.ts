@@ -166,6 +166,7 @@ test("rotating a host's token replaces its Redis password, deleting the host's u
   await assert.rejects(authenticate(rotated.id, newToken), /WRONGPASS/, "a deleted user cannot log in");
 
   // Redis lost its users (a restart without the ACL file): the app's sync at start brings them back from the rows.
+  for (const client of clients.splice(0)) client.disconnect();
   await getDb().buildHost.delete({ where: { id: rotated.id } });
   await admin().call("ACL", "DELUSER", hostRedisUser(host.id));
   await admin().call("ACL", "SETUSER", "zxcv-host-deleted-long-ago", "on", ">x");
