@@ -28,8 +28,7 @@ export async function stampPeerAddresses(): Promise<void> {
  * The client's address for rate limits. X-Forwarded-For counts only behind TRUST_PROXY hops of our own
  * proxies (the entry the outermost of them added); otherwise the TCP peer.
  */
-export function clientAddress(headers: Headers): string {
-  const hops = getEnv().TRUST_PROXY;
+export function clientAddress(headers: Headers, hops = getEnv().TRUST_PROXY): string {
   const peer = headers.get(PEER_ADDRESS_HEADER) ?? "unknown";
   if (hops === 0) return peer;
   const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((part) => part.trim()).filter(Boolean);

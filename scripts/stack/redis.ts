@@ -28,7 +28,8 @@ export async function checkRedisUrl(url: string): Promise<void> {
       throw new StackError(`cannot reach Redis at ${redact(url)} (REDIS_URL): ${(error as Error).message}. Start it, fix REDIS_URL, or unset it to let the stack start its own`);
     }
     const me = String(await client.call("ACL", "WHOAMI").catch(() => ""));
-    const allowed = me ? await client.call("ACL", "DRYRUN", me, "ACL", "SETUSER", "zxcv-probe").then(() => true, () => false) : false;
+    // DRYRUN answers OK, or (not as an error) why the user may not.
+    const allowed = me ? (await client.call("ACL", "DRYRUN", me, "ACL", "SETUSER", "zxcv-probe").catch(() => "")) === "OK" : false;
     if (!allowed) {
       throw new StackError(`the Redis user of REDIS_URL (${redact(url)}${me ? `, user "${me}"` : ""}) cannot manage ACL users: each build host gets its own Redis user, so the app needs Redis 7 and a user with +acl (e.g. "ACL SETUSER ${me || "zxcv-app"} +@all ~* &*"), or unset REDIS_URL to let the stack start its own Redis`);
     }

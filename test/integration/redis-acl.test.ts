@@ -11,6 +11,7 @@ import { hashSecret, newSecret } from "@/lib/auth/tokens";
 import { getDb } from "@/lib/db";
 import { deleteHostRedisUser, hostRedisUrl, hostRedisUser, setHostRedisUser, syncHostRedisUsers } from "@/lib/redis-acl";
 import { getRedis } from "@/lib/redis";
+import { checkRedisUrl } from "@/scripts/stack/redis";
 
 // The host builds aarch64: the x86_64 queue is "another arch's".
 const ARCH = "aarch64";
@@ -177,4 +178,17 @@ test("rotating a host's token replaces its Redis password, deleting the host's u
   assert.ok(users.includes(hostRedisUser(host.id)), "the existing host's user is back");
   assert.ok(!users.includes("zxcv-host-deleted-long-ago") && !users.includes(hostRedisUser(rotated.id)), "users of hosts that no longer exist are removed");
   assert.equal(await connect(host.url, { maxRetriesPerRequest: 0 }).ping(), "PONG");
+});
+
+test("a REDIS_URL whose user cannot manage ACL users is named at start, with what to do", async () => {
+  await admin().call("ACL", "SETUSER", "zxcv-test-limited", "reset", "on", ">limited-pw", "~*", "&*", "+@all", "-@admin");
+  const url = new URL(process.env.REDIS_URL!);
+  url.username = "zxcv-test-limited";
+  url.password = "limited-pw";
+  try {
+    await assert.rejects(checkRedisUrl(url.toString()), /user "zxcv-test-limited"\) cannot manage ACL users.*\+acl.*or unset REDIS_URL/);
+    await checkRedisUrl(process.env.REDIS_URL!);
+  } finally {
+    await admin().call("ACL", "DELUSER", "zxcv-test-limited");
+  }
 });
