@@ -8,9 +8,9 @@ const config: NextConfig = {
   typedRoutes: false,
   // next build checks the app's own code; `npm run typecheck` (part of npm test) checks the whole repo.
   typescript: { tsconfigPath: "tsconfig.app.json" },
-  // Security headers for API routes and static files (read when the app is built: HSTS follows the APP_URL of
-  // `next build`). Pages get theirs, with a per-request CSP nonce, from proxy.ts; API routes skip the proxy (it
-  // would buffer request bodies) and get a fixed, stricter CSP here.
+  // Security headers on every response (read when the app is built: HSTS follows the APP_URL of `next build`).
+  // Pages get their CSP, with a per-request nonce, from proxy.ts; API routes skip the proxy (it would buffer
+  // request bodies) and get a fixed, stricter one here.
   async headers() {
     const fixed = Object.entries(securityHeaders({ appUrl: process.env.APP_URL ?? "" })).map(([key, value]) => ({ key, value }));
     return [

@@ -1,21 +1,18 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { contentSecurityPolicy, securityHeaders } from "@/lib/security-headers";
+import { contentSecurityPolicy } from "@/lib/security-headers";
 
 /**
  * Runs before every page request: a fresh CSP nonce (Next.js reads it from the request's CSP header and puts it
- * on its inline scripts), the page's CSP and the other security headers (next.config.ts's do not reach a
- * response the proxy answers; they cover API routes and static files).
+ * on its inline scripts) and the page's CSP. The other security headers come from next.config.ts.
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
-  const env = getEnv();
-  const csp = contentSecurityPolicy({ nonce, isDev: env.NODE_ENV === "development" });
+  const csp = contentSecurityPolicy({ nonce, isDev: getEnv().NODE_ENV === "development" });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
-  for (const [name, value] of Object.entries(securityHeaders({ appUrl: env.APP_URL }))) response.headers.set(name, value);
   return response;
 }
 
