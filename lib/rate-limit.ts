@@ -25,7 +25,7 @@ export const SIGN_IN_LIMIT: RateLimit = { limit: 10, windowSeconds: 15 * 60 };
 export const SIGN_IN_ADDRESS_LIMIT: RateLimit = { limit: 100, windowSeconds: 15 * 60 };
 /** Failed sign-ins per account are counted over this window; each one past the first few slows the next answer. */
 export const SIGN_IN_ACCOUNT_WINDOW_SECONDS = 15 * 60;
-/** Account creations per client address. */
+/** Sign-up attempts (with a valid form) per client address. */
 export const SIGN_UP_LIMIT: RateLimit = { limit: 10, windowSeconds: 60 * 60 };
 /** Build requests per person. */
 export const BUILD_LIMIT: RateLimit = { limit: 30, windowSeconds: 60 * 60 };
@@ -79,7 +79,7 @@ export async function enforceBuildRateLimit({ userId }: { userId: string }): Pro
 
 /** Before creating an account: at most SIGN_UP_LIMIT per client address. */
 export async function enforceSignUpRateLimit({ address }: { address: string }): Promise<void> {
-  await enforceRateLimit({ scope: "sign-up", key: address, what: "accounts created from your address", ...SIGN_UP_LIMIT });
+  await enforceRateLimit({ scope: "sign-up", key: address, what: "sign-ups from your address", ...SIGN_UP_LIMIT });
 }
 
 /**

@@ -93,7 +93,7 @@ test("sign-up is limited per address, and a taken email gets the same answer as 
   });
   const address = `192.0.2.${Math.floor(Math.random() * 200) + 20}`;
   for (let i = 0; i < SIGN_UP_LIMIT.limit; i++) await enforceSignUpRateLimit({ address });
-  await assert.rejects(enforceSignUpRateLimit({ address }), rejectsWith("RATE_LIMITED", /Too many accounts created from your address/));
+  await assert.rejects(enforceSignUpRateLimit({ address }), rejectsWith("RATE_LIMITED", /Too many sign-ups from your address/));
 });
 
 test("without an admin, sign-up makes members; the setup link printed at start makes the admin, once", async (t) => {
