@@ -84,6 +84,23 @@ async function runTypecheck(): Promise<Counts> {
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
+/** `npm test -- lint format` picks these suites by name; plain `npm test` runs them too. */
+const wantsSuite = (name: string) => only.length === 0 || only.includes(name);
+
+/** ESLint over the repository, module boundaries included (eslint.config.mjs): one test. */
+async function runLint(): Promise<Counts> {
+  say("lint: eslint over the whole repository");
+  const { code } = await run(path.resolve("node_modules/.bin/eslint"), ["--max-warnings=0", "."], process.env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
+/** Every file Prettier formats is formatted (.prettierrc.json, .prettierignore): one test. */
+async function runFormatCheck(): Promise<Counts> {
+  say("format: prettier --check .");
+  const { code } = await run(path.resolve("node_modules/.bin/prettier"), ["--check", "--log-level=warn", "."], process.env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
 async function runPlaywright(env: NodeJS.ProcessEnv, specs: string[]): Promise<Counts> {
   if (specs.length === 0) return { passed: 0, failed: 0, skipped: 0 };
   say(`browser: ${specs.length} spec file(s) in Debian's Chromium`);
@@ -118,6 +135,9 @@ async function main(): Promise<number> {
     total.skipped += c.skipped;
   };
   try {
+    // Static checks need no services.
+    if (wantsSuite("lint")) add(await runLint());
+    if (wantsSuite("format")) add(await runFormatCheck());
     services = await startTestServices(process.env);
     const base = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, NODE_ENV: "test" as const };
     prepareDatabase(base);
