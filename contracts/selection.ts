@@ -1,4 +1,6 @@
-import { createHash } from "node:crypto";
+// A pure, synchronous sha256 (audited, no dependencies): node:crypto would ship a 595 KB polyfill to the browser.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { catalogIdSchema, describeRef, findPackage, findRole, type Catalog, type CatalogRef } from "./catalog";
 
@@ -26,7 +28,7 @@ export function canonicalSelectionJson(selection: Selection): string {
 
 /** sha256 of the canonical JSON: equal selections have equal hashes, whatever their order. */
 export function selectionHash(selection: Selection): string {
-  return createHash("sha256").update(canonicalSelectionJson(selection)).digest("hex");
+  return bytesToHex(sha256(utf8ToBytes(canonicalSelectionJson(selection))));
 }
 
 export function defaultSelection(catalog: Catalog): Selection {
