@@ -43,13 +43,26 @@ export type SelectionFix =
   | { kind: "add-package"; package: string; label: string }
   | { kind: "remove-package"; package: string; label: string };
 
+/**
+ * Every kind of problem, once. The structural ones name something the catalog does not have (such a selection
+ * cannot even be stored); conflicts and missing requirements are choices the person can still fix later.
+ */
+export const STRUCTURAL_PROBLEM_CODES = ["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"] as const;
+export const PROBLEM_CODES = [...STRUCTURAL_PROBLEM_CODES, "conflict", "missing-requirement"] as const;
+export type SelectionProblemCode = (typeof PROBLEM_CODES)[number];
+
 export type SelectionProblem = {
-  code: "wrong-channel" | "unknown-role" | "missing-role" | "unknown-alternative" | "unknown-package" | "duplicate-package" | "conflict" | "missing-requirement";
+  code: SelectionProblemCode;
   message: string;
   /** The role or package the problem is about, so a text view can point at its line. */
   subject: { role: string } | { package: string };
   fixes: SelectionFix[];
 };
+
+/** A problem that makes the selection unstorable (see STRUCTURAL_PROBLEM_CODES). */
+export function isStructuralProblem(problem: SelectionProblem): boolean {
+  return (STRUCTURAL_PROBLEM_CODES as readonly string[]).includes(problem.code);
+}
 
 function isSelected(selection: Selection, ref: CatalogRef): boolean {
   if ("package" in ref) return selection.packages.includes(ref.package);

@@ -6,9 +6,9 @@ import { useActionState, useEffect, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
-import { applyFix, canonicalSelectionJson, estimateSize, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
-import type { SaveResult, SavedRevision } from "@/app/(dashboard)/machines/[machineId]/profiles/[profileId]/actions";
+import { applyFix, canonicalSelectionJson, estimateSize, isStructuralProblem, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
+import type { FormState } from "@/lib/actions";
+import type { SavedRevision } from "@/lib/profiles/revisions";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
@@ -22,12 +22,10 @@ type Props = {
   profileUrl: string;
   initial: SavedRevision;
   lastBuilt: { number: number; selection: Selection } | null;
-  save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<SaveResult>;
+  save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<FormState<SavedRevision>>;
   build: (revisionId: string, prev: FormState, form: FormData) => Promise<FormState>;
   profileId: string;
 };
-
-const STRUCTURAL = new Set(["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"]);
 
 /** The page people spend their time on: cards and text are two views of one selection held here. */
 export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
@@ -45,7 +43,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
 
   const problems = validateSelection(catalog, selection);
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
-  const isSavable = syntaxErrors.length === 0 && !problems.some((p) => STRUCTURAL.has(p.code));
+  const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
   const parsed = parseProfileText(text);
   const textErrors: LineError[] = parsed.ok
     ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
@@ -109,8 +107,8 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     const baseNumber = status?.staleNumber ?? base.number;
     try {
       const result = await save({ profileId, baseNumber, selection, message });
-      if (result.ok) adopt(result.revision, `Saved as revision ${result.revision.number}.`);
-      else setStatus({ kind: "error", text: result.message, staleNumber: result.latestNumber });
+      if (result.data) adopt(result.data, `Saved as revision ${result.data.number}.`);
+      else setStatus({ kind: "error", text: result.message ?? Object.values(result.fieldErrors ?? {}).join("; "), staleNumber: result.latestNumber });
     } catch {
       setStatus({ kind: "error", text: "Could not reach the server; your changes are kept here. Try again." });
     } finally {

@@ -19,3 +19,12 @@ export function ShownOnce({ title, value, testId, children }: { title: string; v
     </div>
   );
 }
+
+/** The whole form's outcome under its fields: green when it worked, red when it was refused. */
+export function FormMessage({ state }: { state: { ok?: boolean; message?: string } }) {
+  return (
+    <p role="status" className={`text-sm whitespace-pre-line sm:col-span-full ${state.ok ? "text-green-700" : "text-red-700"}`}>
+      {state.message}
+    </p>
+  );
+}

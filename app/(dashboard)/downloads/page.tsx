@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
 import { countDownloads, listDownloads } from "@/lib/artifacts/downloads";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatBytes } from "../builds/format";
+import { formatBytes } from "@/components/format";
 
 export const metadata: Metadata = { title: "Downloads" };
 

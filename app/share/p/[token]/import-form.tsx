@@ -2,10 +2,9 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
-import { inputClass } from "@/app/(dashboard)/machines/machine-form";
-import { FormMessage } from "@/app/(dashboard)/machines/[machineId]/profile-forms";
+import { Field, SelectField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/notices";
+import type { FormState } from "@/lib/actions";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
@@ -13,17 +12,13 @@ export function ImportSharedForm({ action, machines, defaultName }: { action: Ac
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-      <label className="block text-sm">
-        <span className="font-medium text-slate-700">Machine</span>
-        <select name="machineId" defaultValue={state.values?.machineId} className={inputClass}>
-          {machines.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-        {state.fieldErrors?.machineId && <span className="mt-1 block text-red-700">{state.fieldErrors.machineId}</span>}
-      </label>
+      <SelectField
+        label="Machine"
+        name="machineId"
+        options={machines.map((m) => ({ value: m.id, label: m.name }))}
+        defaultValue={state.values?.machineId}
+        error={state.fieldErrors?.machineId}
+      />
       <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
       <Button type="submit" disabled={pending}>
         Import into my machines

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { loadOr404 } from "@/app/(dashboard)/machines/load-or-404";
+import { loadOr404 } from "@/lib/load-or-404";
 import { buttonClass } from "@/components/ui/button";
 import { getCurrentActor } from "@/lib/auth/current-actor";
 import { listMachines } from "@/lib/machines";

@@ -11,7 +11,7 @@ import { getProfileOrThrow } from "@/lib/profiles";
 import { findLastBuiltRevision } from "@/lib/profiles/revisions";
 import { profileSharePath } from "@/lib/sharing";
 import { deleteProfileAction } from "../../../actions";
-import { loadOr404 } from "../../../load-or-404";
+import { loadOr404 } from "@/lib/load-or-404";
 import { DeleteForm } from "../../profile-forms";
 import { buildRevisionAction, cloneProfileAction, importRevisionAction, renameProfileAction, saveProfileAction, shareProfileAction, unshareProfileAction } from "./actions";
 import { CloneForm, ImportRevisionForm, RenameForm } from "./profile-tools";

@@ -3,10 +3,10 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Field } from "@/components/ui/field";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
-import { inputClass } from "@/app/(dashboard)/machines/machine-form";
-import { checkProfileFile, FormMessage, ProfileFileInput } from "@/app/(dashboard)/machines/[machineId]/profile-forms";
+import { checkProfileFile, ProfileFileInput } from "@/components/profile-file-input";
+import { Field, SelectField } from "@/components/ui/field";
+import { FormMessage } from "@/components/ui/notices";
+import type { FormState } from "@/lib/actions";
 import type { SaveResult } from "./actions";
 
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
@@ -29,7 +29,7 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
         setPending(true);
         try {
           const result = await importRevision(form);
-          setState(result.ok ? { ok: true, message: `Imported as revision ${result.revision.number}.` } : { message: result.message });
+          setState(result.data ? { ok: true, message: `Imported as revision ${result.data.number}.` } : { message: result.message ?? Object.values(result.fieldErrors ?? {}).join("; ") });
           if (result.ok) router.refresh();
         } finally {
           setPending(false);
@@ -49,17 +49,13 @@ export function CloneForm({ action, machines, defaultName }: { action: Action; m
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-      <label className="block text-sm">
-        <span className="font-medium text-slate-700">Clone to machine</span>
-        <select name="targetMachineId" defaultValue={state.values?.targetMachineId} className={inputClass}>
-          {machines.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-        {state.fieldErrors?.targetMachineId && <span className="mt-1 block text-red-700">{state.fieldErrors.targetMachineId}</span>}
-      </label>
+      <SelectField
+        label="Clone to machine"
+        name="targetMachineId"
+        options={machines.map((m) => ({ value: m.id, label: m.name }))}
+        defaultValue={state.values?.targetMachineId}
+        error={state.fieldErrors?.targetMachineId}
+      />
       <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
       <Button type="submit" variant="secondary" disabled={pending}>
         Clone

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
+import type { FormState } from "@/lib/actions";
 
 export function RestoreButton({ action, number }: { action: (prev: FormState, form: FormData) => Promise<FormState>; number: number }) {
   const [state, formAction, pending] = useActionState(action, {});
