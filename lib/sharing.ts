@@ -99,7 +99,7 @@ export async function getSharedProfile({ token }: { token: string }) {
     machine: profile.machine,
     revision: { number: latest.number, message: latest.message, configHash: latest.configHash, createdAt: latest.createdAt },
     selection: selection.data,
-    profileText: formatProfileText(selection.data, { title: `${profile.machine.name} / ${profile.name} r${latest.number}` }),
+    profileText: formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: latest.number }),
   };
 }
 export type SharedProfile = Awaited<ReturnType<typeof getSharedProfile>>;
@@ -147,7 +147,7 @@ export async function getSharedBuild({ token }: { token: string }) {
     iso: { id: iso.id, fileName: iso.fileName, sizeBytes: Number(iso.sizeBytes), sha256: iso.sha256 },
     log: log ? { id: log.id, fileName: log.fileName, sizeBytes: Number(log.sizeBytes) } : null,
     bootTests,
-    profileText: selection.success ? formatProfileText(selection.data, { title }) : "",
+    profileText: selection.success ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number }) : "",
     /** For readStoredLog: the rows that hold the log's bytes. */
     storage: { artifacts: build.artifacts, reusedFrom: build.reusedFrom },
   };

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useMemo, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
@@ -18,7 +18,8 @@ import { useDraft } from "./use-draft";
 
 type Props = {
   catalog: Catalog;
-  title: string;
+  /** The machine and profile names, for the text view's title line. */
+  names: { machine: string; profile: string };
   profileUrl: string;
   initial: SavedRevision;
   lastBuilt: { number: number; selection: Selection } | null;
@@ -28,13 +29,12 @@ type Props = {
 };
 
 /** The page people spend their time on: cards and text are two views of one selection held here. */
-export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
+export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
   const router = useRouter();
-  const roleOrder = useMemo(() => catalog.roles.map((r) => r.id), [catalog]);
-  const format = (s: Selection) => formatProfileText(s, { title, roleOrder });
+  const format = (s: Selection, revision: number) => formatProfileText(s, { ...names, revision });
   const [base, setBase] = useState(initial);
   const [selection, setSelection] = useState(initial.selection);
-  const [text, setText] = useState(() => format(initial.selection));
+  const [text, setText] = useState(() => format(initial.selection, initial.number));
   const [syntaxErrors, setSyntaxErrors] = useState<LineError[]>([]);
   const [tab, setTab] = useState<View>("cards");
   const [message, setMessage] = useState("");
@@ -49,7 +49,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
     : syntaxErrors;
 
-  const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection) });
+  const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection, base.number) });
 
   // A revision made elsewhere on this page (import, restore) replaces an editor that holds no edits.
   useEffect(() => {
@@ -65,9 +65,10 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     return () => window.removeEventListener("beforeunload", warn);
   }, [isDirty]);
 
-  function change(next: Selection) {
+  /** The text view's title names the revision the edit starts from. */
+  function change(next: Selection, revision = base.number) {
     setSelection(next);
-    setText(format(next));
+    setText(format(next, revision));
     setSyntaxErrors([]);
     clearSavedNote();
   }
@@ -96,7 +97,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
 
   function adopt(revision: SavedRevision, note: string) {
     setBase(revision);
-    change(revision.selection);
+    change(revision.selection, revision.number);
     setMessage("");
     setStatus({ kind: "ok", text: note });
     router.refresh();

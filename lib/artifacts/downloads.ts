@@ -131,7 +131,7 @@ export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; s
       durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
       isReused: Boolean(build.reusedFromId),
       bootTests,
-      profileText: selection.success ? formatProfileText(selection.data, { title: `${build.revision.profile.machine.name}/${build.revision.profile.name} r${build.revision.number}` }) : "",
+      profileText: selection.success ? formatProfileText(selection.data, { machine: build.revision.profile.machine.name, profile: build.revision.profile.name, revision: build.revision.number }) : "",
     }];
   });
 }

@@ -53,7 +53,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
       />
       <Configurator
         catalog={catalog}
-        title={`${profile.machine.name} / ${profile.name}`}
+        names={{ machine: profile.machine.name, profile: profile.name }}
         profileUrl={url}
         profileId={profile.id}
         initial={{ id: latest.id, number: latest.number, selection: latest.selection, configHash: latest.configHash, message: latest.message }}
