@@ -3,6 +3,7 @@ import { getDb } from "./db";
 import { AppError } from "./errors";
 import type { Actor } from "./auth/actor";
 import { hashSecret, newSecret } from "./auth/tokens";
+import { ownedApiToken } from "./ownership";
 
 export const API_TOKEN_PREFIX = "zxcv";
 const MAX_TOKENS_PER_USER = 50;
@@ -20,7 +21,7 @@ export async function createApiToken({ actor, name }: { actor: Actor; name: stri
   const parsedName = apiTokenNameSchema.safeParse(name);
   if (!parsedName.success) throw new AppError("BAD_REQUEST", parsedName.error.issues[0]!.message, { name: parsedName.error.issues[0]!.message });
   const db = getDb();
-  const active = await db.apiToken.count({ where: { userId: actor.id, revokedAt: null } });
+  const active = await db.apiToken.count({ where: { ...ownedApiToken(actor), revokedAt: null } });
   if (active >= MAX_TOKENS_PER_USER) throw new AppError("CONFLICT", `You have ${active} active tokens: revoke one you no longer use first`);
   const token = newSecret(API_TOKEN_PREFIX);
   const apiToken = await db.apiToken.create({
@@ -33,7 +34,7 @@ export async function createApiToken({ actor, name }: { actor: Actor; name: stri
 /** The actor's tokens, active first, newest first. Never includes a hash. */
 export async function listApiTokens({ actor }: { actor: Actor }): Promise<ApiTokenInfo[]> {
   return getDb().apiToken.findMany({
-    where: { userId: actor.id },
+    where: ownedApiToken(actor),
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     select: publicFields,
   });
@@ -42,7 +43,7 @@ export async function listApiTokens({ actor }: { actor: Actor }): Promise<ApiTok
 /** Revokes one of the actor's tokens; it stops working on the next request. */
 export async function revokeApiToken({ actor, id }: { actor: Actor; id: string }): Promise<ApiTokenInfo> {
   const db = getDb();
-  const existing = await db.apiToken.findFirst({ where: { id, userId: actor.id }, select: publicFields });
+  const existing = await db.apiToken.findFirst({ where: { id, ...ownedApiToken(actor) }, select: publicFields });
   if (!existing) throw new AppError("NOT_FOUND", "No such token");
   if (existing.revokedAt) return existing;
   return db.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: publicFields });
