@@ -59,7 +59,11 @@ export function formStateOf(error: unknown): FormState<never> {
 
 type Handler<S extends z.ZodType, T, A> = (input: z.output<S>, context: A) => Promise<FormState<T> | void>;
 
-async function runAction<S extends z.ZodType, T>(schema: S, input: ActionInput, call: (data: z.output<S>) => Promise<FormState<T> | void>): Promise<FormState<T>> {
+async function runAction<S extends z.ZodType, T>(
+  schema: S,
+  input: ActionInput,
+  call: (data: z.output<S>) => Promise<FormState<T> | void>,
+): Promise<FormState<T>> {
   const raw = input instanceof FormData ? Object.fromEntries(input.entries()) : input;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { fieldErrors: fieldErrorsOf(parsed.error), values: keptValues(input) };
@@ -77,7 +81,8 @@ async function runAction<S extends z.ZodType, T>(schema: S, input: ActionInput, 
  * call; an AppError becomes form state with the typed values kept. The handler may `revalidatePath` and `redirect`.
  */
 export function validatedAction<S extends z.ZodType, T = undefined>(schema: S, handler: Handler<S, T, { form: ActionInput }>) {
-  return async (_prev: FormState<T> | undefined, input: ActionInput): Promise<FormState<T>> => runAction(schema, input, (data) => handler(data, { form: input }));
+  return async (_prev: FormState<T> | undefined, input: ActionInput): Promise<FormState<T>> =>
+    runAction(schema, input, (data) => handler(data, { form: input }));
 }
 
 /** The same for everything a signed-in person does (as nextjs/saas-starter's `validatedActionWithUser`): sends anyone else to sign in. */

@@ -52,7 +52,13 @@ export function SelectField({
 }
 
 /** A labelled textarea with its error message underneath. */
-export function TextAreaField({ label, name, error, className, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; name: string; error?: string }) {
+export function TextAreaField({
+  label,
+  name,
+  error,
+  className,
+  ...props
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; name: string; error?: string }) {
   return (
     <Labelled label={label} name={name} error={error} className={className}>
       <textarea name={name} {...errorProps(name, error)} className={inputClass} {...props} />

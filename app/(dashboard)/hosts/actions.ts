@@ -6,8 +6,11 @@ import { validatedActionWithUser } from "@/lib/actions";
 import { createHostToken } from "@/lib/hosts";
 
 /** A host token for a new build host (admins), shown once. */
-export const createHostTokenAction = validatedActionWithUser(z.object({ name: z.string(), arch: z.string().default("x86_64") }), async ({ name, arch }, { actor }) => {
-  const { token } = await createHostToken({ actor, name, arch });
-  revalidatePath("/hosts");
-  return { ok: true, data: { token, name } };
-});
+export const createHostTokenAction = validatedActionWithUser(
+  z.object({ name: z.string(), arch: z.string().default("x86_64") }),
+  async ({ name, arch }, { actor }) => {
+    const { token } = await createHostToken({ actor, name, arch });
+    revalidatePath("/hosts");
+    return { ok: true, data: { token, name } };
+  },
+);

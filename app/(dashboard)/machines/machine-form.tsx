@@ -22,7 +22,15 @@ export function MachineForm({
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-4 sm:grid-cols-[2fr_1fr]" noValidate>
-      <Field label="Name" name="name" defaultValue={state.values?.name ?? initial?.name} maxLength={80} required error={state.fieldErrors?.name} autoComplete="off" />
+      <Field
+        label="Name"
+        name="name"
+        defaultValue={state.values?.name ?? initial?.name}
+        maxLength={80}
+        required
+        error={state.fieldErrors?.name}
+        autoComplete="off"
+      />
       <SelectField label="Architecture" name="arch" options={ARCH_OPTIONS} defaultValue={state.values?.arch ?? initial?.arch} error={state.fieldErrors?.arch} />
       <TextAreaField
         label="Notes"
