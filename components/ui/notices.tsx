@@ -28,3 +28,13 @@ export function FormMessage({ state }: { state: { ok?: boolean; message?: string
     </p>
   );
 }
+
+/** What a list shows while it has nothing in it: what is missing, and (under it) how to get some. */
+export function EmptyState({ title, hint, className = "" }: { title: string; hint?: string; className?: string }) {
+  return (
+    <div className={`rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600 ${className}`}>
+      <p className="font-medium">{title}</p>
+      {hint && <p className="mt-1 text-sm">{hint}</p>}
+    </div>
+  );
+}

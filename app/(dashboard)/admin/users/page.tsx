@@ -5,6 +5,7 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { getEnv } from "@/lib/env";
 import { listInvitations, listUsers } from "@/lib/users";
 import { ActionButton } from "@/components/ui/action-button";
+import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Cell, Table } from "@/components/ui/table";
 import { disableUserAction, enableUserAction, revokeInvitationAction } from "./actions";
@@ -53,12 +54,9 @@ export default async function UsersPage() {
           </tr>
         ))}
       </Table>
-      <section className="mb-8 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="invite">
-        <h2 id="invite" className="mb-3 font-semibold">
-          Invite someone
-        </h2>
+      <Card id="invite" title="Invite someone" className="mb-8">
         <InviteForm />
-      </section>
+      </Card>
       {invitations.length > 0 && (
         <section aria-labelledby="pending">
           <h2 id="pending" className="mb-3 font-semibold">

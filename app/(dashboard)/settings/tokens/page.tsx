@@ -3,6 +3,7 @@ import { listApiTokens } from "@/lib/api-tokens";
 import { requireActor } from "@/lib/auth/current-actor";
 import { getEnv } from "@/lib/env";
 import { ActionButton } from "@/components/ui/action-button";
+import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Cell, Table } from "@/components/ui/table";
 import { revokeTokenAction } from "./actions";
@@ -31,12 +32,9 @@ export default async function TokensPage() {
         </a>
         .
       </p>
-      <section className="mb-8 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="new-token">
-        <h2 id="new-token" className="mb-3 font-semibold">
-          New token
-        </h2>
+      <Card id="new-token" title="New token" className="mb-8">
         <CreateTokenForm appUrl={appUrl} />
-      </section>
+      </Card>
       {tokens.length === 0 ? (
         <p className="text-sm text-slate-600">You have no tokens yet.</p>
       ) : (

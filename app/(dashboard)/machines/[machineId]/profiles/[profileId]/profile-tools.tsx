@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { checkProfileFile, ProfileFileInput } from "@/components/profile-file-input";
-import { Field, SelectField } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/notices";
 import type { FormState } from "@/lib/actions";
 import type { SaveResult } from "./actions";
@@ -39,26 +39,6 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
       <ProfileFileInput label="Import a file as a new revision" onError={setFileError} error={fileError} />
       <Button type="submit" variant="secondary" disabled={pending || Boolean(fileError)}>
         Import as revision
-      </Button>
-      <FormMessage state={state} />
-    </form>
-  );
-}
-
-export function CloneForm({ action, machines, defaultName }: { action: Action; machines: { id: string; name: string }[]; defaultName: string }) {
-  const [state, formAction, pending] = useActionState(action, {});
-  return (
-    <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-      <SelectField
-        label="Clone to machine"
-        name="targetMachineId"
-        options={machines.map((m) => ({ value: m.id, label: m.name }))}
-        defaultValue={state.values?.targetMachineId}
-        error={state.fieldErrors?.targetMachineId}
-      />
-      <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
-      <Button type="submit" variant="secondary" disabled={pending}>
-        Clone
       </Button>
       <FormMessage state={state} />
     </form>
