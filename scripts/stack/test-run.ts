@@ -87,6 +87,7 @@ async function runTypecheck(): Promise<Counts> {
 }
 
 /** `npm test -- lint format` picks these suites by name; plain `npm test` runs them too. */
+const STATIC_SUITES = ["lint", "format"];
 const wantsSuite = (name: string) => only.length === 0 || only.includes(name);
 
 /** ESLint over the repository, module boundaries included (eslint.config.mjs): one test. */
@@ -149,6 +150,7 @@ async function main(): Promise<number> {
     // Static checks need no services.
     if (!isScreenshotRun && wantsSuite("lint")) add(await runLint());
     if (!isScreenshotRun && wantsSuite("format")) add(await runFormatCheck());
+    if (only.length > 0 && only.every((name) => STATIC_SUITES.includes(name))) return report(total);
     services = await startTestServices(process.env);
     const base = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, NODE_ENV: "test" as const };
     prepareDatabase(base);
