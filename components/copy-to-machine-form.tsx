@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import { Button, type Variant } from "@/components/ui/button";
 import { Field, SelectField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/notices";
-import type { FormState } from "@/lib/actions";
+import type { FormAction } from "@/lib/actions";
 
 /** "Copy this profile to one of my machines, under this name": the Clone form and the shared-profile import. */
 export function CopyToMachineForm({
@@ -16,7 +16,7 @@ export function CopyToMachineForm({
   submitLabel,
   variant = "primary",
 }: {
-  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  action: FormAction;
   machines: { id: string; name: string }[];
   defaultName: string;
   /** The form field the action reads the machine from. */

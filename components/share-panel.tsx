@@ -2,15 +2,13 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import type { FormState } from "@/lib/actions";
-
-type Action = (prev: FormState, form: FormData) => Promise<FormState>;
+import type { FormAction } from "@/lib/actions";
 
 /**
  * The owner's share controls: the link (with Copy) while shared, a Share button while not, and Stop sharing.
  * `path` comes from the server; the link is completed with the address the browser used to reach the app.
  */
-export function SharePanel({ what, path, share, unshare }: { what: string; path: string | null; share: Action; unshare: Action }) {
+export function SharePanel({ what, path, share, unshare }: { what: string; path: string | null; share: FormAction; unshare: FormAction }) {
   const [shareState, shareAction, sharing] = useActionState(share, {});
   const [unshareState, unshareAction, unsharing] = useActionState(unshare, {});
   const [origin, setOrigin] = useState("");

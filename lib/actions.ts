@@ -19,6 +19,9 @@ export type FormState<T = undefined> = {
   latestNumber?: number;
 };
 
+/** A server action as a form component takes it (bound ids already applied), for `useActionState`. */
+export type FormAction<T = undefined> = (prev: FormState<T>, form: FormData) => Promise<FormState<T>>;
+
 /** A form's fields, or the plain object a client component calls the action with. */
 export type ActionInput = FormData | Record<string, unknown>;
 

@@ -5,11 +5,11 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/notices";
-import type { FormState } from "@/lib/actions";
+import type { FormAction } from "@/lib/actions";
 
 type Props = {
   mode: "sign-in" | "sign-up";
-  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  action: FormAction;
   /** The one-time token of an invitation link, sent along with a sign-up. */
   invite?: string;
 };

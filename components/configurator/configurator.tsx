@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
 import { applyFix, canonicalSelectionJson, estimateSize, isStructuralProblem, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
-import type { FormState } from "@/lib/actions";
+import type { FormAction, FormState } from "@/lib/actions";
 import type { SavedRevision } from "@/lib/profiles/revisions";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
@@ -200,7 +200,7 @@ export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, s
   );
 }
 
-function BuildControl({ build, blocked, revision }: { build: (prev: FormState, form: FormData) => Promise<FormState>; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
+function BuildControl({ build, blocked, revision }: { build: FormAction; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
   const [state, action, pending] = useActionState(build, {});
   if (blocked === "problems") {
     return <p className="rounded-md bg-slate-100 p-2 text-sm text-slate-700">Build is offered once the problems above are fixed.</p>;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import type { FormState } from "@/lib/actions";
+import type { FormAction } from "@/lib/actions";
 import { Button, type Variant } from "./button";
 
 /** One button that runs a server action for one row (its ids as hidden fields) and says why when it is refused. */
@@ -12,7 +12,7 @@ export function ActionButton({
   label,
   children,
 }: {
-  action: (prev: FormState, form: FormData) => Promise<FormState>;
+  action: FormAction;
   fields: Record<string, string>;
   variant?: Variant;
   /** What the button does to which row, for screen readers and tests ("Revoke laptop CLI"). */

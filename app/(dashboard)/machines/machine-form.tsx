@@ -4,10 +4,8 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, SelectField, TextAreaField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/notices";
-import type { FormState } from "@/lib/actions";
+import type { FormAction } from "@/lib/actions";
 import { ARCH_OPTIONS } from "@/lib/names";
-
-type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 /** Create or edit a machine: name, architecture, notes. */
 export function MachineForm({
@@ -15,7 +13,7 @@ export function MachineForm({
   submitLabel,
   initial,
 }: {
-  action: Action;
+  action: FormAction;
   submitLabel: string;
   initial?: { name: string; arch: string; notes: string };
 }) {

@@ -5,11 +5,9 @@ import { Button } from "@/components/ui/button";
 import { ProfileFileInput } from "@/components/profile-file-input";
 import { Field, SelectField } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/notices";
-import type { FormState } from "@/lib/actions";
+import type { FormAction } from "@/lib/actions";
 
-type Action = (prev: FormState, form: FormData) => Promise<FormState>;
-
-export function NewProfileForm({ action, channels }: { action: Action; channels: { name: string; label: string }[] }) {
+export function NewProfileForm({ action, channels }: { action: FormAction; channels: { name: string; label: string }[] }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end" noValidate>
@@ -24,7 +22,7 @@ export function NewProfileForm({ action, channels }: { action: Action; channels:
 }
 
 /** The file's size is checked here before it is sent, and again on the server before it is read. */
-export function ImportProfileForm({ action }: { action: Action }) {
+export function ImportProfileForm({ action }: { action: FormAction }) {
   const [state, formAction, pending] = useActionState(action, {});
   const [fileError, setFileError] = useState<string>();
   return (
@@ -47,7 +45,7 @@ export function ImportProfileForm({ action }: { action: Action }) {
 }
 
 /** Deleting needs a second, explicit click after reading what goes with it. */
-export function DeleteForm({ action, what, consequences }: { action: Action; what: string; consequences: string }) {
+export function DeleteForm({ action, what, consequences }: { action: FormAction; what: string; consequences: string }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <details className="rounded-lg bg-white p-4 ring-1 ring-red-200">

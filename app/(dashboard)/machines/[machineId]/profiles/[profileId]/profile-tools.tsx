@@ -6,10 +6,8 @@ import { Button } from "@/components/ui/button";
 import { checkProfileFile, ProfileFileInput } from "@/components/profile-file-input";
 import { Field } from "@/components/ui/field";
 import { FormMessage } from "@/components/ui/notices";
-import type { FormState } from "@/lib/actions";
+import type { FormAction, FormState } from "@/lib/actions";
 import type { SaveResult } from "./actions";
-
-type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 /** Import a file as the profile's next revision; the configurator picks it up on refresh. */
 export function ImportRevisionForm({ importRevision }: { importRevision: (form: FormData) => Promise<SaveResult> }) {
@@ -45,7 +43,7 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
   );
 }
 
-export function RenameForm({ action, name }: { action: Action; name: string }) {
+export function RenameForm({ action, name }: { action: FormAction; name: string }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>
