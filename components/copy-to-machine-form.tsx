@@ -35,7 +35,14 @@ export function CopyToMachineForm({
         defaultValue={state.values?.[machineField]}
         error={state.fieldErrors?.[machineField]}
       />
-      <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
+      <Field
+        label="Name of the copy"
+        name="name"
+        defaultValue={state.values?.name ?? defaultName}
+        maxLength={80}
+        error={state.fieldErrors?.name}
+        autoComplete="off"
+      />
       <Button type="submit" variant={variant} disabled={pending}>
         {submitLabel}
       </Button>
