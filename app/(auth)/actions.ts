@@ -20,6 +20,7 @@ async function startSession(userId: string): Promise<void> {
   });
 }
 
+/** Creates an account (the first is the admin; later ones by invitation unless sign-up is open) and signs it in. */
 export const signUp = validatedAction(signUpSchema, async (input, { form }) => {
   const invite = form instanceof FormData ? String(form.get("invite") ?? "") : "";
   const actor = await registerUser({ ...input, inviteToken: invite || undefined });
@@ -27,6 +28,7 @@ export const signUp = validatedAction(signUpSchema, async (input, { form }) => {
   redirect("/machines");
 });
 
+/** Signs in with email and password, rate-limited per email and address. */
 export const signIn = validatedAction(signInSchema, async (input) => {
   const ip = (await headers()).get("x-forwarded-for")?.split(",")[0]?.trim() || "local";
   await enforceSignInRateLimit({ email: input.email, ip });
@@ -36,6 +38,7 @@ export const signIn = validatedAction(signInSchema, async (input) => {
   redirect("/machines");
 });
 
+/** Ends this session. */
 export async function signOut(): Promise<void> {
   const jar = await cookies();
   await deleteSession(jar.get(SESSION_COOKIE)?.value);

@@ -14,16 +14,19 @@ export const inviteUserAction = validatedActionWithUser(z.object({ email: z.stri
 
 const userIdField = z.object({ userId: z.string().min(1) });
 
+/** Disables an account and ends its sessions (admins; not one's own). */
 export const disableUserAction = validatedActionWithUser(userIdField, async ({ userId }, { actor }) => {
   await disableUser({ actor, userId });
   revalidatePath("/admin/users");
 });
 
+/** Lets a disabled account sign in again (admins). */
 export const enableUserAction = validatedActionWithUser(userIdField, async ({ userId }, { actor }) => {
   await enableUser({ actor, userId });
   revalidatePath("/admin/users");
 });
 
+/** The invitation link stops working (admins). */
 export const revokeInvitationAction = validatedActionWithUser(z.object({ invitationId: z.string().min(1) }), async ({ invitationId }, { actor }) => {
   await revokeInvitation({ actor, invitationId });
   revalidatePath("/admin/users");

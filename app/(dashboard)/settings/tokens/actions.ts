@@ -12,6 +12,7 @@ export const createTokenAction = validatedActionWithUser(z.object({ name: z.stri
   return { ok: true, data: { token, name: apiToken.name } };
 });
 
+/** The token stops working at once; its row stays, marked revoked. */
 export const revokeTokenAction = validatedActionWithUser(z.object({ id: z.string().min(1) }), async ({ id }, { actor }) => {
   await revokeApiToken({ actor, id });
   revalidatePath("/settings/tokens");

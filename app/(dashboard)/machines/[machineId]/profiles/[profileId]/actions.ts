@@ -32,6 +32,7 @@ export async function saveProfileAction(input: z.input<typeof saveSchema>): Prom
 
 const importFileSchema = z.object({ file: z.instanceof(File, { message: "Choose a profile file" }).refine((file) => file.size > 0, "Choose a profile file") });
 
+/** A profile file becomes the profile's next revision (refused when another save came first). */
 export async function importRevisionAction(profileId: string, baseNumber: number, form: FormData): Promise<SaveResult> {
   return validatedActionWithUser(importFileSchema, async ({ file }, { actor }) => {
     const revision = await importRevision({ actor, profileId, baseNumber, file });
@@ -40,6 +41,7 @@ export async function importRevisionAction(profileId: string, baseNumber: number
   })(undefined, form);
 }
 
+/** Builds a saved revision and opens the build (a second click lands on the same build). */
 export async function buildRevisionAction(revisionId: string, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     const build = await createBuild({ actor, revisionId });
@@ -48,6 +50,7 @@ export async function buildRevisionAction(revisionId: string, prev: FormState, f
   })(prev, form);
 }
 
+/** Copies the profile's latest revision to a profile on one of the actor's machines. */
 export async function cloneProfileAction(profileId: string, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(cloneProfileSchema, async (input, { actor }) => {
     const target = await cloneProfile({ actor, profileId, ...input });
@@ -56,6 +59,7 @@ export async function cloneProfileAction(profileId: string, prev: FormState, for
   })(prev, form);
 }
 
+/** Renames the profile. */
 export async function renameProfileAction(profileId: string, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(z.object({ name: profileNameSchema }), async ({ name }, { actor }) => {
     await renameProfile({ actor, profileId, name });
@@ -64,6 +68,7 @@ export async function renameProfileAction(profileId: string, prev: FormState, fo
   })(prev, form);
 }
 
+/** An old revision becomes the newest one; history is never rewritten. */
 export async function restoreRevisionAction(profileId: string, number: number, baseNumber: number, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     await restoreRevision({ actor, profileId, number, baseNumber });
@@ -73,6 +78,7 @@ export async function restoreRevisionAction(profileId: string, number: number, b
   })(prev, form);
 }
 
+/** Makes a read-only link to the profile's latest revision. */
 export async function shareProfileAction(profileId: string, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     await shareProfile({ actor, profileId });
@@ -80,6 +86,7 @@ export async function shareProfileAction(profileId: string, prev: FormState, for
   })(prev, form);
 }
 
+/** The profile link stops working at once. */
 export async function unshareProfileAction(profileId: string, prev: FormState, form: FormData): Promise<FormState> {
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     await unshareProfile({ actor, profileId });
