@@ -2,22 +2,20 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-
-export type ShareState = { message?: string } | undefined;
-type Action = (prev: ShareState, form: FormData) => Promise<ShareState>;
+import type { FormAction } from "@/lib/actions";
 
 /**
  * The owner's share controls: the link (with Copy) while shared, a Share button while not, and Stop sharing.
  * `path` comes from the server; the link is completed with the address the browser used to reach the app.
  */
-export function SharePanel({ what, path, share, unshare }: { what: string; path: string | null; share: Action; unshare: Action }) {
-  const [shareState, shareAction, sharing] = useActionState(share, undefined);
-  const [unshareState, unshareAction, unsharing] = useActionState(unshare, undefined);
+export function SharePanel({ what, path, share, unshare }: { what: string; path: string | null; share: FormAction; unshare: FormAction }) {
+  const [shareState, shareAction, sharing] = useActionState(share, {});
+  const [unshareState, unshareAction, unsharing] = useActionState(unshare, {});
   const [origin, setOrigin] = useState("");
   const [copied, setCopied] = useState(false);
   useEffect(() => setOrigin(window.location.origin), []);
   const link = path ? `${origin}${path}` : "";
-  const message = shareState?.message ?? unshareState?.message;
+  const message = shareState.message ?? unshareState.message;
   return (
     <section aria-label="Sharing" className="space-y-3 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200">
       <h2 className="font-medium">Share</h2>

@@ -6,14 +6,27 @@ import { selectionHash } from "./selection";
 const selection = { channel: "mini", roles: { bootloader: "grub", shell: "bash", kernel: "generic", compression: "zstd" }, packages: ["nano", "htop"] };
 
 test("format then parse gives back the same selection (same hash)", () => {
-  const text = formatProfileText(selection, { title: "laptop / desktop", roleOrder: ["bootloader", "shell", "kernel", "compression"] });
+  const text = formatProfileText(selection, { machine: "laptop", profile: "desktop", revision: 3 });
   assert.equal(
     text,
-    "# ZXCV profile: laptop / desktop\nchannel = mini\nbootloader = grub\nshell = bash\nkernel = generic\ncompression = zstd\npackage = htop\npackage = nano\n",
+    "# ZXCV profile: laptop / desktop (revision 3)\nchannel = mini\nbootloader = grub\ncompression = zstd\nkernel = generic\nshell = bash\npackage = htop\npackage = nano\n",
   );
   const parsed = parseProfileText(text);
   assert.ok(parsed.ok);
   assert.equal(selectionHash(parsed.selection), selectionHash(selection));
+});
+
+test("the roles' order in the text does not depend on the order they were chosen in", () => {
+  const reordered = { ...selection, roles: Object.fromEntries(Object.entries(selection.roles).reverse()) };
+  assert.equal(formatProfileText(reordered, { machine: "a", profile: "b" }), formatProfileText(selection, { machine: "a", profile: "b" }));
+});
+
+test("a name with a line break cannot add a line to the file", () => {
+  const text = formatProfileText(selection, { machine: "lap\ntop", profile: "x\r\nshell = zsh" });
+  assert.equal(text.split("\n")[0], "# ZXCV profile: lap top / x shell = zsh");
+  const parsed = parseProfileText(text);
+  assert.ok(parsed.ok);
+  assert.equal(parsed.selection.roles.shell, "bash");
 });
 
 test("swapping an alternative is changing one line", () => {

@@ -75,22 +75,24 @@ export function parseProfileText(text: string): ParsedProfileText {
   };
 }
 
-/** Writes a selection as profile text, roles in catalog order when an order is given, packages sorted. */
-export function formatProfileText(selection: Selection, options: { title?: string; roleOrder?: string[] } = {}): string {
+/** Whose profile a text is: its first line reads `# ZXCV profile: laptop / desktop (revision 3)`. */
+export type ProfileTextTitle = { machine: string; profile: string; revision?: number };
+
+/**
+ * The one way a selection becomes profile text (export, API, share pages, downloads, the text view): a title line,
+ * the channel, roles in name order, packages sorted. The same revision gives the same bytes everywhere.
+ */
+export function formatProfileText(selection: Selection, title?: ProfileTextTitle): string {
   const canonical = canonicalizeSelection(selection);
-  const order = options.roleOrder ?? [];
-  const roleIds = Object.keys(canonical.roles).sort((a, b) => rank(order, a) - rank(order, b) || a.localeCompare(b));
   const out: string[] = [];
-  if (options.title) out.push(`# ZXCV profile: ${options.title.replace(/[\r\n]+/g, " ")}`);
+  if (title) {
+    const revision = title.revision === undefined ? "" : ` (revision ${title.revision})`;
+    out.push(`# ZXCV profile: ${`${title.machine} / ${title.profile}`.replace(/[\r\n]+/g, " ")}${revision}`);
+  }
   out.push(`channel = ${canonical.channel}`);
-  for (const roleId of roleIds) out.push(`${roleId} = ${canonical.roles[roleId]}`);
+  for (const [roleId, alternative] of Object.entries(canonical.roles)) out.push(`${roleId} = ${alternative}`);
   for (const pkg of canonical.packages) out.push(`package = ${pkg}`);
   return out.join("\n") + "\n";
-}
-
-function rank(order: string[], id: string): number {
-  const i = order.indexOf(id);
-  return i === -1 ? order.length : i;
 }
 
 function truncate(s: string): string {

@@ -20,6 +20,14 @@ test("the hash ignores order and duplicates, and changes with any choice", () =>
   assert.notEqual(selectionHash(a), selectionHash({ ...a, roles: { ...a.roles, shell: "zsh" } }));
 });
 
+test("the hash is the sha256 of the canonical JSON, so stored config hashes stay valid", () => {
+  // Pinned: `printf '%s' '{"channel":"mini",...}' | sha256sum` gives this digest; a changed hash would orphan every saved revision's reuse.
+  const selection: Selection = { channel: "mini", roles: { shell: "bash", bootloader: "grub", kernel: "generic", compression: "zstd" }, packages: ["htop", "nano", "htop"] };
+  assert.equal(selectionHash(selection), "ab2ee10ceb0cb8b03ff30307eac2377024e5a9ebbeb957ed2a6ed15883c150ed");
+  // Non-ASCII text is hashed as UTF-8, as node:crypto did.
+  assert.equal(selectionHash({ channel: "mini", roles: { shell: "zsh" }, packages: ["ünïcode-x"] }), "0491101729e4eca0be33b27991e41f736c96d28b582ce86e8160a9ebfbbd9512");
+});
+
 test("an unknown package and an unknown alternative are named, with a fix", () => {
   const selection: Selection = { ...defaultSelection(catalog), packages: ["emacs"], roles: { ...defaultSelection(catalog).roles, shell: "fish" } };
   const problems = validateSelection(catalog, selection);

@@ -1,4 +1,6 @@
-import { createHash } from "node:crypto";
+// A pure, synchronous sha256 (audited, no dependencies): node:crypto would ship a 595 KB polyfill to the browser.
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { catalogIdSchema, describeRef, findPackage, findRole, type Catalog, type CatalogRef } from "./catalog";
 
@@ -26,7 +28,7 @@ export function canonicalSelectionJson(selection: Selection): string {
 
 /** sha256 of the canonical JSON: equal selections have equal hashes, whatever their order. */
 export function selectionHash(selection: Selection): string {
-  return createHash("sha256").update(canonicalSelectionJson(selection)).digest("hex");
+  return bytesToHex(sha256(utf8ToBytes(canonicalSelectionJson(selection))));
 }
 
 export function defaultSelection(catalog: Catalog): Selection {
@@ -41,13 +43,26 @@ export type SelectionFix =
   | { kind: "add-package"; package: string; label: string }
   | { kind: "remove-package"; package: string; label: string };
 
+/**
+ * Every kind of problem, once. The structural ones name something the catalog does not have (such a selection
+ * cannot even be stored); conflicts and missing requirements are choices the person can still fix later.
+ */
+export const STRUCTURAL_PROBLEM_CODES = ["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"] as const;
+export const PROBLEM_CODES = [...STRUCTURAL_PROBLEM_CODES, "conflict", "missing-requirement"] as const;
+export type SelectionProblemCode = (typeof PROBLEM_CODES)[number];
+
 export type SelectionProblem = {
-  code: "wrong-channel" | "unknown-role" | "missing-role" | "unknown-alternative" | "unknown-package" | "duplicate-package" | "conflict" | "missing-requirement";
+  code: SelectionProblemCode;
   message: string;
   /** The role or package the problem is about, so a text view can point at its line. */
   subject: { role: string } | { package: string };
   fixes: SelectionFix[];
 };
+
+/** A problem that makes the selection unstorable (see STRUCTURAL_PROBLEM_CODES). */
+export function isStructuralProblem(problem: SelectionProblem): boolean {
+  return (STRUCTURAL_PROBLEM_CODES as readonly string[]).includes(problem.code);
+}
 
 function isSelected(selection: Selection, ref: CatalogRef): boolean {
   if ("package" in ref) return selection.packages.includes(ref.package);

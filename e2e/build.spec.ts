@@ -19,7 +19,6 @@ test.describe("builds", () => {
     await expect(page.getByTestId("build-phase")).not.toHaveText("Queued");
     // The status and the host follow the phases without a reload.
     await expect(page.getByTestId("build-status")).not.toHaveText("queued");
-    await page.screenshot({ path: "docs/screenshots/build-live.png", fullPage: true });
 
     // When it ends the page switches to the stored log and the ISO.
     await expect(page.getByTestId("build-status")).toHaveText("succeeded", { timeout: 540_000 });
@@ -31,7 +30,6 @@ test.describe("builds", () => {
     const item = page.getByTestId("download-item").first();
     await expect(item).toBeVisible();
     await expect(item.getByTestId("boot-test")).toContainText("passed");
-    await page.screenshot({ path: "docs/screenshots/downloads.png", fullPage: true });
     const sha256 = (await item.getByTestId("iso-sha256").textContent())!.trim();
     expect(sha256).toMatch(/^[0-9a-f]{64}$/);
 

@@ -1,10 +1,8 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
 import { chooseAlternative, clashingPackage, createMachine, createProfile, miniCatalog, plainPackage, save, swappableRole } from "./configurator-helpers";
 
 const catalog = miniCatalog();
-const SCREENSHOTS = path.join(process.cwd(), "docs", "screenshots");
 
 test("create a machine, compose a profile by clicking, swap an alternative, see the diff in the history", async ({ signedInPage: page }) => {
   await createMachine(page, "workstation");
@@ -31,12 +29,9 @@ test("create a machine, compose a profile by clicking, swap an alternative, see 
   await page.getByPlaceholder("Search packages").fill("");
   await page.getByPlaceholder("Search packages").blur();
   await page.evaluate(() => window.scrollTo(0, 0));
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, "configurator-desktop.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  // On a phone nothing is wider than the screen (the pictures of both: `npm run screenshots`).
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  // What a phone shows: the top of the cards, with the sticky bar holding size, state and Save.
-  await page.screenshot({ path: path.join(SCREENSHOTS, "configurator-phone.png") });
   await page.setViewportSize({ width: 1280, height: 720 });
 
   await page.getByRole("link", { name: "History" }).click();

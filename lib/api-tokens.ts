@@ -6,6 +6,7 @@ import { hashSecret, newSecret } from "./auth/tokens";
 import { apiTokenExpirySchema } from "./api-token-expiry";
 
 export { API_TOKEN_EXPIRY_DAYS, apiTokenExpirySchema } from "./api-token-expiry";
+import { ownedApiToken } from "./ownership";
 
 export const API_TOKEN_PREFIX = "zxcv";
 const MAX_TOKENS_PER_USER = 50;
@@ -26,7 +27,7 @@ export async function createApiToken({ actor, name, expiresInDays = null }: { ac
   if (!expiry.success) throw new AppError("BAD_REQUEST", expiry.error.issues[0]!.message, { expiresInDays: expiry.error.issues[0]!.message });
   const expiresAt = expiry.data === null ? null : new Date(Date.now() + expiry.data * 24 * 3600 * 1000);
   const db = getDb();
-  const active = await db.apiToken.count({ where: { userId: actor.id, revokedAt: null } });
+  const active = await db.apiToken.count({ where: { ...ownedApiToken(actor), revokedAt: null } });
   if (active >= MAX_TOKENS_PER_USER) throw new AppError("CONFLICT", `You have ${active} active tokens: revoke one you no longer use first`);
   const token = newSecret(API_TOKEN_PREFIX);
   const apiToken = await db.apiToken.create({
@@ -39,7 +40,7 @@ export async function createApiToken({ actor, name, expiresInDays = null }: { ac
 /** The actor's tokens, active first, newest first. Never includes a hash. */
 export async function listApiTokens({ actor }: { actor: Actor }): Promise<ApiTokenInfo[]> {
   return getDb().apiToken.findMany({
-    where: { userId: actor.id },
+    where: ownedApiToken(actor),
     orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }],
     select: publicFields,
   });
@@ -48,7 +49,7 @@ export async function listApiTokens({ actor }: { actor: Actor }): Promise<ApiTok
 /** Revokes one of the actor's tokens; it stops working on the next request. */
 export async function revokeApiToken({ actor, id }: { actor: Actor; id: string }): Promise<ApiTokenInfo> {
   const db = getDb();
-  const existing = await db.apiToken.findFirst({ where: { id, userId: actor.id }, select: publicFields });
+  const existing = await db.apiToken.findFirst({ where: { id, ...ownedApiToken(actor) }, select: publicFields });
   if (!existing) throw new AppError("NOT_FOUND", "No such token");
   if (existing.revokedAt) return existing;
   return db.apiToken.update({ where: { id }, data: { revokedAt: new Date() }, select: publicFields });

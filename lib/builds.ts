@@ -7,6 +7,7 @@ import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
 import { selectionSchema, validateSelection, selectionHash } from "@/contracts/selection";
 import type { Build } from "@/generated/prisma/client";
 import { enforceBuildRateLimit } from "./rate-limit";
+import { ownedBuild, ownedRevision } from "./ownership";
 
 export { getBuildOrThrow, listBuilds } from "./builds/queries";
 export { cancelBuild, retryBuild } from "./builds/actions";
@@ -18,12 +19,12 @@ export { buildJobOf, enqueueOrLeaveToReconciler };
  */
 export async function createBuild({ actor, revisionId }: { actor: Actor; revisionId: string }): Promise<Build> {
   const db = getDb();
-  const revision = await db.profileRevision.findUnique({
-    where: { id: revisionId },
+  const revision = await db.profileRevision.findFirst({
+    where: { id: revisionId, ...ownedRevision(actor) },
     include: { profile: { include: { machine: true } } },
   });
   // Only the owner builds a revision: a shared profile is read through its link, and imported to be built.
-  if (!revision || revision.profile.machine.ownerId !== actor.id) {
+  if (!revision) {
     throw new AppError("NOT_FOUND", "No such profile revision");
   }
   const parsed = selectionSchema.safeParse(revision.selection);
@@ -42,14 +43,14 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
     // One actor's Build clicks are serialised, so a double click finds the first build.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(7270002, hashtext(${actor.id}))`;
     const pending = await tx.build.findFirst({
-      where: { requestedById: actor.id, revisionId, status: { in: ["QUEUED", "RUNNING"] } },
+      where: { ...ownedBuild(actor), revisionId, status: { in: ["QUEUED", "RUNNING"] } },
       orderBy: { queuedAt: "desc" },
     });
     if (pending) return { build: pending, enqueue: false };
 
     const source = await tx.build.findFirst({
       where: {
-        requestedById: actor.id,
+        ...ownedBuild(actor),
         configHash,
         channelRevision: channel.revision,
         arch,
@@ -71,7 +72,7 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
       return { build: reused, enqueue: false };
     }
 
-    const active = await tx.build.count({ where: { requestedById: actor.id, status: { in: ["QUEUED", "RUNNING"] } } });
+    const active = await tx.build.count({ where: { ...ownedBuild(actor), status: { in: ["QUEUED", "RUNNING"] } } });
     const limit = getEnv().MAX_CONCURRENT_BUILDS_PER_USER;
     if (active >= limit) {
       throw new AppError("RATE_LIMITED", `You already have ${active} builds queued or running (the limit is ${limit}): wait for one to finish or cancel one`);

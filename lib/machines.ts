@@ -4,6 +4,7 @@ import { AppError } from "./errors";
 import { deleteBuildsAndFiles } from "./profiles/deletion";
 import { archSchema, displayNameSchema, isUniqueViolation, notesSchema } from "./names";
 import type { Actor } from "./auth/actor";
+import { ownedMachine } from "./ownership";
 
 export const machineInputSchema = z.object({ name: displayNameSchema, arch: archSchema, notes: notesSchema });
 export type MachineInput = z.infer<typeof machineInputSchema>;
@@ -11,7 +12,7 @@ export type MachineInput = z.infer<typeof machineInputSchema>;
 /** The machines the actor owns, newest first, with how many profiles each has. */
 export async function listMachines({ actor }: { actor: Actor }) {
   return getDb().machine.findMany({
-    where: { ownerId: actor.id },
+    where: ownedMachine(actor),
     orderBy: { createdAt: "desc" },
     include: { _count: { select: { profiles: true } } },
   });
@@ -19,7 +20,7 @@ export async function listMachines({ actor }: { actor: Actor }) {
 
 /** Someone else's machine is NOT_FOUND, exactly like a machine that does not exist. */
 export async function getMachineOrThrow({ actor, machineId }: { actor: Actor; machineId: string }) {
-  const machine = await getDb().machine.findFirst({ where: { id: machineId, ownerId: actor.id } });
+  const machine = await getDb().machine.findFirst({ where: { id: machineId, ...ownedMachine(actor) } });
   if (!machine) throw new AppError("NOT_FOUND", "No such machine: it may have been deleted");
   return machine;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARCHES } from "@/contracts/jobs";
 
 /**
  * A person's name for a machine or profile: free text, trimmed, one line, at most 80 characters.
@@ -13,7 +14,10 @@ export const displayNameSchema = z
 
 export const notesSchema = z.string().max(4000, "Notes are at most 4000 characters").default("");
 
-export const archSchema = z.enum(["x86_64", "aarch64"], { message: "Choose x86_64 or aarch64" });
+export const archSchema = z.enum(ARCHES, { message: `Choose ${ARCHES.join(" or ")}` });
+
+/** The architectures as `<select>` options, x86_64 first (the default). */
+export const ARCH_OPTIONS = ARCHES.map((arch) => ({ value: arch, label: arch }));
 
 /** Prisma's unique-constraint violation, without importing its runtime error classes. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -8,6 +8,7 @@ import { displayNameSchema, isUniqueViolation } from "./names";
 import { deleteBuildsAndFiles } from "./profiles/deletion";
 import { toStorableSelection } from "./profiles/selection-check";
 import type { Actor } from "./auth/actor";
+import { ownedProfile } from "./ownership";
 
 export const profileNameSchema = displayNameSchema;
 
@@ -24,7 +25,7 @@ export async function listProfiles({ actor, machineId }: { actor: Actor; machine
 /** The profile with its machine and latest revision; someone else's profile is NOT_FOUND. */
 export async function getProfileOrThrow({ actor, profileId }: { actor: Actor; profileId: string }) {
   const profile = await getDb().profile.findFirst({
-    where: { id: profileId, machine: { ownerId: actor.id } },
+    where: { id: profileId, ...ownedProfile(actor) },
     include: { machine: true, revisions: { orderBy: { number: "desc" }, take: 1 } },
   });
   const latest = profile?.revisions[0];

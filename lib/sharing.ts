@@ -8,6 +8,7 @@ import { artifactsOf } from "./builds/queries";
 import { createProfile } from "./profiles";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
+import { ownedBuild, ownedProfile } from "./ownership";
 
 /**
  * Sharing by link. A share token is a capability: whoever holds the link may read the shared profile or build,
@@ -39,7 +40,7 @@ export function shareUrlOf(path: string): string {
 /** Shares the actor's profile; sharing it again returns the same link. Someone else's profile is NOT_FOUND. */
 export async function shareProfile({ actor, profileId }: { actor: Actor; profileId: string }): Promise<{ token: string; path: string }> {
   const db = getDb();
-  const where = { id: profileId, machine: { ownerId: actor.id } };
+  const where = { id: profileId, ...ownedProfile(actor) };
   // Only a profile that has no link yet gets one, so two clicks at once agree on one link.
   await db.profile.updateMany({ where: { ...where, shareToken: null }, data: { shareToken: newShareToken() } });
   const profile = await db.profile.findFirst({ where, select: { shareToken: true } });
@@ -49,18 +50,18 @@ export async function shareProfile({ actor, profileId }: { actor: Actor; profile
 
 /** Stops sharing: the old link is dead at once, and sharing again makes a new one. */
 export async function unshareProfile({ actor, profileId }: { actor: Actor; profileId: string }): Promise<void> {
-  const { count } = await getDb().profile.updateMany({ where: { id: profileId, machine: { ownerId: actor.id } }, data: { shareToken: null } });
+  const { count } = await getDb().profile.updateMany({ where: { id: profileId, ...ownedProfile(actor) }, data: { shareToken: null } });
   if (count === 0) throw new AppError("NOT_FOUND", "No such profile: it may have been deleted");
 }
 
 /** Shares the actor's build: its ISO, log and configuration. Only a build with an ISO can be shared. */
 export async function shareBuild({ actor, buildId }: { actor: Actor; buildId: string }): Promise<{ token: string; path: string }> {
   const db = getDb();
-  const build = await db.build.findUnique({
-    where: { id: buildId },
-    select: { requestedById: true, shareToken: true, artifacts: { select: { kind: true } }, reusedFrom: { select: { artifacts: { select: { kind: true } } } } },
+  const build = await db.build.findFirst({
+    where: { id: buildId, ...ownedBuild(actor) },
+    select: { shareToken: true, artifacts: { select: { kind: true } }, reusedFrom: { select: { artifacts: { select: { kind: true } } } } },
   });
-  if (!build || build.requestedById !== actor.id) throw new AppError("NOT_FOUND", "No such build");
+  if (!build) throw new AppError("NOT_FOUND", "No such build");
   const hasIso = [...build.artifacts, ...(build.reusedFrom?.artifacts ?? [])].some((a) => a.kind === "ISO");
   if (!hasIso) throw new AppError("CONFLICT", "Only a build that produced an ISO can be shared: wait for it to succeed");
   if (!build.shareToken) await db.build.updateMany({ where: { id: buildId, shareToken: null }, data: { shareToken: newShareToken() } });
@@ -70,7 +71,7 @@ export async function shareBuild({ actor, buildId }: { actor: Actor; buildId: st
 }
 
 export async function unshareBuild({ actor, buildId }: { actor: Actor; buildId: string }): Promise<void> {
-  const { count } = await getDb().build.updateMany({ where: { id: buildId, requestedById: actor.id }, data: { shareToken: null } });
+  const { count } = await getDb().build.updateMany({ where: { id: buildId, ...ownedBuild(actor) }, data: { shareToken: null } });
   if (count === 0) throw new AppError("NOT_FOUND", "No such build");
 }
 
@@ -99,7 +100,7 @@ export async function getSharedProfile({ token }: { token: string }) {
     machine: profile.machine,
     revision: { number: latest.number, message: latest.message, configHash: latest.configHash, createdAt: latest.createdAt },
     selection: selection.data,
-    profileText: formatProfileText(selection.data, { title: `${profile.machine.name} / ${profile.name} r${latest.number}` }),
+    profileText: formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: latest.number }),
   };
 }
 export type SharedProfile = Awaited<ReturnType<typeof getSharedProfile>>;
@@ -147,7 +148,7 @@ export async function getSharedBuild({ token }: { token: string }) {
     iso: { id: iso.id, fileName: iso.fileName, sizeBytes: Number(iso.sizeBytes), sha256: iso.sha256 },
     log: log ? { id: log.id, fileName: log.fileName, sizeBytes: Number(log.sizeBytes) } : null,
     bootTests,
-    profileText: selection.success ? formatProfileText(selection.data, { title }) : "",
+    profileText: selection.success ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number }) : "",
     /** For readStoredLog: the rows that hold the log's bytes. */
     storage: { artifacts: build.artifacts, reusedFrom: build.reusedFrom },
   };

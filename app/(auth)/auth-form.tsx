@@ -5,11 +5,11 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError } from "@/components/ui/notices";
-import type { AuthFormState } from "./actions";
+import type { FormAction } from "@/lib/actions";
 
 type Props = {
   mode: "sign-in" | "sign-up";
-  action: (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
+  action: FormAction;
   /** The one-time token of an invitation link, sent along with a sign-up. */
   invite?: string;
 };

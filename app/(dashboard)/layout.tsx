@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
 import { signOut } from "../(auth)/actions";
+import { Brand } from "@/components/brand";
 import { NavLink } from "@/components/nav-link";
 
 const NAV = [
@@ -17,9 +17,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-          <Link href="/machines" className="text-lg font-semibold tracking-tight">
-            ZXCV <span className="text-indigo-600">Composer</span>
-          </Link>
+          <Brand href="/machines" />
           <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
             {NAV.map((item) => (
               <NavLink key={item.href} href={item.href}>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Brand } from "@/components/brand";
 
 // A share link is a secret: keep it out of search engines and out of other sites' Referer headers.
 export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "no-referrer" };
@@ -10,9 +10,7 @@ export default function ShareLayout({ children }: { children: React.ReactNode })
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-4xl items-center gap-6 px-4 py-3">
-          <Link href="/machines" className="text-lg font-semibold tracking-tight">
-            ZXCV <span className="text-indigo-600">Composer</span>
-          </Link>
+          <Brand href="/machines" />
           <span className="ml-auto text-sm text-slate-600">Shared by link</span>
         </div>
       </header>

@@ -1,7 +1,7 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/components/format";
 import type { Draft } from "./use-draft";
 
 export type View = "cards" | "text";

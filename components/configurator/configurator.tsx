@@ -2,13 +2,13 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useMemo, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
-import { applyFix, canonicalSelectionJson, estimateSize, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
-import type { SaveResult, SavedRevision } from "@/app/(dashboard)/machines/[machineId]/profiles/[profileId]/actions";
+import { applyFix, canonicalSelectionJson, estimateSize, isStructuralProblem, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
+import type { FormAction, FormState } from "@/lib/actions";
+import type { SavedRevision } from "@/lib/profiles/revisions";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
@@ -18,25 +18,23 @@ import { useDraft } from "./use-draft";
 
 type Props = {
   catalog: Catalog;
-  title: string;
+  /** The machine and profile names, for the text view's title line. */
+  names: { machine: string; profile: string };
   profileUrl: string;
   initial: SavedRevision;
   lastBuilt: { number: number; selection: Selection } | null;
-  save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<SaveResult>;
+  save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<FormState<SavedRevision>>;
   build: (revisionId: string, prev: FormState, form: FormData) => Promise<FormState>;
   profileId: string;
 };
 
-const STRUCTURAL = new Set(["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"]);
-
 /** The page people spend their time on: cards and text are two views of one selection held here. */
-export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
+export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
   const router = useRouter();
-  const roleOrder = useMemo(() => catalog.roles.map((r) => r.id), [catalog]);
-  const format = (s: Selection) => formatProfileText(s, { title, roleOrder });
+  const format = (s: Selection, revision: number) => formatProfileText(s, { ...names, revision });
   const [base, setBase] = useState(initial);
   const [selection, setSelection] = useState(initial.selection);
-  const [text, setText] = useState(() => format(initial.selection));
+  const [text, setText] = useState(() => format(initial.selection, initial.number));
   const [syntaxErrors, setSyntaxErrors] = useState<LineError[]>([]);
   const [tab, setTab] = useState<View>("cards");
   const [message, setMessage] = useState("");
@@ -45,13 +43,13 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
 
   const problems = validateSelection(catalog, selection);
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
-  const isSavable = syntaxErrors.length === 0 && !problems.some((p) => STRUCTURAL.has(p.code));
+  const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
   const parsed = parseProfileText(text);
   const textErrors: LineError[] = parsed.ok
     ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
     : syntaxErrors;
 
-  const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection) });
+  const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection, base.number) });
 
   // A revision made elsewhere on this page (import, restore) replaces an editor that holds no edits.
   useEffect(() => {
@@ -67,9 +65,10 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     return () => window.removeEventListener("beforeunload", warn);
   }, [isDirty]);
 
-  function change(next: Selection) {
+  /** The text view's title names the revision the edit starts from. */
+  function change(next: Selection, revision = base.number) {
     setSelection(next);
-    setText(format(next));
+    setText(format(next, revision));
     setSyntaxErrors([]);
     clearSavedNote();
   }
@@ -98,7 +97,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
 
   function adopt(revision: SavedRevision, note: string) {
     setBase(revision);
-    change(revision.selection);
+    change(revision.selection, revision.number);
     setMessage("");
     setStatus({ kind: "ok", text: note });
     router.refresh();
@@ -109,8 +108,8 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
     const baseNumber = status?.staleNumber ?? base.number;
     try {
       const result = await save({ profileId, baseNumber, selection, message });
-      if (result.ok) adopt(result.revision, `Saved as revision ${result.revision.number}.`);
-      else setStatus({ kind: "error", text: result.message, staleNumber: result.latestNumber });
+      if (result.data) adopt(result.data, `Saved as revision ${result.data.number}.`);
+      else setStatus({ kind: "error", text: result.message ?? Object.values(result.fieldErrors ?? {}).join("; "), staleNumber: result.latestNumber });
     } catch {
       setStatus({ kind: "error", text: "Could not reach the server; your changes are kept here. Try again." });
     } finally {
@@ -201,7 +200,7 @@ export function Configurator({ catalog, title, profileUrl, initial, lastBuilt, s
   );
 }
 
-function BuildControl({ build, blocked, revision }: { build: (prev: FormState, form: FormData) => Promise<FormState>; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
+function BuildControl({ build, blocked, revision }: { build: FormAction; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
   const [state, action, pending] = useActionState(build, {});
   if (blocked === "problems") {
     return <p className="rounded-md bg-slate-100 p-2 text-sm text-slate-700">Build is offered once the problems above are fixed.</p>;

@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import type { Catalog } from "@/contracts/catalog";
 import type { Selection } from "@/contracts/selection";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/components/format";
 
 /** Optional packages, searchable by name and description; each is one click to add or remove. */
 export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catalog; selection: Selection; onToggle: (pkg: string) => void }) {

@@ -2,7 +2,7 @@
 
 import type { Catalog } from "@/contracts/catalog";
 import type { Selection } from "@/contracts/selection";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/components/format";
 
 /** One radio group per role: swapping an alternative is one click (or arrow keys). */
 export function RoleCards({ catalog, selection, onChoose }: { catalog: Catalog; selection: Selection; onChoose: (role: string, alternative: string) => void }) {

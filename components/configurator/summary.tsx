@@ -3,7 +3,7 @@
 import type { Catalog } from "@/contracts/catalog";
 import { estimateSize, type Selection, type SelectionFix, type SelectionProblem } from "@/contracts/selection";
 import { diffSelections, type SelectionChange } from "@/contracts/selection-diff";
-import { formatBytes } from "./format";
+import { formatBytes } from "@/components/format";
 
 const COLORS = ["bg-indigo-600", "bg-sky-500", "bg-emerald-500", "bg-amber-500", "bg-rose-500", "bg-violet-500", "bg-teal-500", "bg-orange-400", "bg-slate-400"];
 

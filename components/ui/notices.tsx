@@ -19,3 +19,22 @@ export function ShownOnce({ title, value, testId, children }: { title: string; v
     </div>
   );
 }
+
+/** The whole form's outcome under its fields: green when it worked, red when it was refused. */
+export function FormMessage({ state }: { state: { ok?: boolean; message?: string } }) {
+  return (
+    <p role="status" className={`text-sm whitespace-pre-line sm:col-span-full ${state.ok ? "text-green-700" : "text-red-700"}`}>
+      {state.message}
+    </p>
+  );
+}
+
+/** What a list shows while it has nothing in it: what is missing, and (under it) how to get some. */
+export function EmptyState({ title, hint, className = "" }: { title: string; hint?: string; className?: string }) {
+  return (
+    <div className={`rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600 ${className}`}>
+      <p className="font-medium">{title}</p>
+      {hint && <p className="mt-1 text-sm">{hint}</p>}
+    </div>
+  );
+}

@@ -6,16 +6,12 @@ import { getArtifactStorage } from "./storage";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
 import type { Artifact } from "@/generated/prisma/client";
+import { ownedArtifact, ownedBuild } from "../ownership";
 
 /** An artifact the actor may download: they requested its build, or a build of theirs reuses it. */
 export async function getArtifactOrThrow({ actor, artifactId }: { actor: Actor; artifactId: string }) {
-  const artifact = await getDb().artifact.findUnique({
-    where: { id: artifactId },
-    include: { build: { select: { requestedById: true, reusedBy: { where: { requestedById: actor.id }, select: { id: true }, take: 1 } } } },
-  });
-  if (!artifact || (artifact.build.requestedById !== actor.id && artifact.build.reusedBy.length === 0)) {
-    throw new AppError("NOT_FOUND", "No such file");
-  }
+  const artifact = await getDb().artifact.findFirst({ where: { id: artifactId, ...ownedArtifact(actor) } });
+  if (!artifact) throw new AppError("NOT_FOUND", "No such file");
   return artifact;
 }
 
@@ -86,7 +82,7 @@ export async function serveArtifactFile({ artifact, request }: { artifact: Serva
 }
 
 function downloadsWhere(actor: Actor) {
-  return { requestedById: actor.id, status: "SUCCEEDED" as const };
+  return { ...ownedBuild(actor), status: "SUCCEEDED" as const };
 }
 
 /** How many succeeded builds the actor has: the downloads page's page count. */
@@ -131,7 +127,7 @@ export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; s
       durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
       isReused: Boolean(build.reusedFromId),
       bootTests,
-      profileText: selection.success ? formatProfileText(selection.data, { title: `${build.revision.profile.machine.name}/${build.revision.profile.name} r${build.revision.number}` }) : "",
+      profileText: selection.success ? formatProfileText(selection.data, { machine: build.revision.profile.machine.name, profile: build.revision.profile.name, revision: build.revision.number }) : "",
     }];
   });
 }

@@ -10,12 +10,13 @@ import { CANCEL_CHANNEL, cancelKey } from "@/contracts/jobs";
 import { selectionSchema } from "@/contracts/selection";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./enqueue";
 import { Prisma } from "@/generated/prisma/client";
+import { ownedBuild } from "../ownership";
 
 /** Cancels a queued or running build; a host running it is told to kill the engine. */
 export async function cancelBuild({ actor, buildId }: { actor: Actor; buildId: string }) {
   const db = getDb();
-  const build = await db.build.findUnique({ where: { id: buildId } });
-  if (!build || build.requestedById !== actor.id) throw new AppError("NOT_FOUND", "No such build");
+  const build = await db.build.findFirst({ where: { id: buildId, ...ownedBuild(actor) } });
+  if (!build) throw new AppError("NOT_FOUND", "No such build");
   const updated = await db.build.updateMany({
     where: { id: buildId, status: { in: ["QUEUED", "RUNNING"] } },
     data: { status: "CANCELLED", finishedAt: new Date(), failureReason: `Cancelled by ${actor.name}`, attemptTokenHash: null },
@@ -41,12 +42,12 @@ export async function signalCancel(buildId: string, arch: string): Promise<void>
 /** Queues a failed or cancelled build again as a new attempt; uploads of earlier attempts are refused from now on. */
 export async function retryBuild({ actor, buildId }: { actor: Actor; buildId: string }) {
   const db = getDb();
-  const build = await db.build.findUnique({ where: { id: buildId }, include: { revision: true, artifacts: true } });
-  if (!build || build.requestedById !== actor.id) throw new AppError("NOT_FOUND", "No such build");
+  const build = await db.build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, include: { revision: true, artifacts: true } });
+  if (!build) throw new AppError("NOT_FOUND", "No such build");
   if (build.status !== "FAILED" && build.status !== "CANCELLED") {
     throw new AppError("CONFLICT", `Only a failed or cancelled build can be retried; this one is ${build.status.toLowerCase()}`);
   }
-  const active = await db.build.count({ where: { requestedById: actor.id, status: { in: ["QUEUED", "RUNNING"] } } });
+  const active = await db.build.count({ where: { ...ownedBuild(actor), status: { in: ["QUEUED", "RUNNING"] } } });
   const limit = getEnv().MAX_CONCURRENT_BUILDS_PER_USER;
   if (active >= limit) throw new AppError("RATE_LIMITED", `You already have ${active} builds queued or running (the limit is ${limit})`);
 

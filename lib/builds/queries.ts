@@ -1,6 +1,7 @@
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { ownedBuild } from "../ownership";
 
 const buildInclude = {
   revision: { include: { profile: { include: { machine: true } } } },
@@ -11,8 +12,8 @@ const buildInclude = {
 
 /** Only the person who requested a build sees it; everyone else gets the same 404 as for a missing one. */
 export async function getBuildOrThrow({ actor, buildId }: { actor: Actor; buildId: string }) {
-  const build = await getDb().build.findUnique({ where: { id: buildId }, include: buildInclude });
-  if (!build || build.requestedById !== actor.id) throw new AppError("NOT_FOUND", "No such build");
+  const build = await getDb().build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, include: buildInclude });
+  if (!build) throw new AppError("NOT_FOUND", "No such build");
   return build;
 }
 export type BuildDetail = Awaited<ReturnType<typeof getBuildOrThrow>>;
@@ -27,7 +28,7 @@ export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">
 
 export async function listBuilds({ actor, take = 100 }: { actor: Actor; take?: number }) {
   return getDb().build.findMany({
-    where: { requestedById: actor.id },
+    where: ownedBuild(actor),
     orderBy: { queuedAt: "desc" },
     take,
     include: buildInclude,

@@ -1,5 +1,5 @@
 import { parseProfileText, PROFILE_TEXT_MAX_BYTES } from "@/contracts/profile-text";
-import { validateSelection } from "@/contracts/selection";
+import { isStructuralProblem, validateSelection } from "@/contracts/selection";
 import { getChannelOrThrow } from "../catalog";
 import { AppError, isAppError } from "../errors";
 import { createProfile, getProfileOrThrow } from "../profiles";
@@ -37,7 +37,7 @@ export async function parseProfileTextOrThrow(text: string, expectedChannel?: st
     throw isAppError(error) && error.code === "NOT_FOUND" ? refuseChannel(`unknown channel "${selection.channel}": this dashboard has no such catalog`) : error;
   });
   const { catalog } = channel;
-  const structural = validateSelection(catalog, selection).filter((p) => p.code !== "conflict" && p.code !== "missing-requirement");
+  const structural = validateSelection(catalog, selection).filter(isStructuralProblem);
   if (structural.length > 0) {
     const errors = structural.map((p) => ({ line: lineOf(p.subject) ?? 1, message: p.message }));
     throw new AppError("BAD_REQUEST", describeLines(errors), { lines: errors });

@@ -9,6 +9,13 @@ import type { Actor } from "../auth/actor";
 
 const MESSAGE_MAX = 200;
 
+/** A revision as the configurator holds it (what a save or an import hands back to the browser). */
+export type SavedRevision = { id: string; number: number; selection: Selection; configHash: string; message: string };
+
+export function toSavedRevision(row: { id: string; number: number; selection: unknown; configHash: string; message: string }): SavedRevision {
+  return { id: row.id, number: row.number, selection: selectionSchema.parse(row.selection), configHash: row.configHash, message: row.message };
+}
+
 /** Every revision of the profile, newest first. */
 export async function listRevisions({ actor, profileId }: { actor: Actor; profileId: string }) {
   await getProfileOrThrow({ actor, profileId });

@@ -1,9 +1,6 @@
 import type { Catalog } from "@/contracts/catalog";
-import { canonicalizeSelection, selectionHash, selectionSchema, validateSelection, type Selection, type SelectionProblem } from "@/contracts/selection";
+import { canonicalizeSelection, isStructuralProblem, selectionHash, selectionSchema, validateSelection, type Selection } from "@/contracts/selection";
 import { AppError } from "../errors";
-
-/** Problems that make a selection meaningless (names the catalog does not know); conflicts are not among them. */
-const STRUCTURAL: SelectionProblem["code"][] = ["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"];
 
 /**
  * What a revision stores: a canonical selection whose every name is in the catalog. A selection with
@@ -13,7 +10,7 @@ export function toStorableSelection(catalog: Catalog, input: unknown): { selecti
   const parsed = selectionSchema.safeParse(input);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "That is not a profile selection", { issues: parsed.error.issues.map((i) => i.message) });
   const selection = canonicalizeSelection(parsed.data);
-  const broken = validateSelection(catalog, parsed.data).filter((p) => STRUCTURAL.includes(p.code));
+  const broken = validateSelection(catalog, parsed.data).filter(isStructuralProblem);
   if (broken.length > 0) {
     throw new AppError("BAD_REQUEST", broken.map((p) => p.message).join("; "), { problems: broken });
   }

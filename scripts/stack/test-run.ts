@@ -15,7 +15,9 @@ const RESULTS = ".state/test-results";
  * `npm test -- PATTERN...` runs only the test files whose path contains a pattern (and skips the typecheck, and
  * the stack when no stack or browser test is picked): for working on one area. Plain `npm test` runs everything.
  */
-const only = process.argv.slice(2);
+const only = process.argv.slice(2).filter((arg) => arg !== "--screenshots");
+/** `npm run screenshots`: only e2e/screenshots/*.shots.ts (they write docs/screenshots/), against BASE_URL or a stack of its own. */
+const isScreenshotRun = process.argv.includes("--screenshots");
 const picked = (files: string[]) => (only.length ? files.filter((f) => only.some((p) => f.includes(p))) : files);
 type Counts = { passed: number; failed: number; skipped: number };
 
@@ -84,6 +86,31 @@ async function runTypecheck(): Promise<Counts> {
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
+/** `npm test -- lint format` picks these suites by name; plain `npm test` runs them too. */
+const STATIC_SUITES = ["lint", "format"];
+const wantsSuite = (name: string) => only.length === 0 || only.includes(name);
+
+/** ESLint over the repository, module boundaries included (eslint.config.mjs): one test. */
+async function runLint(): Promise<Counts> {
+  say("lint: eslint over the whole repository");
+  const { code } = await run(path.resolve("node_modules/.bin/eslint"), ["--max-warnings=0", "."], process.env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
+/** Every file Prettier formats is formatted (.prettierrc.json, .prettierignore): one test. */
+async function runFormatCheck(): Promise<Counts> {
+  say("format: prettier --check .");
+  const { code } = await run(path.resolve("node_modules/.bin/prettier"), ["--check", "--log-level=warn", "."], process.env);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
+/** The screenshot run: its own Playwright config; a failed flow fails the command. */
+async function runScreenshots(env: NodeJS.ProcessEnv): Promise<Counts> {
+  say("screenshots: e2e/screenshots/*.shots.ts into docs/screenshots/");
+  const { code } = await run(path.resolve("node_modules/.bin/playwright"), ["test", "-c", "playwright.screenshots.config.ts"], env, 30);
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+}
+
 async function runPlaywright(env: NodeJS.ProcessEnv, specs: string[]): Promise<Counts> {
   if (specs.length === 0) return { passed: 0, failed: 0, skipped: 0 };
   say(`browser: ${specs.length} spec file(s) in Debian's Chromium`);
@@ -118,20 +145,28 @@ async function main(): Promise<number> {
     total.skipped += c.skipped;
   };
   try {
+    // A stack that is already running (BASE_URL) is all the screenshots need.
+    if (isScreenshotRun && process.env.BASE_URL) return report(await runScreenshots(process.env));
+    // Static checks need no services.
+    if (!isScreenshotRun && wantsSuite("lint")) add(await runLint());
+    if (!isScreenshotRun && wantsSuite("format")) add(await runFormatCheck());
+    if (only.length > 0 && only.every((name) => STATIC_SUITES.includes(name))) return report(total);
     services = await startTestServices(process.env);
     const base = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, NODE_ENV: "test" as const };
     prepareDatabase(base);
 
-    if (only.length === 0) add(await runTypecheck());
+    if (only.length === 0 && !isScreenshotRun) add(await runTypecheck());
 
     // Suites that need only the services (integration tests may FLUSHALL their own Redis): no app running yet.
-    add(await runNodeSuite("unit", picked(findTests(".", ".test.ts", ["test"])), base));
-    add(await runNodeSuite("integration", picked(findTests("test/integration", ".test.ts")), base));
-    add(await runNodeSuite("engine", picked(findTests("test/engine", ".test.ts")), base));
+    if (!isScreenshotRun) {
+      add(await runNodeSuite("unit", picked(findTests(".", ".test.ts", ["test"])), base));
+      add(await runNodeSuite("integration", picked(findTests("test/integration", ".test.ts")), base));
+      add(await runNodeSuite("engine", picked(findTests("test/engine", ".test.ts")), base));
+    }
 
-    const stackTests = picked(findTests("test/stack", ".test.ts"));
-    const specs = picked(findTests("e2e", ".spec.ts"));
-    if (stackTests.length + specs.length === 0) return report(total);
+    const stackTests = isScreenshotRun ? [] : picked(findTests("test/stack", ".test.ts"));
+    const specs = isScreenshotRun ? [] : picked(findTests("e2e", ".spec.ts"));
+    if (stackTests.length + specs.length === 0 && !isScreenshotRun) return report(total);
 
     // Suites that drive the running stack: the app and one local build-host worker, as `npm start` runs them.
     const port = await freePort();
@@ -149,6 +184,7 @@ async function main(): Promise<number> {
     }
     say(`stack up at ${appUrl} (its output: ${RESULTS}/stack.log)`);
     const withStack = { ...base, BASE_URL: appUrl, APP_URL: appUrl };
+    if (isScreenshotRun) return report(await runScreenshots(withStack));
     add(await runNodeSuite("stack", stackTests, withStack));
     add(await runPlaywright(withStack, specs));
   } catch (error) {

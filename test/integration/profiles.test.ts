@@ -20,14 +20,19 @@ import { findLastBuiltRevision, listRevisions, restoreRevision, saveRevision } f
 const artifactDir = mkdtempSync(path.join(tmpdir(), "zxcv-profiles-test-"));
 process.env.ARTIFACT_DIR = artifactDir;
 
-let alice: Actor;
-let bob: Actor;
 let channel: string;
+const madeUsers: string[] = [];
 
 async function makeUser(label: string): Promise<Actor> {
   const email = `${label}-${randomUUID()}@example.test`;
   const user = await getDb().user.create({ data: { email, name: label, passwordHash: "x" } });
+  madeUsers.push(user.id);
   return { id: user.id, role: "MEMBER", email, name: label };
+}
+
+/** Each test has people of its own, so no test depends on what another left behind (or on their order). */
+async function twoPeople(): Promise<{ alice: Actor; bob: Actor }> {
+  return { alice: await makeUser("alice"), bob: await makeUser("bob") };
 }
 
 function rejectsWith(code: string) {
@@ -42,17 +47,16 @@ before(async () => {
   const channels = await listChannels();
   assert.ok(channels.length > 0, "seed the channels first: npx tsx prisma/seed.ts");
   channel = channels[0]!.name;
-  alice = await makeUser("alice");
-  bob = await makeUser("bob");
 });
 
 after(async () => {
-  await getDb().user.deleteMany({ where: { id: { in: [alice.id, bob.id] } } });
+  await getDb().user.deleteMany({ where: { id: { in: madeUsers } } });
   await getDb().$disconnect();
   rmSync(artifactDir, { recursive: true, force: true });
 });
 
 test("another person's machine and profile are NOT_FOUND for reading and writing", async () => {
+  const { alice, bob } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: "laptop", arch: "x86_64", notes: "" } });
   const profile = await createProfile({ actor: alice, machineId: machine.id, name: "desktop", channel });
 
@@ -73,6 +77,7 @@ test("another person's machine and profile are NOT_FOUND for reading and writing
 });
 
 test("a save based on a stale revision is refused and writes nothing; racing saves let exactly one through", async () => {
+  const { alice } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: `race ${randomUUID()}`, arch: "x86_64", notes: "" } });
   const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
   const { latest } = await getProfileOrThrow({ actor: alice, profileId: profile.id });
@@ -95,6 +100,7 @@ test("a save based on a stale revision is refused and writes nothing; racing sav
 });
 
 test("imports refuse unknown packages and oversized files, naming the line, writing nothing", async () => {
+  const { alice } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: `import ${randomUUID()}`, arch: "x86_64", notes: "" } });
   const catalog = (await listChannels())[0]!.catalog;
   const roleLines = Object.entries(defaultSelection(catalog).roles).map(([r, a]) => `${r} = ${a}`);
@@ -112,6 +118,7 @@ test("imports refuse unknown packages and oversized files, naming the line, writ
 });
 
 test("names are trimmed free text; HTML and Nix syntax are stored as typed", async () => {
+  const { alice } = await twoPeople();
   const name = '  <img src=x onerror=alert(1)> ${builtins.abort "x"}  ';
   const machine = await createMachine({ actor: alice, input: { name, arch: "x86_64", notes: "" } });
   assert.equal(machine.name, name.trim());
@@ -135,6 +142,7 @@ async function succeededBuild(actor: Actor, revisionId: string, configHash: stri
 }
 
 test("the last successful build is what 'since the last build' compares with", async () => {
+  const { alice, bob } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: `built ${randomUUID()}`, arch: "x86_64", notes: "" } });
   const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
   assert.equal(await findLastBuiltRevision({ actor: alice, profileId: profile.id }), null);
@@ -146,6 +154,7 @@ test("the last successful build is what 'since the last build' compares with", a
 });
 
 test("deleting a machine deletes its ISOs, but an ISO someone else's build reuses moves to that build", async () => {
+  const { alice, bob } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: `doomed ${randomUUID()}`, arch: "x86_64", notes: "" } });
   const profile = await createProfile({ actor: alice, machineId: machine.id, name: "p", channel });
   const { latest } = await getProfileOrThrow({ actor: alice, profileId: profile.id });
@@ -169,6 +178,7 @@ test("deleting a machine deletes its ISOs, but an ISO someone else's build reuse
 });
 
 test("an imported file naming an unknown channel points at its channel line", async () => {
+  const { alice } = await twoPeople();
   const machine = await createMachine({ actor: alice, input: { name: `channel ${randomUUID()}`, arch: "x86_64", notes: "" } });
   await assert.rejects(
     importProfile({ actor: alice, machineId: machine.id, name: "x", file: textFile("# a comment\nchannel = no-such-channel\n") }),

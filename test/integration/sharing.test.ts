@@ -9,7 +9,8 @@ import * as profileShareRoute from "@/app/api/v1/profiles/[id]/share/route";
 import * as buildShareRoute from "@/app/api/v1/builds/[id]/share/route";
 import * as sharedDownloadRoute from "@/app/share/iso/[token]/download/route";
 import * as sharedLogRoute from "@/app/share/iso/[token]/log/route";
-import { getArtifactOrThrow } from "@/lib/artifacts/downloads";
+import * as profileTextRoute from "@/app/api/v1/profiles/[id]/text/route";
+import { getArtifactOrThrow, listDownloads } from "@/lib/artifacts/downloads";
 import { getArtifactStorage } from "@/lib/artifacts/storage";
 import { createBuild, getBuildOrThrow } from "@/lib/builds";
 import { listChannels } from "@/lib/catalog";
@@ -155,6 +156,23 @@ test("a build: its link shows and serves this build's ISO and log only, with Ran
   assert.equal(gone.status, 404);
   assert.equal(gone.json?.error?.code, "NOT_FOUND");
   assert.equal((await getSharedBuild({ token: tokenTwo })).iso.id, ids.isoTwo, "stopping one share leaves the other");
+});
+
+test("one revision, one profile text: the API, both share pages and the downloads page give the same bytes", async () => {
+  const api = await callRoute(profileTextRoute.GET as never, { token: a.token, params: { id: ids.profile } });
+  assert.equal(api.status, 200);
+  assert.match(api.text, /^# ZXCV profile: laptop \/ desktop \(revision 1\)\nchannel = mini\n/);
+  const { token: profileToken } = await shareProfile({ actor: a.actor, profileId: ids.profile });
+  const { token: buildToken } = await shareBuild({ actor: a.actor, buildId: ids.buildOne });
+  try {
+    assert.equal((await getSharedProfile({ token: profileToken })).profileText, api.text, "the shared profile page");
+    assert.equal((await getSharedBuild({ token: buildToken })).profileText, api.text, "the shared ISO page");
+    const download = (await listDownloads({ actor: a.actor })).find((d) => d.buildId === ids.buildOne);
+    assert.equal(download?.profileText, api.text, "the downloads page");
+  } finally {
+    await unshareProfile({ actor: a.actor, profileId: ids.profile });
+    await unshareBuild({ actor: a.actor, buildId: ids.buildOne });
+  }
 });
 
 test("REST: only the owner shares and stops sharing; the answer is the link", async () => {

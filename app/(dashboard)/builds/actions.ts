@@ -1,64 +1,37 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
-import { requireActor } from "@/lib/auth/current-actor";
-import { cancelBuild, createBuild, retryBuild } from "@/lib/builds";
-import { isAppError } from "@/lib/errors";
+import { z } from "zod";
+import { noFields, validatedActionWithUser, type FormState } from "@/lib/actions";
+import { cancelBuild, retryBuild } from "@/lib/builds";
 import { shareBuild, unshareBuild } from "@/lib/sharing";
 
-export type BuildActionState = { message?: string };
+const buildIdField = z.object({ buildId: z.string().min(1, "Which build? Reload the page") });
 
-async function run(action: () => Promise<unknown>): Promise<BuildActionState | undefined> {
-  try {
-    await action();
-  } catch (error) {
-    if (isAppError(error)) return { message: error.message };
-    throw error;
-  }
-}
-
-export async function cancelBuildAction(_prev: BuildActionState | undefined, form: FormData) {
-  const actor = await requireActor();
-  const buildId = String(form.get("buildId") ?? "");
-  const failed = await run(() => cancelBuild({ actor, buildId }));
-  if (failed) return failed;
+/** Cancels a queued or running build (its host kills Nix and QEMU). */
+export const cancelBuildAction = validatedActionWithUser(buildIdField, async ({ buildId }, { actor }) => {
+  await cancelBuild({ actor, buildId });
   revalidatePath(`/builds/${buildId}`);
-  return {};
-}
+});
 
-export async function retryBuildAction(_prev: BuildActionState | undefined, form: FormData) {
-  const actor = await requireActor();
-  const buildId = String(form.get("buildId") ?? "");
-  const failed = await run(() => retryBuild({ actor, buildId }));
-  if (failed) return failed;
+/** A failed or cancelled build runs again as a new attempt. */
+export const retryBuildAction = validatedActionWithUser(buildIdField, async ({ buildId }, { actor }) => {
+  await retryBuild({ actor, buildId });
   revalidatePath(`/builds/${buildId}`);
-  return {};
+});
+
+/** Makes a link to the build's ISO, log and configuration. */
+export async function shareBuildAction(buildId: string, prev: FormState, form: FormData): Promise<FormState> {
+  return validatedActionWithUser(noFields, async (_input, { actor }) => {
+    await shareBuild({ actor, buildId });
+    revalidatePath(`/builds/${buildId}`);
+  })(prev, form);
 }
 
-/** Build a revision and go to its page (a second click lands on the same build). */
-export async function createBuildAction(_prev: BuildActionState | undefined, form: FormData) {
-  const actor = await requireActor();
-  let buildId = "";
-  const failed = await run(async () => {
-    buildId = (await createBuild({ actor, revisionId: String(form.get("revisionId") ?? "") })).id;
-  });
-  if (failed) return failed;
-  redirect(`/builds/${buildId}`);
-}
-
-export async function shareBuildAction(buildId: string, _prev: BuildActionState | undefined, _form: FormData) {
-  const actor = await requireActor();
-  const failed = await run(() => shareBuild({ actor, buildId }));
-  if (failed) return failed;
-  revalidatePath(`/builds/${buildId}`);
-  return {};
-}
-
-export async function unshareBuildAction(buildId: string, _prev: BuildActionState | undefined, _form: FormData) {
-  const actor = await requireActor();
-  const failed = await run(() => unshareBuild({ actor, buildId }));
-  if (failed) return failed;
-  revalidatePath(`/builds/${buildId}`);
-  return {};
+/** The build link stops working at once. */
+export async function unshareBuildAction(buildId: string, prev: FormState, form: FormData): Promise<FormState> {
+  return validatedActionWithUser(noFields, async (_input, { actor }) => {
+    await unshareBuild({ actor, buildId });
+    revalidatePath(`/builds/${buildId}`);
+  })(prev, form);
 }

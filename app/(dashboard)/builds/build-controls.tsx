@@ -2,12 +2,12 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import { cancelBuildAction, retryBuildAction, type BuildActionState } from "./actions";
+import { cancelBuildAction, retryBuildAction } from "./actions";
 
 export function BuildControls({ buildId, canCancel, canRetry }: { buildId: string; canCancel: boolean; canRetry: boolean }) {
-  const [cancelState, cancel, cancelling] = useActionState<BuildActionState | undefined, FormData>(cancelBuildAction, undefined);
-  const [retryState, retry, retrying] = useActionState<BuildActionState | undefined, FormData>(retryBuildAction, undefined);
-  const message = cancelState?.message ?? retryState?.message;
+  const [cancelState, cancel, cancelling] = useActionState(cancelBuildAction, {});
+  const [retryState, retry, retrying] = useActionState(retryBuildAction, {});
+  const message = cancelState.message ?? retryState.message;
   return (
     <div className="flex flex-col items-end gap-1">
       <div className="flex gap-2">
@@ -28,6 +28,3 @@ export function BuildControls({ buildId, canCancel, canRetry }: { buildId: strin
     </div>
   );
 }
-
-/** The Build button the profile pages can drop in: posts the revision and lands on the build page. */
-export { BuildButton } from "./build-button";

@@ -10,18 +10,6 @@ export function StatusBadge({ status }: { status: string }) {
   return <span data-testid="build-status" className={`rounded px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status] ?? ""}`}>{status.toLowerCase()}</span>;
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
 export function formatDuration(start: Date | null, end: Date | null): string {
   if (!start || !end) return "—";
   const seconds = Math.round((end.getTime() - start.getTime()) / 1000);

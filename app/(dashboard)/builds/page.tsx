@@ -4,6 +4,7 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { listBuilds } from "@/lib/builds/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
+import { EmptyState } from "@/components/ui/notices";
 
 export const metadata: Metadata = { title: "Builds" };
 
@@ -14,7 +15,7 @@ export default async function BuildsPage() {
     <>
       <PageHeader title="Builds" description="Your builds, newest first. Press Build on a profile to start one." />
       {builds.length === 0 ? (
-        <div className="rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600">No builds yet</div>
+        <EmptyState title="No builds yet" hint="Press Build on a profile to start one." />
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200">
           {builds.map((build) => (

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
 import { countDownloads, listDownloads } from "@/lib/artifacts/downloads";
 import { PageHeader } from "@/components/ui/page-header";
-import { formatBytes } from "../builds/format";
+import { formatBytes } from "@/components/format";
+import { EmptyState } from "@/components/ui/notices";
 
 export const metadata: Metadata = { title: "Downloads" };
 
@@ -24,7 +25,7 @@ export default async function DownloadsPage({ searchParams }: { searchParams: Pr
         actions={<a className="text-sm text-indigo-700 underline" href="/downloads/SHA256SUMS">SHA256SUMS</a>}
       />
       {items.length === 0 ? (
-        <div className="rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600">No ISOs yet: build a profile first</div>
+        <EmptyState title="No ISOs yet" hint="Build a profile first: its ISO appears here." />
       ) : (
         <ul className="space-y-4">
           {items.map((item) => (

@@ -4,6 +4,7 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { listHosts } from "@/lib/hosts";
 import { PageHeader } from "@/components/ui/page-header";
 import { HostTokenForm } from "./host-token-form";
+import { EmptyState } from "@/components/ui/notices";
 
 export const metadata: Metadata = { title: "Build hosts" };
 export const dynamic = "force-dynamic";
@@ -19,7 +20,7 @@ export default async function HostsPage() {
         {queues.map((q) => (q.depth ? `${q.arch} ${q.depth.waiting} waiting, ${q.depth.active} building` : `${q.arch} unknown (Redis unreachable)`)).join(" · ")}
       </p>
       {hosts.length === 0 ? (
-        <div className="mb-6 rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600">No build hosts yet</div>
+        <EmptyState title="No build hosts yet" className="mb-6" />
       ) : (
         <ul className="mb-6 divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200">
           {hosts.map((host) => (

@@ -2,9 +2,11 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
 import { listMachines } from "@/lib/machines";
+import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { createMachineAction } from "./actions";
 import { MachineForm } from "./machine-form";
+import { EmptyState } from "@/components/ui/notices";
 
 export const metadata: Metadata = { title: "Machines" };
 
@@ -15,10 +17,7 @@ export default async function MachinesPage() {
     <>
       <PageHeader title="Machines" description="Each machine has its own profiles: the ISOs you build for it." />
       {machines.length === 0 ? (
-        <div className="rounded-lg border-2 border-dashed border-slate-300 p-10 text-center text-slate-600">
-          <p className="font-medium">No machines yet</p>
-          <p className="mt-1 text-sm">Register a machine to start composing an ISO for it.</p>
-        </div>
+        <EmptyState title="No machines yet" hint="Register a machine to start composing an ISO for it." />
       ) : (
         <ul className="divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200" aria-label="Your machines">
           {machines.map((machine) => (
@@ -36,12 +35,9 @@ export default async function MachinesPage() {
           ))}
         </ul>
       )}
-      <section className="mt-8 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="new-machine">
-        <h2 id="new-machine" className="mb-3 font-semibold">
-          Register a machine
-        </h2>
+      <Card id="new-machine" title="Register a machine" className="mt-8">
         <MachineForm action={createMachineAction} submitLabel="Create machine" />
-      </section>
+      </Card>
     </>
   );
 }

@@ -1,39 +1,33 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { requireActor } from "@/lib/auth/current-actor";
-import { isAppError } from "@/lib/errors";
+import { z } from "zod";
+import { validatedActionWithUser } from "@/lib/actions";
 import { disableUser, enableUser, inviteUser, revokeInvitation } from "@/lib/users";
 
-export type InviteState = { url?: string; email?: string; message?: string; fieldErrors?: Record<string, string>; values?: { email: string } };
-
-export async function inviteUserAction(_prev: InviteState, form: FormData): Promise<InviteState> {
-  const actor = await requireActor();
-  const email = String(form.get("email") ?? "");
-  try {
-    const invitation = await inviteUser({ actor, email });
-    revalidatePath("/admin/users");
-    return { url: invitation.url, email: invitation.email };
-  } catch (error) {
-    if (isAppError(error)) return { message: error.message, fieldErrors: error.details as Record<string, string> | undefined, values: { email } };
-    throw error;
-  }
-}
-
-export async function disableUserAction(form: FormData): Promise<void> {
-  const actor = await requireActor();
-  await disableUser({ actor, userId: String(form.get("userId") ?? "") });
+/** The admin's one-time sign-up link for an email address, shown once. */
+export const inviteUserAction = validatedActionWithUser(z.object({ email: z.string() }), async ({ email }, { actor }) => {
+  const invitation = await inviteUser({ actor, email });
   revalidatePath("/admin/users");
-}
+  return { ok: true, data: { url: invitation.url, email: invitation.email } };
+});
 
-export async function enableUserAction(form: FormData): Promise<void> {
-  const actor = await requireActor();
-  await enableUser({ actor, userId: String(form.get("userId") ?? "") });
-  revalidatePath("/admin/users");
-}
+const userIdField = z.object({ userId: z.string().min(1) });
 
-export async function revokeInvitationAction(form: FormData): Promise<void> {
-  const actor = await requireActor();
-  await revokeInvitation({ actor, invitationId: String(form.get("invitationId") ?? "") });
+/** Disables an account and ends its sessions (admins; not one's own). */
+export const disableUserAction = validatedActionWithUser(userIdField, async ({ userId }, { actor }) => {
+  await disableUser({ actor, userId });
   revalidatePath("/admin/users");
-}
+});
+
+/** Lets a disabled account sign in again (admins). */
+export const enableUserAction = validatedActionWithUser(userIdField, async ({ userId }, { actor }) => {
+  await enableUser({ actor, userId });
+  revalidatePath("/admin/users");
+});
+
+/** The invitation link stops working (admins). */
+export const revokeInvitationAction = validatedActionWithUser(z.object({ invitationId: z.string().min(1) }), async ({ invitationId }, { actor }) => {
+  await revokeInvitation({ actor, invitationId });
+  revalidatePath("/admin/users");
+});

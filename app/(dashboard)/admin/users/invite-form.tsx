@@ -4,14 +4,14 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { FormError, ShownOnce } from "@/components/ui/notices";
-import { inviteUserAction, type InviteState } from "./actions";
+import { inviteUserAction } from "./actions";
 
 export function InviteForm() {
-  const [state, formAction, pending] = useActionState<InviteState, FormData>(inviteUserAction, {});
+  const [state, formAction, pending] = useActionState(inviteUserAction, {});
   return (
     <div className="space-y-4">
-      {state.url && (
-        <ShownOnce testId="invite-url" value={state.url} title={`Send this one-time sign-up link to ${state.email}. It works for a week and is not shown again.`} />
+      {state.data && (
+        <ShownOnce testId="invite-url" value={state.data.url} title={`Send this one-time sign-up link to ${state.data.email}. It works for a week and is not shown again.`} />
       )}
       {state.message && !state.fieldErrors && (
         <FormError message={state.message} />

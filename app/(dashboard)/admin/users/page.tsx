@@ -4,8 +4,10 @@ import { isAdmin } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/current-actor";
 import { getEnv } from "@/lib/env";
 import { listInvitations, listUsers } from "@/lib/users";
-import { Button } from "@/components/ui/button";
+import { ActionButton } from "@/components/ui/action-button";
+import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { Cell, Table } from "@/components/ui/table";
 import { disableUserAction, enableUserAction, revokeInvitationAction } from "./actions";
 import { InviteForm } from "./invite-form";
 
@@ -27,49 +29,34 @@ export default async function UsersPage() {
             : "Sign-up is by invitation (ZXCV_OPEN_SIGNUP=false): create a one-time link for each new person."
         }
       />
-      <table className="mb-8 w-full rounded-lg bg-white text-left text-sm ring-1 ring-slate-200" aria-label="Accounts">
-        <thead className="text-slate-600">
-          <tr>
-            <th className="px-4 py-2 font-medium">Name</th>
-            <th className="px-4 py-2 font-medium">Email</th>
-            <th className="px-4 py-2 font-medium">Role</th>
-            <th className="px-4 py-2 font-medium">Machines</th>
-            <th className="px-4 py-2 font-medium">Builds</th>
-            <th className="px-4 py-2 font-medium">
-              <span className="sr-only">Actions</span>
-            </th>
+      <Table label="Accounts" columns={["Name", "Email", "Role", "Machines", "Builds", ""]} className="mb-8">
+        {users.map((user) => (
+          <tr key={user.id} className={user.disabledAt ? "text-slate-400" : ""}>
+            <Cell className="break-all">{user.name}</Cell>
+            <Cell className="break-all">{user.email}</Cell>
+            <Cell>{user.role === "ADMIN" ? "Admin" : "Member"}</Cell>
+            <Cell>{user._count.machines}</Cell>
+            <Cell>{user._count.builds}</Cell>
+            <Cell className="text-right">
+              {user.id === actor.id ? (
+                <span>You</span>
+              ) : (
+                <ActionButton
+                  action={user.disabledAt ? enableUserAction : disableUserAction}
+                  fields={{ userId: user.id }}
+                  variant={user.disabledAt ? "secondary" : "danger"}
+                  label={`${user.disabledAt ? "Enable" : "Disable"} ${user.email}`}
+                >
+                  {user.disabledAt ? "Enable" : "Disable"}
+                </ActionButton>
+              )}
+            </Cell>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {users.map((user) => (
-            <tr key={user.id} className={user.disabledAt ? "text-slate-400" : ""}>
-              <td className="px-4 py-2 break-all">{user.name}</td>
-              <td className="px-4 py-2 break-all">{user.email}</td>
-              <td className="px-4 py-2">{user.role === "ADMIN" ? "Admin" : "Member"}</td>
-              <td className="px-4 py-2">{user._count.machines}</td>
-              <td className="px-4 py-2">{user._count.builds}</td>
-              <td className="px-4 py-2 text-right">
-                {user.id === actor.id ? (
-                  <span>You</span>
-                ) : (
-                  <form action={user.disabledAt ? enableUserAction : disableUserAction}>
-                    <input type="hidden" name="userId" value={user.id} />
-                    <Button type="submit" variant={user.disabledAt ? "secondary" : "danger"} aria-label={`${user.disabledAt ? "Enable" : "Disable"} ${user.email}`}>
-                      {user.disabledAt ? "Enable" : "Disable"}
-                    </Button>
-                  </form>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <section className="mb-8 rounded-lg bg-white p-4 ring-1 ring-slate-200" aria-labelledby="invite">
-        <h2 id="invite" className="mb-3 font-semibold">
-          Invite someone
-        </h2>
+        ))}
+      </Table>
+      <Card id="invite" title="Invite someone" className="mb-8">
         <InviteForm />
-      </section>
+      </Card>
       {invitations.length > 0 && (
         <section aria-labelledby="pending">
           <h2 id="pending" className="mb-3 font-semibold">
@@ -84,12 +71,9 @@ export default async function UsersPage() {
                     {invitation.expiresAt < new Date() ? "expired" : `expires ${invitation.expiresAt.toISOString().slice(0, 10)}`}
                   </span>
                 </span>
-                <form action={revokeInvitationAction}>
-                  <input type="hidden" name="invitationId" value={invitation.id} />
-                  <Button type="submit" variant="ghost" aria-label={`Revoke the invitation for ${invitation.email}`}>
-                    Revoke
-                  </Button>
-                </form>
+                <ActionButton action={revokeInvitationAction} fields={{ invitationId: invitation.id }} variant="ghost" label={`Revoke the invitation for ${invitation.email}`}>
+                  Revoke
+                </ActionButton>
               </li>
             ))}
           </ul>

@@ -10,7 +10,8 @@ import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
 import { LiveLog } from "./live-log";
-import { formatBytes, formatDuration, StatusBadge } from "../format";
+import { formatBytes } from "@/components/format";
+import { formatDuration, StatusBadge } from "../format";
 
 export const metadata: Metadata = { title: "Build" };
 

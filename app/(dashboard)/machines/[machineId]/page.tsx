@@ -6,7 +6,7 @@ import { listChannels } from "@/lib/catalog";
 import { getMachineDeletionImpact, getMachineOrThrow } from "@/lib/machines";
 import { listProfiles } from "@/lib/profiles";
 import { createProfileAction, deleteMachineAction, importProfileAction, updateMachineAction } from "../actions";
-import { loadOr404 } from "../load-or-404";
+import { loadOr404 } from "@/lib/load-or-404";
 import { MachineForm } from "../machine-form";
 import { DeleteForm, ImportProfileForm, NewProfileForm } from "./profile-forms";
 

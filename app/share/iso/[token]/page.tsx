@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import { loadOr404 } from "@/app/(dashboard)/machines/load-or-404";
-import { formatBytes } from "@/app/(dashboard)/builds/format";
+import { loadOr404 } from "@/lib/load-or-404";
+import { formatBytes } from "@/components/format";
 import { buttonClass } from "@/components/ui/button";
 import { readStoredLog } from "@/lib/builds/queries";
 import { getSharedBuild } from "@/lib/sharing";

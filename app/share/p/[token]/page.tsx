@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { loadOr404 } from "@/app/(dashboard)/machines/load-or-404";
+import { loadOr404 } from "@/lib/load-or-404";
 import { buttonClass } from "@/components/ui/button";
 import { getCurrentActor } from "@/lib/auth/current-actor";
 import { listMachines } from "@/lib/machines";
 import { getSharedProfile } from "@/lib/sharing";
 import { importSharedProfileAction } from "./actions";
-import { ImportSharedForm } from "./import-form";
+import { CopyToMachineForm } from "@/components/copy-to-machine-form";
 
 export const metadata: Metadata = { title: "Shared profile" };
 
@@ -58,7 +58,14 @@ export default async function SharedProfilePage({ params }: { params: Promise<{ 
             Register a machine first: <Link href="/machines" className="text-indigo-700 underline">Machines</Link>.
           </p>
         ) : (
-          <ImportSharedForm action={importSharedProfileAction.bind(null, token)} machines={machines.map((m) => ({ id: m.id, name: m.name }))} defaultName={profile.name} />
+          <CopyToMachineForm
+            action={importSharedProfileAction.bind(null, token)}
+            machines={machines.map((m) => ({ id: m.id, name: m.name }))}
+            defaultName={profile.name}
+            machineField="machineId"
+            machineLabel="Machine"
+            submitLabel="Import into my machines"
+          />
         )}
       </section>
     </>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Configurator } from "@/components/configurator/configurator";
+import { CopyToMachineForm } from "@/components/copy-to-machine-form";
 import { SharePanel } from "@/components/share-panel";
 import { buttonClass } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,10 +12,10 @@ import { getProfileOrThrow } from "@/lib/profiles";
 import { findLastBuiltRevision } from "@/lib/profiles/revisions";
 import { profileSharePath } from "@/lib/sharing";
 import { deleteProfileAction } from "../../../actions";
-import { loadOr404 } from "../../../load-or-404";
+import { loadOr404 } from "@/lib/load-or-404";
 import { DeleteForm } from "../../profile-forms";
 import { buildRevisionAction, cloneProfileAction, importRevisionAction, renameProfileAction, saveProfileAction, shareProfileAction, unshareProfileAction } from "./actions";
-import { CloneForm, ImportRevisionForm, RenameForm } from "./profile-tools";
+import { ImportRevisionForm, RenameForm } from "./profile-tools";
 
 export const metadata: Metadata = { title: "Configurator" };
 
@@ -53,7 +54,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
       />
       <Configurator
         catalog={catalog}
-        title={`${profile.machine.name} / ${profile.name}`}
+        names={{ machine: profile.machine.name, profile: profile.name }}
         profileUrl={url}
         profileId={profile.id}
         initial={{ id: latest.id, number: latest.number, selection: latest.selection, configHash: latest.configHash, message: latest.message }}
@@ -67,7 +68,15 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
         </h2>
         <div className="space-y-5 rounded-lg bg-white p-4 ring-1 ring-slate-200">
           <ImportRevisionForm importRevision={importRevisionAction.bind(null, profile.id, latest.number)} />
-          <CloneForm action={cloneProfileAction.bind(null, profile.id)} machines={machines.map((m) => ({ id: m.id, name: m.name }))} defaultName={`${profile.name} (copy)`} />
+          <CopyToMachineForm
+            action={cloneProfileAction.bind(null, profile.id)}
+            machines={machines.map((m) => ({ id: m.id, name: m.name }))}
+            defaultName={`${profile.name} (copy)`}
+            machineField="targetMachineId"
+            machineLabel="Clone to machine"
+            submitLabel="Clone"
+            variant="secondary"
+          />
           <RenameForm action={renameProfileAction.bind(null, profile.id)} name={profile.name} />
         </div>
         <SharePanel

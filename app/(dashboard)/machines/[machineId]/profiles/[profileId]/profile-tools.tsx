@@ -3,13 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { checkProfileFile, ProfileFileInput } from "@/components/profile-file-input";
 import { Field } from "@/components/ui/field";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
-import { inputClass } from "@/app/(dashboard)/machines/machine-form";
-import { checkProfileFile, FormMessage, ProfileFileInput } from "@/app/(dashboard)/machines/[machineId]/profile-forms";
+import { FormMessage } from "@/components/ui/notices";
+import type { FormAction, FormState } from "@/lib/actions";
 import type { SaveResult } from "./actions";
-
-type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 /** Import a file as the profile's next revision; the configurator picks it up on refresh. */
 export function ImportRevisionForm({ importRevision }: { importRevision: (form: FormData) => Promise<SaveResult> }) {
@@ -29,7 +27,7 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
         setPending(true);
         try {
           const result = await importRevision(form);
-          setState(result.ok ? { ok: true, message: `Imported as revision ${result.revision.number}.` } : { message: result.message });
+          setState(result.data ? { ok: true, message: `Imported as revision ${result.data.number}.` } : { message: result.message ?? Object.values(result.fieldErrors ?? {}).join("; ") });
           if (result.ok) router.refresh();
         } finally {
           setPending(false);
@@ -45,31 +43,7 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
   );
 }
 
-export function CloneForm({ action, machines, defaultName }: { action: Action; machines: { id: string; name: string }[]; defaultName: string }) {
-  const [state, formAction, pending] = useActionState(action, {});
-  return (
-    <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-      <label className="block text-sm">
-        <span className="font-medium text-slate-700">Clone to machine</span>
-        <select name="targetMachineId" defaultValue={state.values?.targetMachineId} className={inputClass}>
-          {machines.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-        {state.fieldErrors?.targetMachineId && <span className="mt-1 block text-red-700">{state.fieldErrors.targetMachineId}</span>}
-      </label>
-      <Field label="Name of the copy" name="name" defaultValue={state.values?.name ?? defaultName} maxLength={80} error={state.fieldErrors?.name} autoComplete="off" />
-      <Button type="submit" variant="secondary" disabled={pending}>
-        Clone
-      </Button>
-      <FormMessage state={state} />
-    </form>
-  );
-}
-
-export function RenameForm({ action, name }: { action: Action; name: string }) {
+export function RenameForm({ action, name }: { action: FormAction; name: string }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-end" noValidate>

@@ -9,7 +9,7 @@ import { saveRevision } from "@/lib/profiles/revisions";
 // GET /api/v1/profiles/{id}/text - the latest revision as a profile file
 export const GET = withActor(async ({ actor, params }) => {
   const profile = await getProfileOrThrow({ actor, profileId: params.id! });
-  const text = formatProfileText(profile.latest.selection, { title: `${profile.machine.name} / ${profile.name}` });
+  const text = formatProfileText(profile.latest.selection, { machine: profile.machine.name, profile: profile.name, revision: profile.latest.number });
   return new Response(text, { headers: { "content-type": "text/plain; charset=utf-8" } });
 });
 

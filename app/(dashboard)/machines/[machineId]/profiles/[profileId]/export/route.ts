@@ -1,6 +1,5 @@
 import { formatProfileText } from "@/contracts/profile-text";
 import { requireActor } from "@/lib/auth/current-actor";
-import { getChannelOrThrow } from "@/lib/catalog";
 import { isAppError } from "@/lib/errors";
 import { getProfileOrThrow } from "@/lib/profiles";
 import { getRevisionOrThrow } from "@/lib/profiles/revisions";
@@ -18,8 +17,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ prof
     const number = Number(new URL(request.url).searchParams.get("revision") ?? profile.latest.number);
     if (!Number.isInteger(number) || number < 1) return new Response("revision must be a positive whole number\n", { status: 400 });
     const revision = await getRevisionOrThrow({ actor, profileId, number });
-    const { catalog } = await getChannelOrThrow(profile.channel);
-    const text = formatProfileText(revision.selection, { title: `${profile.machine.name} / ${profile.name} (revision ${number})`, roleOrder: catalog.roles.map((r) => r.id) });
+    const text = formatProfileText(revision.selection, { machine: profile.machine.name, profile: profile.name, revision: number });
     const fileName = `${fileSlug(profile.machine.name)}-${fileSlug(profile.name)}-r${number}.zxcv`;
     return new Response(text, {
       headers: { "content-type": "text/plain; charset=utf-8", "content-disposition": `attachment; filename="${fileName}"`, "cache-control": "no-store" },

@@ -8,8 +8,8 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { getChannelOrThrow } from "@/lib/catalog";
 import { getProfileOrThrow } from "@/lib/profiles";
 import { listRevisions } from "@/lib/profiles/revisions";
-import { loadOr404 } from "../../../../load-or-404";
-import { inputClass } from "../../../../machine-form";
+import { loadOr404 } from "@/lib/load-or-404";
+import { SelectField } from "@/components/ui/field";
 import { restoreRevisionAction } from "../actions";
 import { RestoreButton } from "./restore-button";
 
@@ -53,16 +53,13 @@ export default async function HistoryPage({
         </h2>
         <form method="get" className="mt-3 flex flex-wrap items-end gap-3">
           {(["a", "b"] as const).map((key) => (
-            <label key={key} className="block text-sm">
-              <span className="font-medium text-slate-700">{key === "a" ? "From" : "To"}</span>
-              <select name={key} defaultValue={(key === "a" ? a : b).number} className={inputClass}>
-                {revisions.map((r) => (
-                  <option key={r.number} value={r.number}>
-                    Revision {r.number}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SelectField
+              key={key}
+              label={key === "a" ? "From" : "To"}
+              name={key}
+              defaultValue={String((key === "a" ? a : b).number)}
+              options={revisions.map((r) => ({ value: String(r.number), label: `Revision ${r.number}` }))}
+            />
           ))}
           <button type="submit" className={buttonClass("secondary")}>
             Compare

@@ -2,9 +2,9 @@
 
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { FormState } from "@/app/(dashboard)/machines/form-state";
+import type { FormAction } from "@/lib/actions";
 
-export function RestoreButton({ action, number }: { action: (prev: FormState, form: FormData) => Promise<FormState>; number: number }) {
+export function RestoreButton({ action, number }: { action: FormAction; number: number }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction}>

@@ -1,0 +1,21 @@
+import Link from "next/link";
+
+/** The logo and the name, as every page header shows them; a link when `href` is given. */
+export function Brand({ href }: { href?: string }) {
+  const mark = (
+    <>
+      <img src="/logo.svg" alt="" width={28} height={28} className="h-7 w-7" />
+      <span>
+        ZXCV <span className="text-indigo-600">Composer</span>
+      </span>
+    </>
+  );
+  const className = "flex items-center gap-2 text-lg font-semibold tracking-tight";
+  return href ? (
+    <Link href={href} className={className}>
+      {mark}
+    </Link>
+  ) : (
+    <p className={className}>{mark}</p>
+  );
+}
