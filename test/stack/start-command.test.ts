@@ -1,15 +1,17 @@
 // `npm start` brings the app up: with the configured services, and with none (embedded PostgreSQL, private Redis).
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
 import pg from "pg";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
+import { systemHomeFor } from "../../scripts/stack/postgres";
 import { runStartCommand, type StartRun } from "../support/start-command";
 
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "zxcv-start-"));
-// The embedded PostgreSQL runs as the OS user postgres, which must be able to reach its data directory.
+// A folder the OS user postgres can enter: the embedded PostgreSQL keeps its data in place (the 0700 case is tested below).
 chmodSync(stateDir, 0o755);
 after(() => rmSync(stateDir, { recursive: true, force: true }));
 
@@ -47,7 +49,13 @@ test("with nothing configured, it starts an embedded PostgreSQL and its own Redi
   await assertServesSignIn(first, port);
   assert.match(first.output(), new RegExp(`embedded PostgreSQL started on 127\\.0\\.0\\.1:${pgPort}`));
   assert.match(first.output(), new RegExp(`Redis started on 127\\.0\\.0\\.1:${redisPort}`));
-  const databaseUrl = `postgresql://postgres:postgres@127.0.0.1:${pgPort}/zxcv`;
+  // The superuser password is a random one kept 0600 in the state folder, not "postgres".
+  const passwordFile = path.join(stateDir, "postgres.password");
+  assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
+  const password = readFileSync(passwordFile, "utf8").trim();
+  assert.ok(password.length >= 24 && password !== "postgres");
+  await assert.rejects(withClient(`postgresql://postgres:postgres@127.0.0.1:${pgPort}/zxcv`, (db) => db.query("SELECT 1")), /password authentication failed/);
+  const databaseUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/zxcv`;
   await withClient(databaseUrl, (db) => db.query(`INSERT INTO "User" (id, email, name, "passwordHash") VALUES ('kept', 'kept@example.test', 'Kept', 'x')`));
   await stop(first);
   for (const p of [port, pgPort, redisPort]) assert.equal(await isPortFree(p), true, `port ${p} is free again`);
@@ -69,3 +77,44 @@ async function withClient<T>(url: string, fn: (db: pg.Client) => Promise<T>): Pr
     await db.end();
   }
 }
+
+/** A clone of this repository's HEAD inside a fresh 0700 folder, as root's home is; node_modules hard-linked in (same disk). */
+function cloneIntoPrivateFolder(): { root: string; repo: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), "zxcv-private-"));
+  assert.equal(statSync(root).mode & 0o777, 0o700);
+  const repo = path.join(root, "zxcv");
+  execFileSync("git", ["clone", "--quiet", process.cwd(), repo]);
+  execFileSync("cp", ["-al", path.resolve("node_modules"), path.join(repo, "node_modules")]);
+  // A real copy (not a link) that is newer than the clone's package-lock.json, so the start command sees installed packages.
+  rmSync(path.join(repo, "node_modules/.package-lock.json"));
+  cpSync(path.resolve("node_modules/.package-lock.json"), path.join(repo, "node_modules/.package-lock.json"));
+  return { root, repo };
+}
+
+test("a clone in a 0700 folder starts (as root the embedded PostgreSQL keeps its data where the OS user postgres can reach it) and `npm test` runs there too", async () => {
+  const { root, repo } = cloneIntoPrivateFolder();
+  const isRoot = process.getuid?.() === 0;
+  try {
+    const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
+    const run = runStartCommand({ PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_HOST_NAME: "start-test-private" }, { cwd: repo });
+    await assertServesSignIn(run, port);
+    if (isRoot) {
+      const home = systemHomeFor(path.join(repo, ".state/postgres"));
+      assert.match(run.output(), new RegExp(`keeps its data in ${home}/postgres`));
+      assert.equal(statSync(home).mode & 0o777, 0o700, "the data's folder is private to postgres");
+      assert.equal(statSync(home).uid, Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" })));
+    }
+    assert.doesNotMatch(run.output(), /EACCES|\n\s+at /);
+    await stop(run);
+
+    // `npm test` in the same clone: its throw-away PostgreSQL goes to the same kind of place.
+    const tests = runStartCommand({ ZXCV_HOST_NAME: "start-test-private" }, { cwd: repo, script: "scripts/test.sh", args: ["lib/artifacts/downloads.test.ts"] });
+    const code = await tests.exited;
+    assert.equal(code, 0, tests.output());
+    assert.match(tests.output(), /tests use database \S+ on an embedded PostgreSQL/);
+    assert.match(tests.output(), /\d+ passed, 0 failed, 0 skipped/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    for (const dataDir of [".state/postgres", ".state/test-postgres"]) rmSync(systemHomeFor(path.join(repo, dataDir)), { recursive: true, force: true });
+  }
+});

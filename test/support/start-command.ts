@@ -4,9 +4,9 @@ import { childEnv } from "../../scripts/stack/processes";
 export type StartRun = { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<string>; exited: Promise<number | null> };
 
 /** Runs `bash scripts/start.sh` as a user would, with the given environment on top of a clean one. */
-export function runStartCommand(env: Record<string, string | undefined>): StartRun {
+export function runStartCommand(env: Record<string, string | undefined>, options: { cwd?: string; script?: string; args?: string[] } = {}): StartRun {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" };
-  const child = spawn("bash", ["scripts/start.sh"], { env: childEnv({ ...base, ...env }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("bash", [options.script ?? "scripts/start.sh", ...(options.args ?? [])], { cwd: options.cwd, env: childEnv({ ...base, ...env }), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
