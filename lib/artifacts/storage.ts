@@ -18,6 +18,8 @@ export interface ArtifactStorage {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  /** The object's file on this machine as a root folder and a path below it, for serving it with sendfile. */
+  localPath(key: string): { root: string; name: string };
 }
 
 export class DirectoryStorage implements ArtifactStorage {
@@ -81,6 +83,11 @@ export class DirectoryStorage implements ArtifactStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
+  }
+
+  localPath(key: string): { root: string; name: string } {
+    this.pathOf(key);
+    return { root: resolve(this.root), name: key };
   }
 }
 
