@@ -8,6 +8,7 @@ import path from "node:path";
 import { startStackServices, stateDir, type Services } from "./services";
 import { stopManaged, type Managed } from "./processes";
 import { StackError, say } from "./log";
+import { supervise, type Supervised } from "./supervise";
 
 /** Reads KEY=VALUE lines from .env into the environment, without overriding what is already set. */
 function loadDotEnv(file = ".env"): void {
@@ -22,11 +23,14 @@ async function main(): Promise<void> {
   loadDotEnv();
   let services: Services | undefined;
   const children: Managed[] = [];
+  let worker: Supervised | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    // In order: the build host, then the web app, then Redis and PostgreSQL.
+    await worker?.stop();
     for (const child of children.reverse()) await stopManaged(child);
     await services?.stop();
     say("stopped");
@@ -47,15 +51,18 @@ async function main(): Promise<void> {
     buildApp(env);
     const app = await startApp({ env, port, host });
     children.push(app);
-    const worker = await startLocalWorker({ env, appUrl, redisUrl: services.redisUrl, workDir: path.join(stateDir(env), "worker") });
-    children.push(worker);
-    for (const child of children) {
-      void child.exited.then((code) => {
-        if (stopping) return;
-        say(`${child.name} exited unexpectedly (code ${code}); stopping the stack`);
-        void shutdown(1);
-      });
-    }
+    void app.exited.then((code) => {
+      if (stopping) return;
+      say(`the web app exited unexpectedly (code ${code}); stopping the stack`);
+      void shutdown(1);
+    });
+    // The local build host is supervised: when it dies it is started again, and the dashboard stays up.
+    const redisUrl = services.redisUrl;
+    worker = await supervise("the local build host (worker)", async () => {
+      const started = await startLocalWorker({ env, appUrl, redisUrl, workDir: path.join(stateDir(env), "worker") });
+      say(`local build host started (pid ${started.child.pid})`);
+      return started;
+    });
     say(`ZXCV Composer is up: ${appUrl}  (Ctrl-C stops everything)`);
   } catch (error) {
     const message = error instanceof StackError ? error.message : `unexpected error: ${(error as Error).message}`;

@@ -2,12 +2,13 @@
 // served in front of it by `send`, because Next.js drops the Content-Length of a streamed route response.
 import http from "node:http";
 import next from "next";
-import { handleArtifactRequest } from "@/lib/artifacts/delivery";
 
 const [port, host] = [Number(process.argv[2]), process.argv[3] ?? "127.0.0.1"];
 const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
 await app.prepare();
 const handle = app.getRequestHandler();
+// Imported once Next.js has set up its server environment (next/headers needs its AsyncLocalStorage).
+const { handleArtifactRequest } = await import("@/lib/artifacts/delivery");
 const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 const server = http.createServer((req, res) => {
