@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProfileText } from "../contracts/profile-text";
-import { ApiClient, CliError, loadConfig, saveConfig } from "./zxcv/client";
+import { ApiClient, CliError, loadConfig, printable, saveConfig } from "./zxcv/client";
 import { downloadIso } from "./zxcv/download";
 import { FINISHED, followBuild, ProgressDisplay, type BuildJson } from "./zxcv/follow";
 
@@ -15,8 +15,9 @@ const USAGE = `usage: zxcv <command> [options]
   build PROFILE_ID [--follow]            queue a build of the profile's latest revision
   build --file FILE --machine NAME [--profile NAME] [--follow]
                                          push the file, then build it
-  follow BUILD_ID                        stream a build's log with a progress bar until it finishes
-  download BUILD_ID [-o FILE]            download the build's ISO (resuming a FILE.part) and verify its sha256
+  follow BUILD_ID                        stream a build's log with a progress bar until it finishes (rides through
+                                         server outages, exits with the build's outcome)
+  download BUILD_ID [-o FILE|FOLDER]     download the build's ISO (resuming a FILE.part) and verify its sha256
 
 ZXCV_URL and ZXCV_TOKEN override the stored login. Exit codes: 0 ok, 1 error, 2 usage, 3 build failed, 4 checksum mismatch.`;
 
@@ -138,11 +139,11 @@ async function follow(client: ApiClient, buildId: string): Promise<number> {
   const display = new ProgressDisplay(Boolean(process.stderr.isTTY));
   const done = await followBuild(client, buildId, display);
   if (done.status === "SUCCEEDED") {
-    console.log(`build ${done.id} succeeded${done.iso ? `: ${done.iso.fileName}, ${done.iso.sizeBytes} bytes, sha256 ${done.iso.sha256}` : ""}`);
+    console.log(`build ${done.id} succeeded${done.iso ? `: ${printable(done.iso.fileName)}, ${done.iso.sizeBytes} bytes, sha256 ${printable(done.iso.sha256)}` : ""}`);
     return 0;
   }
   if (!FINISHED.has(done.status)) throw new CliError(`build ${done.id} is still ${done.status.toLowerCase()}: the log stream ended early; run \`zxcv follow ${done.id}\``);
-  throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${done.failureReason}` : ""}`, 3);
+  throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${printable(done.failureReason)}` : ""}`, 3);
 }
 
 main(process.argv.slice(2)).then(
