@@ -9,11 +9,12 @@ await app.prepare();
 const handle = app.getRequestHandler();
 // Imported once Next.js has set up its server environment (next/headers needs its AsyncLocalStorage).
 const { handleArtifactRequest } = await import("@/lib/artifacts/delivery");
+const { answerDuringOutage } = await import("./outage");
 const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 const server = http.createServer((req, res) => {
-  handleArtifactRequest(req, res, origin)
-    .then((served) => (served ? undefined : handle(req, res)))
+  answerDuringOutage(req, res)
+    .then(async (answered) => answered || (await handleArtifactRequest(req, res, origin)) || handle(req, res))
     .catch((error: unknown) => {
       console.error("Unhandled error serving", req.method, req.url, error);
       if (!res.headersSent) {
