@@ -8,17 +8,20 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
 import { systemHomeFor } from "../../scripts/stack/postgres";
-import { runStartCommand, type StartRun } from "../support/start-command";
+import { runStartCommand, useOwnDatabase, type StartRun } from "../support/start-command";
 import { getDb } from "@/lib/db";
 import { deletePeople, makePerson } from "@/test/support/accounts";
 import { makeRevisions } from "@/test/integration/builds/fixtures";
 
+// A database of its own: builds queued by the stacks started here are not taken by the test run's own worker.
+const database = await useOwnDatabase("start_command");
 const stateDir = mkdtempSync(path.join(os.tmpdir(), "zxcv-start-"));
 // A folder the OS user postgres can enter: the embedded PostgreSQL keeps its data in place (the 0700 case is tested below).
 chmodSync(stateDir, 0o755);
 after(async () => {
   rmSync(stateDir, { recursive: true, force: true });
   await getDb().$disconnect();
+  await database.drop();
 });
 
 async function assertServesSignIn(run: StartRun, port: number): Promise<void> {

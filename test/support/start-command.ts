@@ -48,3 +48,18 @@ export function runStartCommand(env: Record<string, string | undefined>, options
 export function errorLines(output: string): string[] {
   return output.split("\n").filter((line) => line.startsWith("[zxcv] error:"));
 }
+
+/**
+ * Points this test process at a new, empty database on the test run's PostgreSQL (the start command migrates it),
+ * so a stack started by the test has its builds to itself: the test run's own app and worker never see them.
+ * Call before anything reads the environment (getDb, getEnv).
+ */
+export async function useOwnDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { createDatabaseIfMissing, dropDatabase } = await import("../../scripts/stack/postgres");
+  const url = new URL(process.env.DATABASE_URL ?? "");
+  if (!url.protocol.startsWith("postgres")) throw new Error("DATABASE_URL is not set: run this test with `npm test`");
+  url.pathname = `/zxcv_${label}_${Math.random().toString(36).slice(2, 10)}`;
+  await createDatabaseIfMissing(url.toString());
+  process.env.DATABASE_URL = url.toString();
+  return { url: url.toString(), drop: () => dropDatabase(url.toString()) };
+}

@@ -4,6 +4,8 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { listHosts } from "@/lib/hosts";
 import { PageHeader } from "@/components/ui/page-header";
 import { HostTokenForm } from "./host-token-form";
+import { getArtifactStorageStatus } from "@/lib/artifacts/storage-status";
+import { ArtifactStorageStatus } from "./storage-status";
 
 export const metadata: Metadata = { title: "Build hosts" };
 export const dynamic = "force-dynamic";
@@ -11,6 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function HostsPage() {
   const actor = await requireActor();
   const { hosts, queues, canManage } = await listHosts({ actor });
+  const storage = await getArtifactStorageStatus({ actor });
   return (
     <>
       <PageHeader title="Build hosts" description="Machines that build ISOs on their own Nix store. A host is online while it sends heartbeats." />
@@ -47,6 +50,7 @@ export default async function HostsPage() {
           ))}
         </ul>
       )}
+      {storage && <ArtifactStorageStatus status={storage} />}
       {canManage && <HostTokenForm />}
     </>
   );
