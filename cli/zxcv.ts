@@ -131,6 +131,7 @@ async function build(client: ApiClient, profileId: string | undefined, options: 
   const revisionId = options.file ? (await push(client, options.file, options)).latest.id : undefined;
   const created = await client.json<BuildJson>("/api/v1/builds", { method: "POST", body: revisionId ? { revisionId } : { profileId } });
   console.log(`build ${created.id}: ${created.status.toLowerCase()}${created.iso ? " (an identical build already made this ISO)" : ""}`);
+  if (created.waitingReason) process.stderr.write(`zxcv: ${printable(created.waitingReason)}\n`);
   if (!options.follow) return 0;
   return follow(client, created.id);
 }

@@ -7,6 +7,8 @@ export type BuildJson = {
   progress: number | null;
   failureReason: string | null;
   iso: { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string } | null;
+  /** Set while it is queued with no build host of its arch online. */
+  waitingReason?: string | null;
 };
 
 export const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
@@ -123,8 +125,13 @@ export async function withRetry<T>(fn: () => Promise<T>, { limitMs = OUTAGE_LIMI
 export async function followBuild(client: ApiClient, buildId: string, display: ProgressDisplay): Promise<BuildJson> {
   let lastEventId: string | undefined;
   const getBuild = () => withRetry(() => client.json<BuildJson>(`/api/v1/builds/${buildId}`));
+  let toldWaiting = false;
   for (let attempt = 0; ; attempt++) {
     const build = await getBuild();
+    if (build.waitingReason && !toldWaiting) {
+      toldWaiting = true;
+      process.stderr.write(`zxcv: ${printable(build.waitingReason)}\n`);
+    }
     display.update(build.phase ?? build.status.toLowerCase(), build.progress ?? 0);
     if (FINISHED.has(build.status) && lastEventId !== undefined) return build;
     try {
