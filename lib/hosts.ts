@@ -115,3 +115,12 @@ export async function findNoHostReason({ build }: { build: { status: string; arc
   if (online > 0) return null;
   return `No build host for ${build.arch} is online: the build waits in the queue and starts when one connects (on an ${build.arch} machine, run \`npm run worker\` with ZXCV_HOST_ARCH=${build.arch}; see Build hosts)`;
 }
+
+/**
+ * A host that leaves (a CI runner at the end of its job) says so: it shows offline at once, and whatever it still
+ * held is retried on another host by the reconciler, as for a host that stopped sending heartbeats.
+ */
+export async function deregisterHost({ host }: { host: BuildHostRow }): Promise<{ ok: true }> {
+  await getDb().buildHost.update({ where: { id: host.id }, data: { lastHeartbeatAt: null } });
+  return { ok: true };
+}

@@ -57,8 +57,10 @@ async function main(): Promise<void> {
       void shutdown(1);
     });
     // The local build host is supervised: when it dies it is started again, and the dashboard stays up.
+    // ZXCV_LOCAL_WORKER=0: a dashboard that leaves building to other hosts.
     const redisUrl = services.redisUrl;
-    worker = await supervise("the local build host (worker)", async () => {
+    if (process.env.ZXCV_LOCAL_WORKER === "0") say("no local build host (ZXCV_LOCAL_WORKER=0): builds wait for a host to connect");
+    else worker = await supervise("the local build host (worker)", async () => {
       const started = await startLocalWorker({ env, appUrl, redisUrl, workDir: path.join(stateDir(env), "worker") });
       say(`local build host started (pid ${started.child.pid})`);
       return started;
