@@ -65,7 +65,13 @@ const ARTIFACT_ROUTES: { pattern: RegExp; authorize: Authorize }[] = [
 function matchArtifactRoute(pathname: string): { authorize: Authorize; params: string[] } | null {
   for (const route of ARTIFACT_ROUTES) {
     const match = route.pattern.exec(pathname);
-    if (match) return { authorize: route.authorize, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+    if (!match) continue;
+    try {
+      return { authorize: route.authorize, params: match.slice(1).map((p) => decodeURIComponent(p)) };
+    } catch {
+      // A malformed %-escape: Next.js answers such paths (404).
+      return null;
+    }
   }
   return null;
 }
