@@ -181,6 +181,7 @@ test("the local build host is supervised: killed with -9 mid-build it is restart
   chmodSync(dir, 0o755);
   const run = runStartCommand({ PORT: String(port), DATABASE_URL: process.env.DATABASE_URL, ZXCV_REDIS_PORT: String(redisPort), ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: dir, ZXCV_HOST_NAME: `start-test-supervised-${port}` });
   const person = await makePerson("supervised");
+  let atWork: { pid: number; comm: string }[] = [];
   try {
     await run.waitFor(/ZXCV Composer is up/, 240_000);
     const firstPid = Number(/local build host started \(pid (\d+)\)/.exec(run.output())![1]);
@@ -191,7 +192,7 @@ test("the local build host is supervised: killed with -9 mid-build it is restart
     const { id: buildId } = (await created.json()) as { id: string };
 
     // Mid-build: once the worker has QEMU running for the boot test (or, failing that, any child at work).
-    const atWork = await until("the worker starts QEMU for the boot test", 600_000, () => {
+    atWork = await until("the worker starts QEMU for the boot test", 600_000, () => {
       const below = descendants(firstPid);
       return below.some((p) => p.comm.startsWith("qemu-system")) ? below : undefined;
     });
@@ -215,6 +216,8 @@ test("the local build host is supervised: killed with -9 mid-build it is restart
   } finally {
     if (run.child.exitCode === null) run.child.kill("SIGINT");
     await run.exited;
+    // Whatever the killed worker left running (the assertion above failed) is not left to burn CPU after the test.
+    for (const p of atWork) if (isAlive(p.pid)) process.kill(p.pid, "SIGKILL");
     await deletePeople([person]);
     rmSync(dir, { recursive: true, force: true });
   }
