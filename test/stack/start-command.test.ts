@@ -217,7 +217,16 @@ test("the local build host is supervised: killed with -9 mid-build it is restart
     if (run.child.exitCode === null) run.child.kill("SIGINT");
     await run.exited;
     // Whatever the killed worker left running (the assertion above failed) is not left to burn CPU after the test.
-    for (const p of atWork) if (isAlive(p.pid)) process.kill(p.pid, "SIGKILL");
+    for (const p of atWork) {
+      const stat = (() => {
+        try {
+          return readFileSync(`/proc/${p.pid}/stat`, "utf8");
+        } catch {
+          return "";
+        }
+      })();
+      if (stat.includes(`(${p.comm})`)) process.kill(p.pid, "SIGKILL");
+    }
     await deletePeople([person]);
     rmSync(dir, { recursive: true, force: true });
   }
