@@ -9,7 +9,7 @@ export function restartDelayMs(restartsInARow: number): number {
 /** A child that ran this long before dying counts as healthy: the next restart waits the shortest delay again. */
 const HEALTHY_RUN_MS = 60_000;
 
-export type Supervised = { current: () => Managed; stop: () => Promise<void> };
+export type Supervised = { stop: () => Promise<void> };
 
 /**
  * Keeps a child running: when it dies (killed, out of memory, a crash) it is started again after a backoff,
@@ -20,33 +20,38 @@ export async function supervise(name: string, start: () => Promise<Managed>): Pr
   let stopped = false;
   let restartsInARow = 0;
   let wake: (() => void) | undefined;
-  const watch = (managed: Managed, startedAt: number) => {
-    void managed.exited.then(async (code) => {
-      if (stopped) return;
-      restartsInARow = Date.now() - startedAt >= HEALTHY_RUN_MS ? 1 : restartsInARow + 1;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const watch = async (managed: Managed, startedAt: number) => {
+    const code = await managed.exited;
+    if (stopped) return;
+    restartsInARow = Date.now() - startedAt >= HEALTHY_RUN_MS ? 1 : restartsInARow + 1;
+    let what = `exited unexpectedly (${managed.child.signalCode ? `killed by ${managed.child.signalCode}` : `exit code ${code}`})`;
+    for (;;) {
       const delay = restartDelayMs(restartsInARow);
-      const how = managed.child.signalCode ? `killed by ${managed.child.signalCode}` : `exit code ${code}`;
-      say(`${name} exited unexpectedly (${how}); restarting it in ${Math.round(delay / 1000)} s (restart ${restartsInARow} in a row)`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      say(`${name} ${what}; restarting it in ${Math.round(delay / 1000)} s (restart ${restartsInARow} in a row)`);
+      await sleep(delay);
       if (stopped) return;
       try {
         child = await start();
-        watch(child, Date.now());
       } catch (error) {
-        say(`${name} could not be restarted: ${(error as Error).message}; trying again`);
-        watch({ ...managed, exited: Promise.resolve(null) }, Date.now());
+        what = `could not be started again (${(error as Error).message})`;
+        restartsInARow++;
+        continue;
       }
-    });
+      // Stopped while it was starting: stop the new one too.
+      if (stopped) return void (await stopManaged(child));
+      return void watch(child, Date.now());
+    }
   };
-  watch(child, Date.now());
+  void watch(child, Date.now());
   return {
-    current: () => child,
     stop: async () => {
       stopped = true;
       wake?.();
