@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
+import { chromium } from "@playwright/test";
 import { artifactFileName } from "@/lib/artifacts/names";
 import { getArtifactStorage, storageKeyFor } from "@/lib/artifacts/storage";
 import { getDb } from "@/lib/db";
@@ -20,7 +21,7 @@ import { makeRevisions } from "@/test/integration/builds/fixtures";
 let baseUrl: string;
 let owner: TestPerson;
 let stranger: TestPerson;
-const iso = { id: "", bytes: Buffer.alloc(0), sha256: "", fileName: "", shareToken: "" };
+const iso = { id: "", buildId: "", bytes: Buffer.alloc(0), sha256: "", fileName: "", shareToken: "" };
 const work = mkdtempSync(path.join(os.tmpdir(), "zxcv-downloads-"));
 
 before(async () => {
@@ -41,6 +42,7 @@ before(async () => {
   iso.fileName = await artifactFileName({ buildId: build.id, kind: "ISO" });
   const artifact = await db.artifact.create({ data: { buildId: build.id, kind: "ISO", fileName: iso.fileName, sizeBytes: BigInt(iso.bytes.length), sha256: iso.sha256, storageKey: key } });
   iso.id = artifact.id;
+  iso.buildId = build.id;
 });
 
 after(async () => {
@@ -160,4 +162,36 @@ test("curl -C -, wget -c and aria2c -x4 resume an interrupted download and the f
   writeFileSync(ariaFile, iso.bytes.subarray(0, 1024 * 1024));
   execFileSync("aria2c", ["-q", "-c", "-x4", "--header", auth, "-d", aria, "-o", "resumed.iso", url]);
   assert.equal(sha256Of(ariaFile), iso.sha256);
+});
+
+test("Chromium, signed in, downloads the ISO from the build page knowing its size (what its progress and time left need) and under its readable name", async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  try {
+    const context = await browser.newContext({ acceptDownloads: true });
+    await context.addCookies([{ name: "zxcv_session", value: owner.sessionCookie.split("=")[1]!, url: baseUrl }]);
+    const page = await context.newPage();
+    // The browser's own download events: totalBytes is what its download UI shows (0 when the size is unknown).
+    const cdp = await browser.newBrowserCDPSession();
+    const folder = path.join(work, "browser");
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allowAndName", downloadPath: folder, eventsEnabled: true });
+    const progress: { totalBytes: number; state: string; guid: string }[] = [];
+    let suggested = "";
+    cdp.on("Browser.downloadWillBegin", (event: { suggestedFilename: string }) => (suggested = event.suggestedFilename));
+    const finished = new Promise<void>((resolve) =>
+      cdp.on("Browser.downloadProgress", (event: { totalBytes: number; state: string; guid: string }) => {
+        progress.push(event);
+        if (event.state !== "inProgress") resolve();
+      }),
+    );
+    await page.goto(`${baseUrl}/builds/${iso.buildId}`);
+    await page.getByTestId("iso-download").click();
+    await finished;
+    const last = progress.at(-1)!;
+    assert.equal(last.state, "completed");
+    assert.equal(suggested, iso.fileName);
+    assert.ok(progress.every((p) => p.totalBytes === iso.bytes.length), `the browser knew the size from the start: ${JSON.stringify(progress.map((p) => p.totalBytes))}`);
+    assert.equal(sha256Of(path.join(folder, last.guid)), iso.sha256);
+  } finally {
+    await browser.close();
+  }
 });
