@@ -172,8 +172,8 @@ test("Chromium, signed in, downloads the ISO from the build page knowing its siz
     const page = await context.newPage();
     // The browser's own download events: totalBytes is what its download UI shows (0 when the size is unknown).
     const cdp = await browser.newBrowserCDPSession();
-    const folder = path.join(work, "browser");
-    await cdp.send("Browser.setDownloadBehavior", { behavior: "allowAndName", downloadPath: folder, eventsEnabled: true });
+    // Events only: Playwright's own per-context setting decides where the file goes (download.path()).
+    await cdp.send("Browser.setDownloadBehavior", { behavior: "allowAndName", downloadPath: path.join(work, "browser"), eventsEnabled: true });
     const progress: { totalBytes: number; state: string; guid: string }[] = [];
     let suggested = "";
     cdp.on("Browser.downloadWillBegin", (event: { suggestedFilename: string }) => (suggested = event.suggestedFilename));
@@ -184,13 +184,15 @@ test("Chromium, signed in, downloads the ISO from the build page knowing its siz
       }),
     );
     await page.goto(`${baseUrl}/builds/${iso.buildId}`);
+    const downloading = page.waitForEvent("download");
     await page.getByTestId("iso-download").click();
+    const download = await downloading;
     await finished;
-    const last = progress.at(-1)!;
-    assert.equal(last.state, "completed");
+    assert.equal(progress.at(-1)!.state, "completed");
     assert.equal(suggested, iso.fileName);
+    assert.equal(download.suggestedFilename(), iso.fileName);
     assert.ok(progress.every((p) => p.totalBytes === iso.bytes.length), `the browser knew the size from the start: ${JSON.stringify(progress.map((p) => p.totalBytes))}`);
-    assert.equal(sha256Of(path.join(folder, last.guid)), iso.sha256);
+    assert.equal(sha256Of((await download.path())!), iso.sha256);
   } finally {
     await browser.close();
   }
