@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProfileText } from "../contracts/profile-text";
-import { ApiClient, CliError, loadConfig, saveConfig } from "./zxcv/client";
+import { ApiClient, CliError, loadConfig, printable, saveConfig } from "./zxcv/client";
 import { downloadIso } from "./zxcv/download";
 import { FINISHED, followBuild, ProgressDisplay, type BuildJson } from "./zxcv/follow";
 
@@ -15,8 +15,9 @@ const USAGE = `usage: zxcv <command> [options]
   build PROFILE_ID [--follow]            queue a build of the profile's latest revision
   build --file FILE --machine NAME [--profile NAME] [--follow]
                                          push the file, then build it
-  follow BUILD_ID                        stream a build's log with a progress bar until it finishes
-  download BUILD_ID [-o FILE]            download the build's ISO (resuming a FILE.part) and verify its sha256
+  follow BUILD_ID                        stream a build's log with a progress bar until it finishes (rides through
+                                         server outages, exits with the build's outcome)
+  download BUILD_ID [-o FILE|FOLDER]     download the build's ISO (resuming a FILE.part) and verify its sha256
 
 ZXCV_URL and ZXCV_TOKEN override the stored login. Exit codes: 0 ok, 1 error, 2 usage, 3 build failed, 4 checksum mismatch.`;
 
@@ -130,6 +131,7 @@ async function build(client: ApiClient, profileId: string | undefined, options: 
   const revisionId = options.file ? (await push(client, options.file, options)).latest.id : undefined;
   const created = await client.json<BuildJson>("/api/v1/builds", { method: "POST", body: revisionId ? { revisionId } : { profileId } });
   console.log(`build ${created.id}: ${created.status.toLowerCase()}${created.iso ? " (an identical build already made this ISO)" : ""}`);
+  if (created.waitingReason) process.stderr.write(`zxcv: ${printable(created.waitingReason)}\n`);
   if (!options.follow) return 0;
   return follow(client, created.id);
 }
@@ -138,11 +140,11 @@ async function follow(client: ApiClient, buildId: string): Promise<number> {
   const display = new ProgressDisplay(Boolean(process.stderr.isTTY));
   const done = await followBuild(client, buildId, display);
   if (done.status === "SUCCEEDED") {
-    console.log(`build ${done.id} succeeded${done.iso ? `: ${done.iso.fileName}, ${done.iso.sizeBytes} bytes, sha256 ${done.iso.sha256}` : ""}`);
+    console.log(`build ${done.id} succeeded${done.iso ? `: ${printable(done.iso.fileName)}, ${done.iso.sizeBytes} bytes, sha256 ${printable(done.iso.sha256)}` : ""}`);
     return 0;
   }
   if (!FINISHED.has(done.status)) throw new CliError(`build ${done.id} is still ${done.status.toLowerCase()}: the log stream ended early; run \`zxcv follow ${done.id}\``);
-  throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${done.failureReason}` : ""}`, 3);
+  throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${printable(done.failureReason)}` : ""}`, 3);
 }
 
 main(process.argv.slice(2)).then(

@@ -111,3 +111,23 @@ export async function listHosts({ actor }: { actor: Actor }) {
     })),
   };
 }
+
+/**
+ * Why a queued build has no one to build it: no host of its arch is online (heartbeat within 30 s); null when one
+ * is, or when the build is not queued. The build stays queued and starts when such a host connects.
+ */
+export async function findNoHostReason({ build }: { build: { status: string; arch: string } }): Promise<string | null> {
+  if (build.status !== "QUEUED") return null;
+  const online = await getDb().buildHost.count({ where: { arch: build.arch, lastHeartbeatAt: { gte: new Date(Date.now() - HOST_OFFLINE_AFTER_MS) } } });
+  if (online > 0) return null;
+  return `No build host for ${build.arch} is online: the build waits in the queue and starts when one connects (on an ${build.arch} machine, run \`npm run worker\` with ZXCV_HOST_ARCH=${build.arch}; see Build hosts)`;
+}
+
+/**
+ * A host that leaves (a CI runner at the end of its job) says so: it shows offline at once, and whatever it still
+ * held is retried on another host by the reconciler, as for a host that stopped sending heartbeats.
+ */
+export async function deregisterHost({ host }: { host: BuildHostRow }): Promise<{ ok: true }> {
+  await getDb().buildHost.update({ where: { id: host.id }, data: { lastHeartbeatAt: null } });
+  return { ok: true };
+}

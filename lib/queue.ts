@@ -2,12 +2,13 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { buildQueueName, type BuildJob } from "@/contracts/jobs";
 import { getEnv } from "./env";
+import { reportRedisOutages } from "./redis";
 
 const globalForQueue = globalThis as unknown as { zxcvQueues?: Map<string, Queue>; zxcvQueueRedis?: Redis };
 
 function queueConnection(): Redis {
   // Fail fast (one retry): enqueueing happens inside a request, and the reconciler re-enqueues anything lost.
-  globalForQueue.zxcvQueueRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1 });
+  globalForQueue.zxcvQueueRedis ??= reportRedisOutages(new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1 }));
   return globalForQueue.zxcvQueueRedis;
 }
 
@@ -16,6 +17,8 @@ export function getBuildQueue(arch: string): Queue {
   let queue = queues.get(arch);
   if (!queue) {
     queue = new Queue(buildQueueName(arch), { connection: queueConnection() });
+    // The connection's handler reports an outage once; the queue re-emits each error, which must not go unhandled.
+    queue.on("error", () => {});
     queues.set(arch, queue);
   }
   return queue;

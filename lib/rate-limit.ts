@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
+import { reportRedisOutages } from "./redis";
 
 // A private connection: rate limiting must fail fast rather than queue commands while Redis is away.
 const globalForRedis = globalThis as unknown as { zxcvRateLimitRedis?: Redis };
 
 function getRedis(): Redis {
-  globalForRedis.zxcvRateLimitRedis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+  globalForRedis.zxcvRateLimitRedis ??= reportRedisOutages(new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false }));
   return globalForRedis.zxcvRateLimitRedis;
 }
 

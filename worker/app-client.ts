@@ -40,7 +40,8 @@ export class AppClient {
         const data = text ? safeJson(text) : {};
         if (response.ok) return data;
         const message = (data as { error?: { message?: string } })?.error?.message ?? `HTTP ${response.status}`;
-        if (response.status < 500) throw new AppRefusal(response.status, message);
+        // 507: the dashboard's artifact disk is full; retrying the same upload cannot help.
+        if (response.status < 500 || response.status === 507) throw new AppRefusal(response.status, message);
         throw new Error(message);
       } catch (error) {
         if (error instanceof AppRefusal || this.isClosed || Date.now() > deadline) throw error;

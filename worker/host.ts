@@ -1,6 +1,7 @@
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { buildQueueName, CANCEL_CHANNEL } from "@/contracts/jobs";
+import { reportRedisOutages } from "@/lib/redis";
 import { AppClient } from "./app-client";
 import type { WorkerEnv } from "./env";
 import { runBuildJob, type RunBuild, type RunningBuild } from "./run-job";
@@ -14,15 +15,15 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
 }) {
   const app = new AppClient(env.APP_URL, env.ZXCV_HOST_TOKEN);
   await app.register({ name: env.ZXCV_HOST_NAME, arch: env.ZXCV_HOST_ARCH, capacity: env.ZXCV_HOST_CAPACITY, nixVersion });
-  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const subscriber = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
+  const subscriber = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
   const running = new Map<string, RunningBuild>();
 
   const stop = (buildId: string, why: string) => running.get(buildId)?.controller.abort(new Error(why));
   await subscriber.subscribe(CANCEL_CHANNEL);
   subscriber.on("message", (_channel, buildId: string) => stop(buildId, "cancelled"));
 
-  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
   const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job) => runBuildJob(job, { app, redis, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
     connection,
     concurrency: env.ZXCV_HOST_CAPACITY,
@@ -30,7 +31,10 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
     stalledInterval: Math.max(250, Math.floor(env.ZXCV_LOCK_MS / 2)),
     maxStalledCount: 3,
   });
-  worker.on("error", (error) => log(`queue error: ${error.message}`));
+  // Connection errors are reported once per outage by reportRedisOutages; others are logged.
+  worker.on("error", (error) => {
+    if (!/ECONNREFUSED|ECONNRESET|Connection is closed/.test(error.message)) log(`queue error: ${error.message}`);
+  });
 
   const beat = async () => {
     try {

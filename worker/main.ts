@@ -1,15 +1,18 @@
-// A build host: `npm run worker` (REDIS_URL, APP_URL, ZXCV_HOST_TOKEN, ZXCV_HOST_NAME; see worker/env.ts).
+// A build host: `npm run worker [-- --idle-exit 10m] [--max-runtime 5h]` (REDIS_URL, APP_URL, ZXCV_HOST_TOKEN,
+// ZXCV_HOST_NAME; see worker/env.ts and worker/lifetime.ts).
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { buildIso } from "./engine/build-iso";
 import { nixVersion } from "./engine/nix";
 import { getWorkerEnv } from "./env";
 import { startBuildHost } from "./host";
+import { parseLifetimeArgs, watchLifetime } from "./lifetime";
 import type { RunBuild } from "./run-job";
 
 const runBuild: RunBuild = (options) => buildIso(options);
 
 async function main() {
+  const lifetime = parseLifetimeArgs(process.argv.slice(2));
   const env = getWorkerEnv();
   env.ZXCV_WORK_DIR = resolve(env.ZXCV_WORK_DIR);
   await mkdir(env.ZXCV_WORK_DIR, { recursive: true });
@@ -25,6 +28,7 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  watchLifetime({ host, lifetime, env, log: (m) => console.log(`[worker] ${m}`), exit: (code) => process.exit(code) });
 }
 
 main().catch((error) => {

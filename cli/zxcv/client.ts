@@ -4,10 +4,18 @@ import { dirname, join } from "node:path";
 
 /** An error the CLI prints as one line, exiting with `exitCode`. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(message: string, readonly exitCode = 1, /** The server was down or answered 5xx: trying again later may work. */ readonly isTransient = false) {
     super(message);
     this.name = "CliError";
   }
+}
+
+/** Text from the server made safe for a terminal: escape sequences and other control characters shown as `^[`, `^G`, ... (tabs kept). */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? `^${String.fromCharCode(code + 64)}` : `\\x${code.toString(16)}`;
+  });
 }
 
 export type Config = { url: string; token: string };
@@ -49,13 +57,27 @@ export class ApiClient {
     if (init.accept) headers.set("accept", init.accept);
     let response: Response;
     try {
-      response = await fetch(`${this.config.url}${path}`, { ...init, headers });
+      // Redirects are not followed: the token goes to the configured server only.
+      response = await fetch(this.urlOf(path), { ...init, headers, redirect: "manual" });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CliError(`cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      throw new CliError(`cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, 1, true);
     }
-    if (!response.ok) throw new CliError(await describeFailure(response));
+    if (response.status >= 300 && response.status < 400) {
+      throw new CliError(`the server redirected ${path} to ${printable(response.headers.get("location") ?? "nowhere")}; not following it with your token (check the URL given to \`zxcv login\`)`);
+    }
+    if (!response.ok) throw new CliError(printable(await describeFailure(response)), 1, response.status >= 500 || response.status === 429);
     return response;
+  }
+
+  /** A path (or a URL the server sent) on the configured server; any other origin is refused, so the token never leaves it. */
+  urlOf(pathOrUrl: string): string {
+    const base = new URL(this.config.url);
+    const target = new URL(pathOrUrl.startsWith("/") && !pathOrUrl.startsWith("//") ? `${this.config.url}${pathOrUrl}` : pathOrUrl, `${this.config.url}/`);
+    if (target.origin !== base.origin) {
+      throw new CliError(`the server sent a link to another site (${printable(target.origin)}); not sending your token there. Download from ${base.origin} only, or ask the dashboard's admin about APP_URL`);
+    }
+    return target.toString();
   }
 
   async json<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {

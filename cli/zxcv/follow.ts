@@ -1,4 +1,4 @@
-import type { ApiClient } from "./client";
+import { printable, type ApiClient } from "./client";
 
 export type BuildJson = {
   id: string;
@@ -7,6 +7,8 @@ export type BuildJson = {
   progress: number | null;
   failureReason: string | null;
   iso: { id: string; fileName: string; sizeBytes: number; sha256: string; downloadUrl: string } | null;
+  /** Set while it is queued with no build host of its arch online. */
+  waitingReason?: string | null;
 };
 
 export const FINISHED = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
@@ -50,9 +52,10 @@ export class ProgressDisplay {
   private barShown = false;
   constructor(private readonly isTty: boolean, private readonly out: NodeJS.WriteStream = process.stderr) {}
 
+  /** Prints a log line from the server, with terminal escape sequences and control characters neutralised. */
   log(line: string): void {
     this.clearBar();
-    process.stdout.write(`${line}\n`);
+    process.stdout.write(`${printable(line)}\n`);
     this.redraw();
   }
 
@@ -60,6 +63,8 @@ export class ProgressDisplay {
   private progress = 0;
 
   update(phase: string, progress: number, detail = ""): void {
+    phase = printable(phase);
+    detail = printable(detail);
     this.phase = phase;
     this.progress = Math.max(0, Math.min(1, progress));
     if (this.isTty) return this.redraw();
@@ -88,21 +93,51 @@ export class ProgressDisplay {
   }
 }
 
+/** How long `follow` keeps trying while the server is unreachable or answers 5xx before it gives up. */
+const OUTAGE_LIMIT_MS = 15 * 60_000;
+
 /**
- * Streams a build's log and phases until it finishes, reconnecting from the last event id if the
- * connection drops. Returns the build as the API reports it at the end.
+ * Calls `fn` until it succeeds, waiting 1 s, 2 s, 4 s ... (at most 15 s) while the server is unreachable or
+ * answers 5xx, with one line on stderr per outage; other errors, and an outage past `limitMs`, are thrown.
+ */
+export async function withRetry<T>(fn: () => Promise<T>, { limitMs = OUTAGE_LIMIT_MS, say = (m: string) => process.stderr.write(`${m}\n`) } = {}): Promise<T> {
+  let since: number | undefined;
+  for (let tries = 0; ; tries++) {
+    try {
+      const value = await fn();
+      if (since !== undefined) say(`the server answers again; following on`);
+      return value;
+    } catch (error) {
+      if (!(error as { isTransient?: boolean }).isTransient) throw error;
+      since ??= Date.now();
+      if (Date.now() - since > limitMs) throw error;
+      const delay = Math.min(15_000, 1000 * 2 ** tries);
+      if (tries === 0) say(`${(error as Error).message}; retrying (the build goes on meanwhile)`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * Streams a build's log and phases until it finishes, reconnecting from the last event id when the
+ * connection drops or the server is briefly down (5xx, refused). Returns the build as the API reports it at the end.
  */
 export async function followBuild(client: ApiClient, buildId: string, display: ProgressDisplay): Promise<BuildJson> {
   let lastEventId: string | undefined;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const build = await client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+  const getBuild = () => withRetry(() => client.json<BuildJson>(`/api/v1/builds/${buildId}`));
+  let toldWaiting = false;
+  for (let attempt = 0; ; attempt++) {
+    const build = await getBuild();
+    if (build.waitingReason && !toldWaiting) {
+      toldWaiting = true;
+      process.stderr.write(`zxcv: ${printable(build.waitingReason)}\n`);
+    }
     display.update(build.phase ?? build.status.toLowerCase(), build.progress ?? 0);
     if (FINISHED.has(build.status) && lastEventId !== undefined) return build;
     try {
-      const response = await client.request(`/api/v1/builds/${buildId}/events`, {
-        accept: "text/event-stream",
-        headers: lastEventId ? { "last-event-id": lastEventId } : {},
-      });
+      const response = await withRetry(() =>
+        client.request(`/api/v1/builds/${buildId}/events`, { accept: "text/event-stream", headers: lastEventId ? { "last-event-id": lastEventId } : {} }),
+      );
       for await (const event of readSse(response.body!)) {
         if (event.id) lastEventId = event.id;
         if (event.event === "line") display.log((JSON.parse(event.data) as { text: string }).text);
@@ -111,20 +146,19 @@ export async function followBuild(client: ApiClient, buildId: string, display: P
           display.update(phase.phase, phase.progress, phase.detail);
         } else if (event.event === "end") {
           display.finish();
-          return client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+          return getBuild();
         }
       }
     } catch (error) {
+      // A dropped stream is resumed below; an error the server gave for this build (404, 401) is final.
       if ((error as Error).name === "CliError") throw error;
     }
     lastEventId ??= "0";
-    const after = await client.json<BuildJson>(`/api/v1/builds/${buildId}`);
+    const after = await getBuild();
     if (FINISHED.has(after.status)) {
       display.finish();
       return after;
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 500 * (attempt + 1))));
   }
-  display.finish();
-  return client.json<BuildJson>(`/api/v1/builds/${buildId}`);
 }

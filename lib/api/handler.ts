@@ -4,7 +4,7 @@ import type { Actor } from "../auth/actor";
 import { findSessionActor, SESSION_COOKIE } from "../auth/sessions";
 import { findApiTokenActorOrThrow } from "../api-tokens";
 import { requireSameOrigin } from "../auth/same-origin";
-import { AppError, isAppError } from "../errors";
+import { AppError, isAppError, outageErrorOf } from "../errors";
 
 /** Request bodies larger than this are refused while reading: every JSON body is small. */
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
@@ -163,11 +163,13 @@ export function toWire<T>(schema: z.ZodType<T>, data: unknown): T {
   return schema.parse(wire);
 }
 
-export function errorResponse(error: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  // A database or Redis outage is a 503 that says so, not a 500.
+  const error = outageErrorOf(thrown) ?? thrown;
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
     const retryAfter = error.details?.retryAfterSeconds;
-    if (error.code === "RATE_LIMITED" && typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
+    if ((error.code === "RATE_LIMITED" || error.code === "UNAVAILABLE") && typeof retryAfter === "number") headers["retry-after"] = String(retryAfter);
     if (error.code === "UNAUTHORIZED") headers["www-authenticate"] = 'Bearer realm="zxcv"';
     const payload: { code: string; message: string; details?: Record<string, unknown> } = { code: error.code, message: error.message };
     if (error.details) payload.details = error.details;

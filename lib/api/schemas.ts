@@ -124,6 +124,7 @@ export const buildSchema = z
     startedAt: nullableDateTime,
     finishedAt: nullableDateTime,
     iso: isoSchema.nullable(),
+    waitingReason: z.string().nullable().optional().meta({ description: "Set while the build is queued and no build host of its arch is online: why it waits" }),
   })
   .meta({ id: "Build" });
 export const buildListSchema = z.object({ builds: z.array(buildSchema) });

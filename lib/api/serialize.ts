@@ -9,10 +9,11 @@ export function isoDownloadUrl(artifactId: string): string {
   return `/api/v1/isos/${artifactId}/download`;
 }
 
-export function toBuild(build: BuildDetail): z.infer<typeof s.buildSchema> {
+export function toBuild(build: BuildDetail, extra: { waitingReason?: string | null } = {}): z.infer<typeof s.buildSchema> {
   const { iso } = artifactsOf(build);
   return toWire(s.buildSchema, {
     ...build,
+    ...extra,
     profileId: build.revision.profileId,
     revisionNumber: build.revision.number,
     host: build.host?.name ?? build.reusedFrom?.host?.name ?? null,

@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import contentDisposition from "content-disposition";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -45,20 +46,24 @@ export async function serveArtifact({ actor, artifactId, request }: { actor: Act
   return serveArtifactFile({ artifact: await getArtifactOrThrow({ actor, artifactId }), request });
 }
 
-type ServableArtifact = Pick<Artifact, "id" | "kind" | "fileName" | "sizeBytes" | "sha256" | "storageKey">;
+/** What serving an artifact needs of its row. */
+export type ServableArtifact = Pick<Artifact, "id" | "kind" | "fileName" | "sizeBytes" | "sha256" | "storageKey">;
 
-/** Serves an artifact whose access the caller has already checked (by owner, or by share link). */
-export async function serveArtifactFile({ artifact, request }: { artifact: ServableArtifact; request: Request }): Promise<Response> {
-  const size = Number(artifact.sizeBytes);
-  const isLog = artifact.kind === "LOG";
-  const headers: Record<string, string> = {
-    "content-type": isLog ? "text/plain; charset=utf-8" : "application/octet-stream",
-    "content-disposition": `attachment; filename="${artifact.fileName.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
-    "accept-ranges": "bytes",
-    etag: `"${artifact.sha256}"`,
+/** The Content-Type, Content-Disposition and checksum headers of an artifact download. */
+export function artifactHeaders({ artifact, isInline = false }: { artifact: ServableArtifact; isInline?: boolean }): Record<string, string> {
+  return {
+    "content-type": artifact.kind === "LOG" ? "text/plain; charset=utf-8" : "application/octet-stream",
+    "content-disposition": contentDisposition(artifact.fileName, { type: isInline ? "inline" : "attachment" }),
     "cache-control": "private, no-transform",
     "x-content-sha256": artifact.sha256,
+    "x-content-type-options": "nosniff",
   };
+}
+
+/** Serves an artifact whose access the caller has already checked (by owner, or by share link). Under `next dev`; the production server serves these routes itself (see delivery.ts). */
+export async function serveArtifactFile({ artifact, request }: { artifact: ServableArtifact; request: Request }): Promise<Response> {
+  const size = Number(artifact.sizeBytes);
+  const headers: Record<string, string> = { ...artifactHeaders({ artifact }), "accept-ranges": "bytes", etag: `"${artifact.sha256}"` };
   const ifRange = request.headers.get("if-range");
   const range = ifRange && ifRange !== headers.etag ? null : parseRange(request.headers.get("range"), size);
   if (range === "unsatisfiable") {

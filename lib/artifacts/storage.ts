@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat, statfs } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -18,6 +18,8 @@ export interface ArtifactStorage {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  /** The object's file on this machine as a root folder and a path below it, for serving it with sendfile. */
+  localPath(key: string): { root: string; name: string };
 }
 
 export class DirectoryStorage implements ArtifactStorage {
@@ -34,6 +36,9 @@ export class DirectoryStorage implements ArtifactStorage {
     const final = this.pathOf(key);
     const temp = join(resolve(this.root), ".incoming", `${randomBytes(12).toString("hex")}.part`);
     await mkdir(dirname(temp), { recursive: true });
+    // Refused before a byte is written when it cannot fit, rather than filling the disk for nothing.
+    const free = await freeBytes(this.root);
+    if (free < expected.sizeBytes) throw storageFullError(this.root, expected.sizeBytes, free);
     const hash = createHash("sha256");
     let sizeBytes = 0;
     const measure = new Transform({
@@ -60,6 +65,7 @@ export class DirectoryStorage implements ArtifactStorage {
     } catch (error) {
       await rm(temp, { force: true });
       if (error instanceof AppError) throw error;
+      if ((error as NodeJS.ErrnoException).code === "ENOSPC") throw storageFullError(this.root, expected.sizeBytes, await freeBytes(this.root));
       if (isConnectionLoss(error)) {
         throw new AppError("BAD_REQUEST", `Upload is truncated: the connection closed after ${sizeBytes} of ${expected.sizeBytes} bytes`);
       }
@@ -82,6 +88,40 @@ export class DirectoryStorage implements ArtifactStorage {
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true });
   }
+
+  localPath(key: string): { root: string; name: string } {
+    this.pathOf(key);
+    return { root: resolve(this.root), name: key };
+  }
+}
+
+/** Bytes free for this process on the disk holding `dir`. */
+async function freeBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
+/** A byte count as people read it: 18.2 MB, 1.5 GB. */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The sentence a full artifact disk gives (the build's failure reason, shown to the admin on the Hosts page). */
+export const STORAGE_FULL_PREFIX = "Artifact storage is full";
+
+function storageFullError(root: string, needed: number, free: number): AppError {
+  return new AppError(
+    "STORAGE_FULL",
+    `${STORAGE_FULL_PREFIX}: this file needs ${formatBytes(needed)} and ${formatBytes(free)} is free in ${resolve(root)} (ARTIFACT_DIR). Free space there, or point ARTIFACT_DIR at a larger disk, then retry the build`,
+    { neededBytes: needed, freeBytes: free },
+  );
 }
 
 function isConnectionLoss(error: unknown): boolean {

@@ -34,12 +34,14 @@ export function buildApp(env: NodeJS.ProcessEnv): void {
   runQuiet("next build", path.join(BIN, "next"), ["build"], { ...env, NEXT_TELEMETRY_DISABLED: "1" });
 }
 
+/** Starts the built app with the production server (Next.js behind the artifact downloads, see server.ts) and waits until it listens. */
 export async function startApp(options: { env: NodeJS.ProcessEnv; port: number; host: string; quiet?: boolean }): Promise<Managed> {
-  const app = startManaged("app", path.join(BIN, "next"), ["start", "-p", String(options.port), "-H", options.host], { ...options.env, NEXT_TELEMETRY_DISABLED: "1" }, { quiet: options.quiet });
+  const args = ["--import", "tsx", "scripts/stack/server.ts", String(options.port), options.host];
+  const app = startManaged("app", process.execPath, args, { ...options.env, NEXT_TELEMETRY_DISABLED: "1" }, { quiet: options.quiet });
   try {
     await Promise.race([
       waitForPort(options.port, options.host === "0.0.0.0" ? "127.0.0.1" : options.host, 60_000),
-      app.exited.then((code) => Promise.reject(new Error(`next start exited with ${code}`))),
+      app.exited.then((code) => Promise.reject(new Error(`the web server exited with ${code}`))),
     ]);
   } catch (error) {
     throw new StackError(`the web app did not start: ${(error as Error).message}`);

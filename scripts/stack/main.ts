@@ -8,6 +8,7 @@ import path from "node:path";
 import { startStackServices, stateDir, type Services } from "./services";
 import { stopManaged, type Managed } from "./processes";
 import { StackError, say } from "./log";
+import { supervise, type Supervised } from "./supervise";
 
 /** Reads KEY=VALUE lines from .env into the environment, without overriding what is already set. */
 function loadDotEnv(file = ".env"): void {
@@ -22,11 +23,14 @@ async function main(): Promise<void> {
   loadDotEnv();
   let services: Services | undefined;
   const children: Managed[] = [];
+  let worker: Supervised | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("stopping…");
+    // In order: the build host, then the web app, then Redis and PostgreSQL.
+    await worker?.stop();
     for (const child of children.reverse()) await stopManaged(child);
     await services?.stop();
     say("stopped");
@@ -48,15 +52,19 @@ async function main(): Promise<void> {
     buildApp(env);
     const app = await startApp({ env, port, host });
     children.push(app);
-    const worker = await startLocalWorker({ env, appUrl, workDir: path.join(stateDir(env), "worker") });
-    children.push(worker);
-    for (const child of children) {
-      void child.exited.then((code) => {
-        if (stopping) return;
-        say(`${child.name} exited unexpectedly (code ${code}); stopping the stack`);
-        void shutdown(1);
-      });
-    }
+    void app.exited.then((code) => {
+      if (stopping) return;
+      say(`the web app exited unexpectedly (code ${code}); stopping the stack`);
+      void shutdown(1);
+    });
+    // The local build host is supervised: when it dies it is started again, and the dashboard stays up.
+    // ZXCV_LOCAL_WORKER=0: a dashboard that leaves building to other hosts.
+    if (process.env.ZXCV_LOCAL_WORKER === "0") say("no local build host (ZXCV_LOCAL_WORKER=0): builds wait for a host to connect");
+    else worker = await supervise("the local build host (worker)", async () => {
+      const started = await startLocalWorker({ env, appUrl, workDir: path.join(stateDir(env), "worker") });
+      say(`local build host started (pid ${started.child.pid})`);
+      return started;
+    });
     say(`ZXCV Composer is up: ${appUrl}  (Ctrl-C stops everything)`);
     say(host === "127.0.0.1" ? "listening on 127.0.0.1 only: set HOST=0.0.0.0 (behind https, with APP_URL) to let other machines in" : `listening on ${host}: reachable from the network${appUrl.startsWith("https://") ? "" : " over plain http (put it behind https and set APP_URL)"}`);
   } catch (error) {

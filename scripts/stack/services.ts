@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 import path from "node:path";
 import { checkDatabaseUrl, createDatabaseIfMissing, dropDatabase, startEmbeddedPostgres } from "./postgres";
 import { checkRedisUrl, startPrivateRedis } from "./redis";
@@ -34,7 +33,7 @@ export async function startStackServices(env: NodeJS.ProcessEnv): Promise<Servic
       say("using PostgreSQL from DATABASE_URL");
     } else {
       const dataDir = path.join(stateDir(env), "postgres");
-      const pg = await startEmbeddedPostgres({ dataDir, port: portFrom(env.ZXCV_PG_PORT, 54329), database: "zxcv" });
+      const pg = await startEmbeddedPostgres({ dataDir, port: portFrom(env.ZXCV_PG_PORT, 54329), database: "zxcv", passwordFile: path.join(stateDir(env), "postgres.password") });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       say(`embedded PostgreSQL started on 127.0.0.1:${portFrom(env.ZXCV_PG_PORT, 54329)} (data in ${dataDir})`);
@@ -78,8 +77,7 @@ export async function startTestServices(env: NodeJS.ProcessEnv): Promise<Service
     } else {
       const port = await freePort();
       // Test data is throw-away: a new cluster each run, whatever an earlier run or version left behind.
-      rmSync(".state/test-postgres", { recursive: true, force: true });
-      const pg = await startEmbeddedPostgres({ dataDir: ".state/test-postgres", port, database: dbName });
+      const pg = await startEmbeddedPostgres({ dataDir: ".state/test-postgres", port, database: dbName, passwordFile: ".state/test-postgres.password", fresh: true });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       stops.push(() => dropDatabase(databaseUrl));

@@ -92,7 +92,7 @@ test("a build streams its log, uploads a verified ISO, and the same selection ag
 
   const { response, body } = await download(`/api/artifacts/${iso.id}`, alice.cookie);
   assert.equal(response.status, 200);
-  assert.match(response.headers.get("content-disposition")!, /^attachment; filename="zxcv-.*\.iso"$/);
+  assert.match(response.headers.get("content-disposition")!, /^attachment; filename="m-[0-9a-f]{8}-p-r1-x86_64(-[a-z0-9]+)?\.iso"$/, "named <machine>-<profile>-r<revision>-<arch>.iso");
   assert.equal(createHash("sha256").update(body).digest("hex"), iso.sha256);
   const logText = (await download(`/api/artifacts/${log.id}`, alice.cookie)).body.toString();
   assert.match(logText, /fake: built derivation 10 of 10/);

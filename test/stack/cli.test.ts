@@ -75,6 +75,7 @@ test("zxcv: login, push, build --follow, download and verify", { timeout: 20 * 6
   const done = /build \S+ succeeded: (\S+), (\d+) bytes, sha256 ([0-9a-f]{64})/.exec(build.stdout);
   assert.ok(done, `no success line:\n${build.stdout}`);
   made.sha256 = done[3]!;
+  assert.match(done[1]!, /^thinkpad-laptop-r1-x86_64(-[a-z0-9]+)?\.iso$/, "the ISO is named <machine>-<profile>-r<revision>-<arch>.iso");
   if (!/an identical build already made this ISO/.test(build.stdout)) {
     assert.match(build.stderr, /^== (preparing|evaluating|realising)/m, "phases are printed as lines without a TTY");
     assert.ok(build.stdout.split("\n").length > 10, "the log streamed into the terminal");

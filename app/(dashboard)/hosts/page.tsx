@@ -5,6 +5,8 @@ import { listHosts } from "@/lib/hosts";
 import { PageHeader } from "@/components/ui/page-header";
 import { HostTokenForm } from "./host-token-form";
 import { EmptyState } from "@/components/ui/notices";
+import { getArtifactStorageStatus } from "@/lib/artifacts/storage-status";
+import { ArtifactStorageStatus } from "./storage-status";
 
 export const metadata: Metadata = { title: "Build hosts" };
 export const dynamic = "force-dynamic";
@@ -12,6 +14,7 @@ export const dynamic = "force-dynamic";
 export default async function HostsPage() {
   const actor = await requireActor();
   const { hosts, queues, canManage } = await listHosts({ actor });
+  const storage = await getArtifactStorageStatus({ actor });
   return (
     <>
       <PageHeader title="Build hosts" description="Machines that build ISOs on their own Nix store. A host is online while it sends heartbeats." />
@@ -48,6 +51,7 @@ export default async function HostsPage() {
           ))}
         </ul>
       )}
+      {storage && <ArtifactStorageStatus status={storage} />}
       {canManage && <HostTokenForm />}
     </>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/current-actor";
 import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/queries";
+import { findNoHostReason } from "@/lib/hosts";
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
@@ -28,6 +29,7 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
   const failure = (build.result as { failure?: { step: string; tail: string[] } } | null)?.failure;
   const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean; seconds: number }[] } | null)?.bootTests ?? [];
   const stored = isActive ? null : await readStoredLog(build);
+  const waitingReason = await findNoHostReason({ build });
   const { profile } = build.revision;
   return (
     <>
@@ -36,6 +38,12 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
         description={`Build ${build.id} · ${build.channel} ${build.channelRevision.slice(0, 12)} · ${build.arch}`}
         actions={<BuildControls buildId={build.id} canCancel={isActive} canRetry={build.status === "FAILED" || build.status === "CANCELLED"} />}
       />
+      {waitingReason && (
+        <div role="status" data-testid="waiting-reason" className="mb-6 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+          <p className="font-medium">Waiting for a build host</p>
+          <p>{waitingReason}</p>
+        </div>
+      )}
       {build.failureReason && (
         <div role="alert" data-testid="failure-reason" className="mb-6 rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900">
           <p className="font-medium">{build.failureReason}</p>

@@ -2,17 +2,19 @@ import { jsonResponse, withActor } from "@/lib/api/handler";
 import { createBuildBody } from "@/lib/api/schemas";
 import { toBuild } from "@/lib/api/serialize";
 import { createBuild, getBuildOrThrow, listBuilds } from "@/lib/builds";
+import { findNoHostReason } from "@/lib/hosts";
 import { getProfileOrThrow } from "@/lib/profiles";
 
 // GET /api/v1/builds - your builds, newest first
-export const GET = withActor(async ({ actor }) => ({ builds: (await listBuilds({ actor })).map(toBuild) }));
+export const GET = withActor(async ({ actor }) => ({ builds: (await listBuilds({ actor })).map((build) => toBuild(build)) }));
 
 // POST /api/v1/builds - build a revision, or a profile's latest revision
 export const POST = withActor(
   async ({ actor, body }) => {
     const revisionId = body.revisionId ?? (await getProfileOrThrow({ actor, profileId: body.profileId! })).latest.id;
     const build = await createBuild({ actor, revisionId });
-    return jsonResponse(toBuild(await getBuildOrThrow({ actor, buildId: build.id })), 201);
+    // Queued with no host of its arch online: still queued, and the answer says why it will wait.
+    return jsonResponse(toBuild(await getBuildOrThrow({ actor, buildId: build.id }), { waitingReason: await findNoHostReason({ build }) }), 201);
   },
   { body: createBuildBody },
 );

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { withAttempt } from "@/lib/api/host-handler";
+import { artifactFileName } from "@/lib/artifacts/names";
 import { artifactKindSchema, uploadArtifact } from "@/lib/builds/host";
 import { AppError } from "@/lib/errors";
 
@@ -15,7 +16,7 @@ export const PUT = withAttempt(async ({ request, buildId, attempt, bearer, param
   const artifact = await uploadArtifact({
     buildId, attempt, token: bearer, kind: kind.data, sizeBytes,
     sha256: request.headers.get("x-content-sha256") ?? "",
-    fileName: kind.data === "ISO" ? `zxcv-${buildId}.iso` : `zxcv-${buildId}.log`,
+    fileName: await artifactFileName({ buildId, kind: kind.data }),
     body: Readable.fromWeb(request.body as WebReadableStream<Uint8Array>),
   });
   return { id: artifact.id, sizeBytes: artifact.sizeBytes, sha256: artifact.sha256 };
