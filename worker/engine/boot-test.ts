@@ -7,7 +7,7 @@ import type { BootCheck, BootTest } from "../../contracts/build-result";
 import type { Selection } from "../../contracts/selection";
 import { childEnv, runStreaming } from "./nix";
 import { Qmp } from "./qmp";
-import { parsePpm, readPsf, readScreen, type ConsoleFont } from "./screen";
+import { parsePpm, promptLine, readPsf, readScreen } from "./screen";
 
 /**
  * Boots an ISO in QEMU (TCG: KVM hangs on these hosts) with a screen (std VGA), a USB keyboard on an xHCI controller
@@ -25,7 +25,6 @@ import { parsePpm, readPsf, readScreen, type ConsoleFont } from "./screen";
  */
 const OVMF_CODE = ["/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_CODE.fd"];
 const OVMF_VARS = ["/usr/share/OVMF/OVMF_VARS_4M.fd", "/usr/share/OVMF/OVMF_VARS.fd"];
-const PROMPT = /^zxcv# ?\S?$/;
 
 export type Firmware = "bios" | "uefi";
 
@@ -73,9 +72,9 @@ export function checksFor(selection: Selection): BootCheck["name"][] {
   return [
     "marker",
     "screen",
-    ...(selection.roles.kernel === "cloud" ? [] : ["keyboard" as const]),
     ...(selection.roles.network === "dhcp" ? ["network" as const] : []),
     ...(selection.roles.ssh && selection.roles.ssh !== "none" ? ["ssh" as const] : []),
+    ...(selection.roles.kernel === "cloud" ? [] : ["keyboard" as const]),
   ];
 }
 
@@ -129,7 +128,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
   const temp = mkdtempSync(join(tmpdir(), "zxcv-boot-"));
   const qmpPath = join(temp, "qmp.sock");
   const args = ["-m", "512", "-accel", "tcg", "-no-reboot", "-display", "none", "-vga", "none", "-device", "VGA,id=video0", "-serial", "stdio", "-monitor", "none"];
-  args.push("-qmp", `unix:${qmpPath},server=on,wait=off`, "-cdrom", options.isoPath, "-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0,display=video0");
+  args.push("-qmp", `unix:${qmpPath},server=on,wait=off`, "-boot", "order=d", "-cdrom", options.isoPath, "-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0,display=video0");
   let sshPort = 0;
   if (needsNet) {
     sshPort = await freePort();
@@ -218,7 +217,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
   };
   let qmp: Qmp | undefined;
   try {
-    qmp = await Qmp.open(qmpPath, Math.min(deadline, Date.now() + 30_000));
+    qmp = await Qmp.open(qmpPath, Math.min(deadline, Date.now() + 30_000), () => exited);
     // marker: proves the build is what was chosen; everything else runs in the system it starts.
     try {
       marker = (await serialLine(/ZXCV-MARKER /, deadline)).line.trim();
@@ -242,28 +241,13 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     };
     let screen: string[] = [];
     const screenUntil = Math.min(deadline, Date.now() + 60_000);
-    while (!(screen.some((l) => PROMPT.test(l))) && Date.now() < screenUntil && !exited) {
+    while (!promptLine(screen) && Date.now() < screenUntil && !exited) {
       await pause(1000);
       screen = await readDisplay();
     }
     const shown = screen.filter((l) => l.trim());
-    if (screen.some((l) => PROMPT.test(l))) record("screen", true, `prompt "${screen.find((l) => PROMPT.test(l))}"`);
+    if (promptLine(screen)) record("screen", true, `prompt "${promptLine(screen)}"`);
     else record("screen", false, undefined, shown.length ? `the screen shows no shell prompt; it reads: ${shown.slice(-3).join(" / ")}` : "the screen stayed blank");
-
-    // keyboard: a command typed on the USB keyboard runs on tty1 and writes to the serial port.
-    if (wanted.includes("keyboard")) {
-      const until = Math.min(deadline, Date.now() + 45_000);
-      const from = lines.length;
-      let got: string | undefined;
-      while (!got && Date.now() < until && !exited) {
-        // Keys typed before usbhid is bound are lost; each attempt starts a fresh line.
-        await qmp.type("\necho ZXCV-KBD $((6*7)) >/dev/ttyS0\n", "video0");
-        got = await serialLine(/ZXCV-KBD 42/, Math.min(until, Date.now() + 8000), from).then((m) => m.line, () => undefined);
-      }
-      if (options.screenshot) await readDisplay();
-      if (got) record("keyboard", true, "typed a command on tty1; its output reached the serial port");
-      else record("keyboard", false, undefined, "keys typed on the USB keyboard never ran the command on tty1");
-    }
 
     if (wanted.includes("network")) {
       try {
@@ -300,6 +284,20 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
         if (wrong.code === 0) record("ssh", false, undefined, "a key the system was never given logged in too");
         else record("ssh", true, `key login ran a command; host key ${fingerprint}`);
       }
+    }
+    // keyboard: a command typed on the USB keyboard runs on tty1 and writes to the serial port.
+    if (wanted.includes("keyboard")) {
+      const until = Math.min(deadline, Date.now() + 45_000);
+      const from = lines.length;
+      let got: string | undefined;
+      while (!got && Date.now() < until && !exited) {
+        // Keys typed before usbhid is bound are lost; each attempt starts a fresh line.
+        await qmp.type("\necho zxcv-kbd $((6*7)) >/dev/console\n", "video0");
+        got = await serialLine(/zxcv-kbd 42/, Math.min(until, Date.now() + 8000), from).then((m) => m.line, () => undefined);
+      }
+      if (options.screenshot) await readDisplay();
+      if (got) record("keyboard", true, "typed a command on tty1; its output reached the serial port");
+      else record("keyboard", false, undefined, "keys typed on the USB keyboard never ran the command on tty1");
     }
   } catch (err) {
     if (options.signal?.aborted) throw err;

@@ -82,14 +82,31 @@ function startTimeOf(pid: number): string | undefined {
 }
 
 /**
- * Kills what an earlier engine in this work directory started and left running (its worker was killed with -9:
- * the kernel's parent-death signal ends the direct child, this ends anything that outlived it in its group).
+ * Kills what an earlier engine under this work directory started and left running (its worker was killed with -9:
+ * the kernel's parent-death signal ends the direct child, this ends anything that outlived it in its group). Looks at
+ * every `processes` record directory up to three levels down (a worker's builds use <workDir>/<build>/<attempt>).
  * Returns the pids it killed. A starting worker calls it before taking jobs.
  */
 export function killLeftovers(workDir: string): number[] {
-  const dir = join(workDir, "processes");
-  if (!existsSync(dir)) return [];
   const killed: number[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name === "processes") killRecorded(join(dir, entry.name), killed);
+      else if (depth < 3) visit(join(dir, entry.name), depth + 1);
+    }
+  };
+  visit(workDir, 0);
+  return killed;
+}
+
+function killRecorded(dir: string, killed: number[]): void {
   for (const name of readdirSync(dir)) {
     const file = join(dir, name);
     try {
@@ -107,7 +124,6 @@ export function killLeftovers(workDir: string): number[] {
     }
     rmSync(file, { force: true });
   }
-  return killed;
 }
 
 /**

@@ -39,7 +39,7 @@ export class Qmp {
   }
 
   /** Connects once QEMU has created the socket (polling until `deadline`), and enters command mode. */
-  static async open(path: string, deadline: number): Promise<Qmp> {
+  static async open(path: string, deadline: number, gone: () => string | undefined = () => undefined): Promise<Qmp> {
     for (;;) {
       try {
         const socket = await new Promise<Socket>((resolve, reject) => {
@@ -50,6 +50,7 @@ export class Qmp {
         await qmp.execute("qmp_capabilities");
         return qmp;
       } catch (err) {
+        if (gone()) throw new Error(`QEMU ended before its QMP socket answered: ${gone()}`);
         if (Date.now() > deadline) throw new Error(`QEMU's QMP socket never answered: ${err instanceof Error ? err.message : String(err)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -63,14 +64,20 @@ export class Qmp {
     });
   }
 
-  /** Types text on the keyboard bound to display `device` (key down, key up; shift for capitals and symbols). */
-  async type(text: string, device: string): Promise<void> {
+  /**
+   * Types text on the keyboard bound to display `device` (key down, key up; shift for capitals and symbols). QEMU's
+   * USB keyboard queues at most 16 events and the guest takes one per poll, so events are paced `gapMs` apart: a
+   * dropped release would auto-repeat a key, a dropped shift release would capitalise the rest.
+   */
+  async type(text: string, device: string, gapMs = 40): Promise<void> {
+    const event = (key: string, down: boolean) => ({ type: "key", data: { down, key: { type: "qcode", data: key } } });
     for (const char of text) {
       const key = qcodeOf(char);
-      const keys = key.shift ? ["shift", key.code] : [key.code];
-      const press = (down: boolean) => keys.map((k) => ({ type: "key", data: { down, key: { type: "qcode", data: k } } }));
-      await this.execute("input-send-event", { device, events: press(true) });
-      await this.execute("input-send-event", { device, events: press(false).reverse() });
+      const events = key.shift ? [event("shift", true), event(key.code, true), event(key.code, false), event("shift", false)] : [event(key.code, true), event(key.code, false)];
+      for (const e of events) {
+        await this.execute("input-send-event", { device, events: [e] });
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
     }
   }
 

@@ -104,3 +104,8 @@ function popcount(byte: number): number {
   for (let b = byte; b; b &= b - 1) n++;
   return n;
 }
+
+/** The shell prompt of a ZXCV live system (`zxcv# `, maybe with the cursor after it) on a line of the screen. */
+export function promptLine(lines: string[]): string | undefined {
+  return lines.find((l) => /^zxcv# ?\S?$/.test(l));
+}

@@ -6,6 +6,7 @@ import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/querie
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
+import { BootChecks } from "@/components/boot-checks";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
@@ -59,6 +60,7 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
               Boot test: {bootTests.map((t) => `${t.firmware.toUpperCase()} ${t.passed ? "passed" : "failed"}`).join(", ")}
             </p>
           )}
+          <BootChecks bootTests={bootTests} />
         </div>
       )}
       {(iso || build.shareToken) && (
