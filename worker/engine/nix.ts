@@ -71,11 +71,15 @@ export type RunOptions = {
   processDir?: string;
 };
 
-/** How a recorded process is known again: its pid and the kernel's start time for it (pids are reused). */
+/**
+ * How a recorded process is known again: its pid and the kernel's start time for it (pids are reused). Undefined
+ * when it is gone, or dead and only waiting to be reaped (a zombie).
+ */
 function startTimeOf(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? undefined : fields[19];
   } catch {
     return undefined;
   }

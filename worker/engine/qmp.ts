@@ -15,6 +15,7 @@ const replySchema = z.union([
 export class Qmp {
   private buffer = "";
   private waiting: ((reply: z.infer<typeof replySchema>) => void)[] = [];
+  private closed = false;
 
   private constructor(private readonly socket: Socket) {
     socket.setEncoding("utf8");
@@ -35,6 +36,7 @@ export class Qmp {
   }
 
   private failAll(): void {
+    this.closed = true;
     for (const w of this.waiting.splice(0)) w({ error: { class: "Closed", desc: "QEMU closed its QMP socket" } });
   }
 
@@ -59,6 +61,7 @@ export class Qmp {
 
   execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error(`QMP ${command}: QEMU closed its QMP socket`));
       this.waiting.push((reply) => ("error" in reply ? reject(new Error(`QMP ${command}: ${reply.error.desc}`)) : resolve("return" in reply ? reply.return : undefined)));
       this.socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
     });
@@ -82,6 +85,7 @@ export class Qmp {
   }
 
   close(): void {
+    this.closed = true;
     this.socket.destroy();
   }
 }
