@@ -63,7 +63,10 @@ async function main(): Promise<void> {
       onLog: args.quiet ? undefined : (line) => console.error(line),
       onPhase: args.quiet ? undefined : (p) => p.total === undefined || p.done === 0 ? console.error(`== ${p.phase}`) : undefined,
     });
-    for (const t of result.bootTests) console.error(`boot test ${t.firmware}: passed in ${t.seconds} s: ${t.marker}`);
+    for (const t of result.bootTests) {
+      console.error(`boot test ${t.firmware}: passed in ${t.seconds} s: ${t.marker}`);
+      for (const c of t.checks ?? []) console.error(`  ${c.name.padEnd(8)} passed at ${c.seconds} s${c.detail ? `: ${c.detail}` : ""}`);
+    }
     console.error(`built ${result.builtDerivations} derivation(s); channel revision ${result.channelRevision.slice(0, 12)}`);
     console.log(result.isoPath);
     console.log(`${result.sha256}  ${result.isoPath.split("/").pop()}`);

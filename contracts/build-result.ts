@@ -1,5 +1,19 @@
 import { z } from "zod";
 
+/** One check of a boot: what a person would notice (the prompt on screen, a USB keyboard, a DHCP lease, an SSH login). */
+export const bootCheckNames = ["marker", "screen", "keyboard", "network", "ssh"] as const;
+export const bootCheckSchema = z.strictObject({
+  name: z.enum(bootCheckNames),
+  passed: z.boolean(),
+  /** Seconds from power-on until the check passed or gave up. */
+  seconds: z.number().nonnegative(),
+  /** What was seen when it passed (the lease, the host key's fingerprint, the prompt line). */
+  detail: z.string().optional(),
+  /** Why it failed, when it did. */
+  problem: z.string().optional(),
+});
+export type BootCheck = z.infer<typeof bootCheckSchema>;
+
 /** One QEMU boot of a built ISO: the firmware, whether the marker line showed exactly the selection, and the line. */
 export const bootTestSchema = z.strictObject({
   firmware: z.enum(["bios", "uefi"]),
@@ -7,8 +21,10 @@ export const bootTestSchema = z.strictObject({
   /** The ZXCV-MARKER line the booted system printed, or null when none came before the timeout. */
   marker: z.string().nullable(),
   seconds: z.number().nonnegative(),
-  /** Why it failed, when it did. */
+  /** Why it failed, when it did: the first failed check's name and problem. */
   problem: z.string().optional(),
+  /** Each check of this boot, in the order they ran (absent in results from engines before the live system). */
+  checks: z.array(bootCheckSchema).optional(),
 });
 export type BootTest = z.infer<typeof bootTestSchema>;
 

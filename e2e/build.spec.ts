@@ -24,6 +24,10 @@ test.describe("builds", () => {
     await expect(page.getByTestId("build-status")).toHaveText("succeeded", { timeout: 540_000 });
     await expect(page.getByTestId("boot-tests")).toContainText("passed");
     await expect(page.getByTestId("boot-tests")).not.toContainText("failed");
+    // Each check of the live system's boot test, per firmware: the prompt on screen, the USB keyboard, the lease.
+    await expect(page.getByTestId("boot-check-screen")).toContainText("passed");
+    await expect(page.getByTestId("boot-check-keyboard")).toContainText("passed");
+    await expect(page.getByTestId("boot-checks")).not.toContainText("failed");
     await expect(page.getByTestId("build-log")).toContainText("ISO uploaded and verified");
 
     await page.getByRole("link", { name: "Downloads" }).click();

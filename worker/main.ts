@@ -2,7 +2,7 @@
 // ZXCV_HOST_NAME; see worker/env.ts and worker/lifetime.ts).
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { buildIso } from "./engine/build-iso";
+import { buildIso, killLeftovers } from "./engine/build-iso";
 import { nixVersion } from "./engine/nix";
 import { getWorkerEnv } from "./env";
 import { startBuildHost } from "./host";
@@ -16,6 +16,7 @@ async function main() {
   const env = getWorkerEnv();
   env.ZXCV_WORK_DIR = resolve(env.ZXCV_WORK_DIR);
   await mkdir(env.ZXCV_WORK_DIR, { recursive: true });
+  for (const pid of killLeftovers(env.ZXCV_WORK_DIR)) console.log(`[worker] killed pid ${pid}, left running by a previous worker`);
   const version = await nixVersion().catch(() => null);
   const host = await startBuildHost({ env, runBuild, nixVersion: version });
   let closing = false;

@@ -32,7 +32,7 @@ after(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-const PROFILE = ["# my laptop, for the CLI test", "channel = mini", "bootloader = isolinux", "shell = busybox", "kernel = generic", "compression = gzip", "package = jq", ""].join("\n");
+const PROFILE = ["# my laptop, for the CLI test", "channel = mini", "bootloader = isolinux", "shell = busybox", "kernel = generic", "compression = gzip", "network = none", "ssh = none", "package = jq", ""].join("\n");
 
 async function api(pathname: string, person: TestPerson | undefined, init: RequestInit & { cookie?: boolean } = {}) {
   const headers = new Headers(init.headers);

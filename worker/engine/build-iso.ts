@@ -25,6 +25,8 @@ import { bootTest as runBootTest, type Firmware } from "./boot-test";
 import { channelDir, isChannelId, loadCatalog, readLock } from "./channels";
 import { EngineError } from "./errors";
 import { CommandError, nixVersion, runOrThrow, runStreaming, storeArgs } from "./nix";
+
+export { killLeftovers } from "./nix";
 import { seedStore, StalePinError } from "./seed";
 
 export type PhaseEvent = { phase: EnginePhase; done?: number; total?: number };
@@ -38,6 +40,8 @@ export type BuildIsoOptions = {
   onLog?: (line: string) => void;
   onPhase?: (p: PhaseEvent) => void;
   bootTimeoutMs?: number;
+  /** Keep each boot's last screendump as iso-screen-<firmware>.ppm in this directory (the screenshot command). */
+  screenshotDir?: string;
 };
 
 export class BootTestFailedError extends EngineError {
@@ -79,7 +83,9 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
     phaseStarted = Date.now();
     options.onPhase?.({ phase, ...extra });
   };
-  const run = { signal: options.signal, onLine: log };
+  // Every nix and qemu this build starts is recorded here while it runs, for killLeftovers after a worker crash.
+  const processDir = join(options.workDir, "processes");
+  const run = { signal: options.signal, onLine: log, processDir };
   try {
     enter("preparing");
     const lock = readLock();
@@ -92,13 +98,14 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
     const store = storeArgs(options.store);
     const expr = join(channelDir("mini"), "default.nix");
     const drvPath = (await runOrThrow("nix-instantiate", [...store, expr, "--argstr", "selectionFile", selectionFile], run)).trim().split("\n").pop()!;
-    const planned = await plannedBuilds(store, drvPath, options.signal);
+    const planned = await plannedBuilds(store, drvPath, options.signal, processDir);
 
     enter("realising", { done: 0, total: planned.length });
     const built: string[] = [];
     const outPath = (
       await runOrThrow("nix-store", [...store, "--realise", drvPath], {
         signal: options.signal,
+        processDir,
         onLine: (line) => {
           log(line);
           const m = /^building '(\/nix\/store\/[^']+\.drv)'/.exec(line);
@@ -120,7 +127,7 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
       for (const [i, firmware] of firmwares.entries()) {
         enter("boot-test", { done: i, total: firmwares.length });
         log(`boot test: ${firmware}`);
-        bootTests.push(await runBootTest({ isoPath, firmware, bootloader: selection.roles.bootloader!, selection, signal: options.signal, onLog: log, timeoutMs: options.bootTimeoutMs }));
+        bootTests.push(await runBootTest({ isoPath, firmware, bootloader: selection.roles.bootloader!, selection, signal: options.signal, onLog: log, timeoutMs: options.bootTimeoutMs, processDir, screenshot: options.screenshotDir && join(options.screenshotDir, `iso-screen-${firmware}.ppm`) }));
         log(`boot test ${firmware}: ${bootTests.at(-1)!.passed ? "passed" : `FAILED (${bootTests.at(-1)!.problem})`}`);
       }
     }
@@ -154,6 +161,7 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
     };
     const failed = bootTests.filter((t) => !t.passed);
     if (failed.length > 0) {
+      // Names the firmware and the check that failed, e.g. "boot test failed: uefi: screen: the screen stayed blank".
       throw new BootTestFailedError(`boot test failed: ${failed.map((t) => `${t.firmware}: ${t.problem}`).join("; ")}`, result);
     }
     return result;
@@ -167,9 +175,9 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
 }
 
 /** The derivations `nix-store --realise` will build, from its dry run (empty when the ISO is already built). */
-async function plannedBuilds(store: string[], drvPath: string, signal?: AbortSignal): Promise<string[]> {
+async function plannedBuilds(store: string[], drvPath: string, signal: AbortSignal | undefined, processDir: string): Promise<string[]> {
   const lines: string[] = [];
-  await runStreaming("nix-store", [...store, "--realise", "--dry-run", drvPath], { signal, onLine: (l) => lines.push(l) });
+  await runStreaming("nix-store", [...store, "--realise", "--dry-run", drvPath], { signal, processDir, onLine: (l) => lines.push(l) });
   const start = lines.findIndex((l) => /will be built:$/.test(l));
   if (start === -1) return [];
   const paths: string[] = [];

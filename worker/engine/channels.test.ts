@@ -12,7 +12,7 @@ test("both channel catalogs parse with the catalog schema", () => {
 test("mini catalog offers the real alternatives and at least eight optional packages, with a requirement and a conflict", () => {
   const catalog = loadCatalog("mini");
   const alts = Object.fromEntries(catalog.roles.map((r) => [r.id, r.alternatives.map((a) => a.id)]));
-  assert.deepEqual(alts, { bootloader: ["grub", "isolinux"], shell: ["busybox", "bash", "zsh"], kernel: ["generic", "cloud"], compression: ["gzip", "xz", "zstd"] });
+  assert.deepEqual(alts, { bootloader: ["grub", "isolinux"], shell: ["busybox", "bash", "zsh"], kernel: ["generic", "cloud"], compression: ["gzip", "xz", "zstd"], network: ["none", "dhcp"], ssh: ["none", "dropbear", "openssh"] });
   assert.ok(catalog.packages.length >= 8);
   assert.ok(catalog.packages.some((p) => p.requires.length > 0));
   assert.ok(catalog.packages.some((p) => p.conflicts.length > 0));

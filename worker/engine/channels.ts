@@ -74,12 +74,16 @@ export function readLock(): DebsLock {
 }
 
 const toolSchema = z.strictObject({ debs: z.array(z.string()), bins: z.array(z.string()) });
-const altSchema = z.strictObject({ debs: z.array(z.string()), versionOf: z.string().optional(), path: z.string().optional() });
+const altSchema = z.strictObject({ debs: z.array(z.string()), versionOf: z.string().optional(), path: z.string().optional(), probe: z.string().optional() });
 export const componentsSchema = z.strictObject({
   _comment: z.string().optional(),
   bootstrap: z.string(),
   glibc: z.string(),
   base: z.array(z.string()),
+  /** Kernel modules every image ships (names as modprobe knows them); their dependencies are resolved at build time. */
+  modules: z.array(z.string()),
+  /** The console font the system loads at boot (a PSF file in a pinned deb); the boot test reads the screen with it. */
+  consoleFont: z.strictObject({ deb: z.string(), file: z.string() }),
   tools: z.record(z.string(), toolSchema),
   roles: z.record(z.string(), z.record(z.string(), altSchema)),
   packages: z.record(z.string(), z.strictObject({ debs: z.array(z.string()), probe: z.string() })),

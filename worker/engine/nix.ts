@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./channels";
 
@@ -30,8 +30,21 @@ export function nixConfDir(): string {
   return dir;
 }
 
+/**
+ * The whole environment of every process the engine starts (nix, qemu, ssh): a search path, a home and a temp
+ * directory, nothing else. The worker's own secrets (its host token, REDIS_URL) never reach them.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+    HOME: process.env.HOME ?? "/root",
+    TMPDIR: process.env.TMPDIR ?? "/tmp",
+    LC_ALL: "C",
+  } as unknown as NodeJS.ProcessEnv; // the app's typing of ProcessEnv names the app's variables, which these must not carry
+}
+
 export function nixEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, NIX_CONF_DIR: nixConfDir(), NIX_PATH: "", LC_ALL: "C" };
+  return { ...childEnv(), NIX_CONF_DIR: nixConfDir(), NIX_PATH: "" };
 }
 
 /** A second, separate store is a local chroot store under `dir` (used by tests and bit-identity checks). */
@@ -54,15 +67,84 @@ export type RunOptions = {
   /** Feeds the child's stdin: called with a writer once the process runs (QEMU's serial console). */
   onSpawn?: (write: (text: string) => void) => void;
   timeoutMs?: number;
+  /** A directory where the running process is recorded (pid, start time), so killLeftovers can end it later. */
+  processDir?: string;
 };
 
 /**
+ * How a recorded process is known again: its pid and the kernel's start time for it (pids are reused). Undefined
+ * when it is gone, or dead and only waiting to be reaped (a zombie).
+ */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] === "Z" ? undefined : fields[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Kills what an earlier engine under this work directory started and left running (its worker was killed with -9:
+ * the kernel's parent-death signal ends the direct child, this ends anything that outlived it in its group). Looks at
+ * every `processes` record directory up to three levels down (a worker's builds use <workDir>/<build>/<attempt>).
+ * Returns the pids it killed. A starting worker calls it before taking jobs.
+ */
+export function killLeftovers(workDir: string): number[] {
+  const killed: number[] = [];
+  const visit = (dir: string, depth: number) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      if (entry.name === "processes") killRecorded(join(dir, entry.name), killed);
+      else if (depth < 3) visit(join(dir, entry.name), depth + 1);
+    }
+  };
+  visit(workDir, 0);
+  return killed;
+}
+
+function killRecorded(dir: string, killed: number[]): void {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    try {
+      const { pid, startTime } = JSON.parse(readFileSync(file, "utf8")) as { pid: number; startTime: string };
+      if (startTimeOf(pid) === startTime) {
+        try {
+          process.kill(-pid, "SIGKILL");
+        } catch {
+          process.kill(pid, "SIGKILL");
+        }
+        killed.push(pid);
+      }
+    } catch {
+      /* gone already, or not a record */
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+/**
  * Runs a command in its own process group, streaming stdout and stderr line by line as they are produced.
- * Abort (or the timeout) kills the whole group, so a cancelled build leaves no nix or qemu behind.
+ * Abort (or the timeout) kills the whole group, so a cancelled build leaves no nix or qemu behind; the child gets
+ * SIGKILL from the kernel when this process dies (util-linux setpriv --pdeathsig), so a killed worker leaves none
+ * either.
  */
 export function runStreaming(cmd: string, args: string[], options: RunOptions = {}): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(cmd, args, { env: options.env ?? nixEnv(), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], { env: options.env ?? nixEnv(), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    let recorded: string | undefined;
+    if (options.processDir && child.pid) {
+      mkdirSync(options.processDir, { recursive: true });
+      recorded = join(options.processDir, String(child.pid));
+      writeFileSync(recorded, JSON.stringify({ pid: child.pid, cmd, startTime: startTimeOf(child.pid) }));
+    }
     const stdout: string[] = [];
     const tail: string[] = [];
     let killedBy: string | undefined;
@@ -107,6 +189,7 @@ export function runStreaming(cmd: string, args: string[], options: RunOptions = 
     options.onSpawn?.((text) => child.stdin.write(text));
     child.on("error", (err) => reject(err));
     child.on("close", (code) => {
+      if (recorded) rmSync(recorded, { force: true });
       if (timer) clearTimeout(timer);
       if (hardKill) clearTimeout(hardKill);
       options.signal?.removeEventListener("abort", onAbort);

@@ -4,7 +4,7 @@ import { parseProfileText } from "../../contracts/profile-text";
 import { assertBuildableSelection } from "./build-iso";
 import { EngineError } from "./errors";
 
-const base = { channel: "mini", roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip" }, packages: [] as string[] };
+const base = { channel: "mini", roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "none", ssh: "none" }, packages: [] as string[] };
 
 function refused(input: unknown, culprit: string): void {
   assert.throws(() => assertBuildableSelection(input), (err: unknown) => {
@@ -35,6 +35,7 @@ test("names carrying Nix syntax or paths are refused before evaluation, naming t
 test("requirements and conflicts from the catalog are refused with both names", () => {
   refused({ ...base, packages: ["bash-completion"] }, "bash-completion");
   refused({ ...base, roles: { ...base.roles, bootloader: "isolinux" }, packages: ["efibootmgr"] }, "ISOLINUX");
+  refused({ ...base, roles: { ...base.roles, ssh: "dropbear" } }, "DHCP");
 });
 
 test("a profile that gives a role twice is refused at its line", () => {

@@ -1,15 +1,77 @@
 #!/bin/busybox sh
-# PID 1 of a ZXCV mini system. With zxcv.marker=1 on the kernel command line it proves what was built
-# (one ZXCV-MARKER line: kernel, shell, bootloader, compression, each package that runs) and powers off;
-# otherwise it gives a shell on the serial console.
-export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=vt100
+# PID 1 of a ZXCV mini system, until it hands over to busybox init: mounts, loads the modules the machine's devices
+# ask for (mdev hotplug + one coldplug pass over every modalias), starts the network and SSH roles, then busybox init
+# keeps a root shell on tty1 (screen) and ttyS0 (serial), respawned when it exits (/etc/inittab).
+# With zxcv.marker=1 on the kernel command line it also prints one ZXCV-MARKER line proving what was built (kernel,
+# shell, bootloader, compression, each package, network, SSH server, modules loaded) before the consoles start.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
 /bin/busybox mount -t devtmpfs dev /dev 2>/dev/null
-/bin/busybox hostname zxcv
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+hostname zxcv
+# A known console font on the screen (VGA text or the EFI framebuffer): the boot test reads the screen with it.
+loadfont < /etc/zxcv/console-font.psf 2>/dev/null
+echo zxcv > /etc/hostname
+echo "127.0.0.1 localhost zxcv" > /etc/hosts
 . /etc/zxcv/components
 cmdline=" $(cat /proc/cmdline) "
 param() { for w in $cmdline; do case "$w" in "$1="*) echo "${w#*=}" ;; esac; done; }
+
+# Hardware: mdev follows uevents (a USB keyboard enumerated after its controller's module loads, a stick plugged
+# later) and loads the module for each device's alias; the coldplug pass covers devices that were there at boot.
+mdev -d
+mdev -s
+coldplug() {
+  last=""
+  for pass in 1 2 3; do
+    aliases=$(cat /sys/bus/*/devices/*/modalias 2>/dev/null | sort -u)
+    [ "$aliases" = "$last" ] && break
+    last=$aliases
+    for a in $aliases; do modprobe -q -b "$a" 2>/dev/null; done
+  done
+}
+coldplug
+modprobe -q qemu_fw_cfg 2>/dev/null
+
+# Keys for SSH. Until profiles carry keys, a test may hand one in through QEMU's firmware config (-fw_cfg
+# name=opt/zxcv/authorized_keys,...); the ISO itself holds none.
+mkdir -p /root/.ssh
+chmod 700 /root /root/.ssh
+fwkeys=/sys/firmware/qemu_fw_cfg/by_name/opt/zxcv/authorized_keys/raw
+[ -r "$fwkeys" ] && cat "$fwkeys" >> /root/.ssh/authorized_keys
+[ -f /root/.ssh/authorized_keys ] && chmod 600 /root/.ssh/authorized_keys
+
+# Network: DHCP on every wired interface, each with its own udhcpc that keeps retrying (a cable plugged in late)
+# and renews; interfaces that appear later (a module loaded by hotplug) get one too.
+if [ "$ZXCV_NETWORK" = dhcp ]; then
+  ip link set lo up
+  (
+    while true; do
+      for dev in /sys/class/net/*; do
+        i=${dev##*/}
+        [ "$i" = lo ] || [ -e "$dev/wireless" ] || [ -e "/run/udhcpc.$i.pid" ] && continue
+        ip link set "$i" up
+        udhcpc -b -S -A 5 -t 3 -i "$i" -p "/run/udhcpc.$i.pid" -s /etc/zxcv/udhcpc.sh >/dev/null 2>&1
+      done
+      sleep 3
+    done
+  ) &
+fi
+
+# SSH: host keys are made here, at boot, so two machines booting one ISO never share them; logins by key only.
+case "$ZXCV_SSH" in
+  dropbear)
+    mkdir -p /etc/dropbear
+    dropbearkey -t ed25519 -f /etc/dropbear/dropbear_ed25519_host_key >/dev/null 2>&1
+    dropbear -r /etc/dropbear/dropbear_ed25519_host_key -s -g -p 22 ;;
+  openssh)
+    mkdir -p /run/sshd /etc/ssh
+    chmod 755 /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -f /etc/ssh/ssh_host_ed25519_key
+    /usr/sbin/sshd ;;
+esac
 
 if [ "$(param zxcv.marker)" = 1 ]; then
   if "$ZXCV_SHELL" -c 'exit 0' >/dev/null 2>&1; then shell="$ZXCV_SHELL_ID"; else shell="$ZXCV_SHELL_ID-BROKEN"; fi
@@ -18,13 +80,9 @@ if [ "$(param zxcv.marker)" = 1 ]; then
     [ -n "$id" ] || continue
     if sh -c "$probe" >/dev/null 2>&1; then packages="$packages,$id-$version"; else packages="$packages,$id-BROKEN"; fi
   done < /etc/zxcv/packages
-  echo "ZXCV-MARKER kernel=$(uname -r) shell=$shell bootloader=$(param zxcv.bootloader) compression=$ZXCV_COMPRESSION packages=${packages#,}"
-  sync
-  poweroff -f
+  ssh="$ZXCV_SSH_ID"
+  [ "$ZXCV_SSH" = none ] || sh -c "$ZXCV_SSH_PROBE" >/dev/null 2>&1 || ssh="$ZXCV_SSH_ID-BROKEN"
+  echo "ZXCV-MARKER kernel=$(uname -r) shell=$shell bootloader=$(param zxcv.bootloader) compression=$ZXCV_COMPRESSION packages=${packages#,} network=$ZXCV_NETWORK ssh=$ssh modules=$(wc -l < /proc/modules)"
 fi
 
-echo "ZXCV Linux on $(uname -r): $ZXCV_SHELL on the serial console"
-while true; do
-  setsid cttyhack "$ZXCV_SHELL" -l
-  sleep 1
-done
+exec /bin/busybox init

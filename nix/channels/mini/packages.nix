@@ -94,16 +94,38 @@ let
     rm -rf $out/usr/share/doc $out/usr/share/man $out/usr/share/info $out/usr/share/locale $out/usr/share/lintian $out/usr/share/bug
   '';
 
+  consoleFont = unpack components.consoleFont.deb;
+
+  # The live system every image shares: busybox init with a root shell on tty1 and ttyS0 (respawned), mdev loading
+  # modules by device, the DHCP client script. Roles only add files (and init reads /etc/zxcv/components).
   baseFragment = run "rootfs-base" { } ''
-    mkdir -p $out/bin $out/etc/zxcv $out/proc $out/sys $out/dev $out/tmp $out/root $out/run
+    mkdir -p $out/bin $out/etc/zxcv $out/proc $out/sys $out/dev $out/tmp $out/root $out/run $out/var/log $out/var/run
     cp ${busybox} $out/bin/busybox
     cp ${./init.sh} $out/init
-    chmod 755 $out/init
-    echo 'root:x:0:0:root:/root:/bin/sh' > $out/etc/passwd
+    cp ${./udhcpc.sh} $out/etc/zxcv/udhcpc.sh
+    chmod 755 $out/init $out/etc/zxcv/udhcpc.sh
     echo 'root:x:0:' > $out/etc/group
+    echo 'nogroup:x:65534:' >> $out/etc/group
     cat > $out/etc/profile <<'EOF'
-    export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TERM=vt100 HOME=/root
+    export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
     PS1='zxcv# '
+    EOF
+    mkdir -p $out/etc/zsh
+    echo "emulate sh -c '. /etc/profile'" > $out/etc/zsh/zprofile
+    cat > $out/etc/inittab <<'EOF'
+    tty1::respawn:/bin/getty -n -l /etc/zxcv/autologin 0 tty1 linux
+    ttyS0::respawn:/bin/getty -n -l /etc/zxcv/autologin -L 115200 ttyS0 vt100
+    ::ctrlaltdel:/bin/reboot
+    ::shutdown:/bin/umount -a -r
+    EOF
+    printf '#!/bin/sh\nexec /bin/login -f root\n' > $out/etc/zxcv/autologin
+    chmod 755 $out/etc/zxcv/autologin
+    echo '$MODALIAS=.* 0:0 660 @/bin/modprobe -q -b "$MODALIAS"' > $out/etc/mdev.conf
+    gzip -dc ${consoleFont}/${components.consoleFont.file} > $out/etc/zxcv/console-font.psf
+    cat > $out/etc/motd <<'EOF'
+
+    ZXCV Linux live system: root on the local consoles (no password); SSH, when chosen, takes keys only.
+
     EOF
   '';
 
@@ -116,7 +138,39 @@ let
       echo ${release} > $out/release
     '';
 
-  cmdline = loader: "console=ttyS0,115200 panic=-1 quiet zxcv.bootloader=${loader}";
+  # The kernel's modules that common machines need (components.json `modules`) with every dependency modinfo names,
+  # and modules.dep/modules.alias made by depmod over that subset, so modprobe loads them by device alias at boot.
+  modules = variant: let d = pin (head components.roles.kernel.${variant}.debs);
+    release = substring 12 (stringLength d.package - 12) d.package; in
+    run "kernel-modules-${variant}-${release}" { src = deb d.name; } ''
+      ar p $src data.tar.xz | tar -xJ -o -f - ./lib/modules/${release}
+      tree=lib/modules/${release}
+      # depmod over the whole tree once: modules.dep lists each module's full dependency chain.
+      depmod -b . ${release}
+      : > files
+      : > missing
+      for m in ${concatStringsSep " " components.modules}; do
+        pattern="/\($m\|$(echo $m | tr - _)\|$(echo $m | tr _ -)\)\.ko:"
+        line=$(grep "$pattern" $tree/modules.dep | head -1)
+        if [ -z "$line" ]; then
+          grep -q "/\($m\|$(echo $m | tr - _)\|$(echo $m | tr _ -)\)\.ko$" $tree/modules.builtin || echo $m >> missing
+          continue
+        fi
+        echo $line | tr -d : | tr ' ' '\n' >> files
+      done
+      mkdir -p $out/lib/modules/${release}
+      for f in $(sort -u files); do
+        mkdir -p $out/$tree/''${f%/*}
+        cp $tree/$f $out/$tree/$f
+      done
+      cp $tree/modules.builtin $tree/modules.order $out/$tree/
+      depmod -b $out ${release}
+      sort -u files | sed 's,.*/,,; s,\.ko$,,' > $out/modules.list
+      sort missing > $out/modules.missing
+      cd $out && tar -cf - lib | gzip -9 -n | wc -c > $out/gzip-bytes
+    '';
+
+  cmdline = loader: "console=tty0 console=ttyS0,115200 panic=-1 quiet zxcv.bootloader=${loader}";
 
   # Boot files and the xorriso arguments that make them bootable; they never depend on the kernel or initramfs.
   bootloaders = {
@@ -185,6 +239,28 @@ let
 
   shellOf = id: components.roles.shell.${id};
   shellFragments = id: let s = shellOf id; in if s.debs == [ ] then [ ] else [ (fragment "shell-${id}" s.debs) ];
+  sshOf = id: components.roles.ssh.${id};
+  sshConfig = {
+    none = "";
+    dropbear = "";
+    openssh = toFile "sshd_config" ''
+      HostKey /etc/ssh/ssh_host_ed25519_key
+      PermitRootLogin prohibit-password
+      PasswordAuthentication no
+      KbdInteractiveAuthentication no
+      UsePAM no
+      AuthorizedKeysFile .ssh/authorized_keys
+      PrintMotd no
+      Subsystem sftp internal-sftp
+    '';
+  };
+  sshFragments = id: let s = sshOf id; in if s.debs == [ ] then [ ] else [ (run "rootfs-ssh-${id}" { } ''
+    mkdir -p $out
+    cp -a ${fragment "ssh-${id}-debs" s.debs}/. $out/
+    chmod -R u+w $out
+    rm -rf $out/etc/ssh/* $out/etc/dropbear $out/etc/init.d $out/etc/default $out/lib/systemd $out/usr/lib/systemd $out/etc/ufw $out/etc/pam.d
+    ${if id == "openssh" then "mkdir -p $out/etc/ssh && cp ${sshConfig.openssh} $out/etc/ssh/sshd_config" else ""}
+  '') ];
   packageFragment = id: fragment "package-${id}" components.packages.${id}.debs;
 
   # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
@@ -193,12 +269,18 @@ let
     ZXCV_SHELL_ID=${selection.roles.shell}-${version s.versionOf}
     ZXCV_COMPRESSION=${selection.roles.compression}
     ZXCV_KERNEL=${selection.roles.kernel}
+    ZXCV_NETWORK=${selection.roles.network}
+    ZXCV_SSH=${selection.roles.ssh}
+    ZXCV_SSH_ID=${let s = sshOf selection.roles.ssh; in if s ? versionOf then "${selection.roles.ssh}-${version s.versionOf}" else "none"}
+    ZXCV_SSH_PROBE='${(sshOf selection.roles.ssh).probe or "true"}'
   '';
   packageList = selection: toFile "zxcv-packages" (concatStringsSep "" (map (id:
     "${id} ${version (head components.packages.${id}.debs)} ${components.packages.${id}.probe}\n") selection.packages));
 
   initramfs = selection: let c = compressors.${selection.roles.compression};
-    fragments = [ (fragment "glibc" components.base) baseFragment ] ++ shellFragments selection.roles.shell ++ map packageFragment selection.packages; in
+    shellPath = (shellOf selection.roles.shell).path;
+    fragments = [ (fragment "glibc" components.base) baseFragment (modules selection.roles.kernel) ] ++ shellFragments selection.roles.shell
+      ++ sshFragments selection.roles.ssh ++ map packageFragment selection.packages; in
     run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
       mkdir root
       for f in ${concatStringsSep " " fragments}; do
@@ -208,6 +290,10 @@ let
       for a in $(root/bin/busybox --list); do
         [ "$a" = busybox ] || [ -e root/bin/$a ] || [ -L root/bin/$a ] || ln -s busybox root/bin/$a
       done
+      echo 'root:x:0:0:root:/root:${shellPath}' > root/etc/passwd
+      echo 'sshd:x:100:65534::/run/sshd:/bin/false' >> root/etc/passwd
+      printf '/bin/sh\n${shellPath}\n' | sort -u > root/etc/shells
+      rm -f root/modules.list root/modules.missing root/gzip-bytes
       cp ${manifest selection} root/etc/zxcv/components
       cp ${packageList selection} root/etc/zxcv/packages
       find root -exec touch -h -d @1 {} +
@@ -232,8 +318,10 @@ let
       find tree -exec touch -h -d @1 {} +
       xorriso -as mkisofs -quiet -R -V ZXCV_MINI -o $out/zxcv-mini.iso $(cat ${loader}/xorriso-args) tree
       cp ${k}/release $out/kernel-release
+      cp ${modules selection.roles.kernel}/modules.list $out/modules.list
+      cp ${baseFragment}/etc/zxcv/console-font.psf $out/console-font.psf
     '';
 in
 {
-  inherit iso initramfs kernel bootloaders tool unpack deb bootstrap;
+  inherit iso initramfs kernel modules bootloaders tool unpack deb bootstrap;
 }

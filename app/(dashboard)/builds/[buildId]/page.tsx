@@ -7,6 +7,7 @@ import { findNoHostReason } from "@/lib/hosts";
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
+import { BootChecks } from "@/components/boot-checks";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
@@ -68,6 +69,7 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
               Boot test: {bootTests.map((t) => `${t.firmware.toUpperCase()} ${t.passed ? "passed" : "failed"}`).join(", ")}
             </p>
           )}
+          <BootChecks bootTests={bootTests} />
         </div>
       )}
       {(iso || build.shareToken) && (
