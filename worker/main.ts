@@ -15,6 +15,8 @@ async function main() {
   await mkdir(env.ZXCV_WORK_DIR, { recursive: true });
   const version = await nixVersion().catch(() => null);
   const host = await startBuildHost({ env, runBuild, nixVersion: version });
+  // A revoked token: the host already said why in one line; exit non-zero so a supervisor does not loop on it.
+  void host.stopped.then(() => process.exit(1));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

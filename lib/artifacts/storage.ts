@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat, statfs } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -18,10 +18,18 @@ export interface ArtifactStorage {
   get(key: string, range?: { start: number; end: number }): Promise<Readable>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;
+  /** Bytes still free for new objects (checked before an upload is accepted). */
+  freeBytes(): Promise<number>;
 }
 
 export class DirectoryStorage implements ArtifactStorage {
   constructor(private readonly root: string) {}
+
+  async freeBytes(): Promise<number> {
+    await mkdir(this.root, { recursive: true });
+    const fs = await statfs(this.root);
+    return fs.bavail * fs.bsize;
+  }
 
   private pathOf(key: string): string {
     if (!/^[A-Za-z0-9._/-]+$/.test(key) || key.includes("..")) throw new Error(`invalid storage key ${key}`);
