@@ -13,7 +13,7 @@ export const buildJobSchema = z.strictObject({
 export type BuildJob = z.infer<typeof buildJobSchema>;
 
 /** What a host reads from a job: the id and the attempt, nothing else (fields someone added in Redis are dropped). */
-export const buildJobRefSchema = buildJobSchema.pick({ buildId: true, attempt: true });
+export const buildJobRefSchema = z.object({ buildId: buildJobSchema.shape.buildId, attempt: buildJobSchema.shape.attempt });
 
 export const ARCHES = ["x86_64", "aarch64"] as const;
 export const archSchema = z.enum(ARCHES);
