@@ -17,5 +17,6 @@ export function toBuild(build: BuildDetail): z.infer<typeof s.buildSchema> {
     revisionNumber: build.revision.number,
     host: build.host?.name ?? build.reusedFrom?.host?.name ?? null,
     iso: iso ? { ...iso, downloadUrl: isoDownloadUrl(iso.id) } : null,
+    attempts: build.attempts.map((a) => ({ ...a, host: a.host?.name ?? null })),
   });
 }

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { requireActor } from "@/lib/auth/current-actor";
-import { createHostToken } from "@/lib/hosts";
+import { createHostToken, revokeHost } from "@/lib/hosts";
 import { isAppError } from "@/lib/errors";
 
 export type HostTokenState = { message?: string; token?: string; name?: string };
@@ -19,4 +19,11 @@ export async function createHostTokenAction(_prev: HostTokenState, form: FormDat
     if (error && typeof error === "object" && "issues" in error) return { message: (error as { issues: { message: string }[] }).issues.map((i) => i.message).join("; ") };
     throw error;
   }
+}
+
+/** Revokes a host's token (admins): the host's next request answers 401 and its worker stops. */
+export async function revokeHostAction(hostId: string): Promise<void> {
+  const actor = await requireActor();
+  await revokeHost({ actor, hostId });
+  revalidatePath("/hosts");
 }

@@ -6,6 +6,7 @@ import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/querie
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
+import { AttemptHistory } from "@/components/builds/attempt-history";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
@@ -71,6 +72,7 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
           />
         </div>
       )}
+      <AttemptHistory attempts={build.attempts} refusals={build.refusals} />
       {isActive ? (
         <LiveLog buildId={build.id} initialPhase={{ phase: build.phase ?? "queued", progress: build.progress ?? 0, detail: "" }} />
       ) : (
