@@ -7,7 +7,8 @@ import { request } from "node:http";
 import { statfs } from "node:fs/promises";
 import { after, before, test } from "node:test";
 import type { Selection } from "@/contracts/selection";
-import { createBuild } from "@/lib/builds";
+import { toBuild } from "@/lib/api/serialize";
+import { createBuild, getBuildOrThrow } from "@/lib/builds";
 import { getDb } from "@/lib/db";
 import { revokeHost } from "@/lib/hosts";
 import { readAllLogEvents } from "@/lib/log-stream";
@@ -85,6 +86,29 @@ test("a second host cannot claim a build running on a live host; it takes it ove
   const attempts = await getDb().buildAttempt.findMany({ where: { buildId: build.id }, orderBy: { number: "asc" }, include: { host: true } });
   assert.deepEqual(attempts.map((a) => [a.number, a.host?.name, a.status]), [[1, envA.ZXCV_HOST_NAME, "LOST"], [2, envB.ZXCV_HOST_NAME, "CLAIMED"]]);
   assert.match(attempts[0]!.failureReason!, new RegExp(`went offline during attempt 1; host ${envB.ZXCV_HOST_NAME} took the build over`));
+  // The REST build resource carries the same history.
+  const wire = toBuild(await getBuildOrThrow({ actor: { id: build.requestedById, role: "MEMBER", email: "", name: "alice" }, buildId: build.id }));
+  assert.deepEqual(wire.attempts.map((a) => [a.number, a.host, a.status]), [[1, envA.ZXCV_HOST_NAME, "LOST"], [2, envB.ZXCV_HOST_NAME, "CLAIMED"]]);
+});
+
+test("a build its live host stopped reporting (the worker restarted) is queued again as the next attempt", async () => {
+  const build = await queuedBuild();
+  const env = await hostEnv(app.appUrl);
+  assert.equal((await hostCall(`/api/host/builds/${build.id}/claim`, env.ZXCV_HOST_TOKEN, { body: { attempt: 1 } })).status, 200);
+  // Still reported: nothing happens, however long it runs.
+  await getDb().build.update({ where: { id: build.id }, data: { startedAt: new Date(Date.now() - 60_000) } });
+  assert.deepEqual((await hostCall("/api/host/heartbeat", env.ZXCV_HOST_TOKEN, { body: { running: [{ buildId: build.id, attempt: 1 }] } })).json, { stop: [] });
+  assert.equal((await getBuild(build.id)).status, "RUNNING");
+  // The restarted worker beats without it: the app's claim on that host is void.
+  await hostCall("/api/host/heartbeat", env.ZXCV_HOST_TOKEN, { body: { running: [] } });
+  const requeued = await getBuild(build.id);
+  assert.equal(requeued.status, "QUEUED");
+  assert.equal(requeued.attempt, 2);
+  assert.ok(await getBuildQueue("x86_64").getJob(build.id), "attempt 2 is on the queue");
+  const lost = await getDb().buildAttempt.findUniqueOrThrow({ where: { buildId_number: { buildId: build.id, number: 1 } } });
+  assert.equal(lost.status, "LOST");
+  assert.match(lost.failureReason!, /stopped reporting attempt 1 \(its worker restarted\) while it stayed online/);
+  await getBuildQueue("x86_64").remove(build.id);
 });
 
 test("a forged result is refused with 422, recorded on the attempt, and nothing is published", async () => {
