@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Job } from "bullmq";
 import { DelayedError, UnrecoverableError } from "bullmq";
-import { buildJobRefSchema, MAX_LOG_LINES_PER_BATCH, type BuildPhase, type ClaimedBuild } from "@/contracts/jobs";
+import { buildJobRefSchema, MAX_LOG_LINE_CHARS, MAX_LOG_LINES_PER_BATCH, type BuildPhase, type ClaimedBuild } from "@/contracts/jobs";
 import type { Selection } from "@/contracts/selection";
 import { AppRefusal, type AppClient, type Attempt } from "./app-client";
 import { channelRevision, isChannelId } from "./engine/channels";
@@ -65,7 +65,7 @@ class LogShipper {
     this.file.write(`${text}\n`);
     this.tail.push(text);
     if (this.tail.length > 20) this.tail.shift();
-    this.pending.push(text.slice(0, 4_000));
+    this.pending.push(text.slice(0, MAX_LOG_LINE_CHARS));
     this.timer ??= setTimeout(() => void this.flush(), 50);
   }
 
