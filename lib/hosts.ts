@@ -54,7 +54,7 @@ export async function authenticateHost(token: string | undefined): Promise<Build
   const host = await getDb().buildHost.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true, name: true, arch: true, capacity: true, revokedAt: true } });
   if (!host) return null;
   if (host.revokedAt) {
-    throw new AppError("UNAUTHORIZED", `The token of build host ${host.name} was revoked on ${host.revokedAt.toISOString()}: this host may no longer build. Create a new host token on the Build hosts page to bring it back`);
+    throw new AppError("UNAUTHORIZED", `The token of build host ${host.name} was revoked on ${host.revokedAt.toISOString()}: this host may no longer build. To build on this machine again, create a token for a new host on the Build hosts page`);
   }
   return { id: host.id, name: host.name, arch: host.arch, capacity: host.capacity };
 }
