@@ -141,29 +141,23 @@ async function nixBuildWithBuilders(o: { ssh: Ssh; laptop: string; builder: stri
 }
 
 /** Enqueues the job exactly as the app does and measures what a host fetches: the BullMQ job hash in Redis. */
-async function enqueueAndMeasureJob(redisUrl: string, selection: Selection): Promise<{ jobJsonBytes: number; redisHashBytes: number }> {
+async function enqueueAndMeasureJob(redisUrl: string): Promise<{ jobJsonBytes: number; redisHashBytes: number }> {
   // lib/env validates the whole app configuration; the queue itself needs only Redis.
   process.env.REDIS_URL = redisUrl;
   process.env.DATABASE_URL ??= "postgresql://unused@127.0.0.1/unused";
   const { enqueueBuildJob, closeQueues } = await import("../lib/queue");
-  const job: BuildJob = buildJobSchema.parse({
-    v: 1,
-    buildId: `bench-${randomBytes(6).toString("hex")}`,
-    attempt: 1,
-    selection,
-    channel: "mini",
-    channelRevision: readLock().revision,
-    arch: "x86_64",
-  });
-  await enqueueBuildJob(job);
+  // The job names the build only: the host claims the selection over HTTP, so the job's size does not depend on it.
+  const arch = "x86_64";
+  const job: BuildJob = buildJobSchema.parse({ v: 2, buildId: `bench-${randomBytes(6).toString("hex")}`, attempt: 1 });
+  await enqueueBuildJob({ arch, job });
   const redis = new Redis(redisUrl);
   try {
-    const key = `bull:${buildQueueName(job.arch)}:${job.buildId}`;
+    const key = `bull:${buildQueueName(arch)}:${job.buildId}`;
     const hash = await redis.hgetall(key);
     const redisHashBytes = Object.entries(hash).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     await redis.del(key);
-    await redis.zrem(`bull:${buildQueueName(job.arch)}:prioritized`, job.buildId);
-    await redis.lrem(`bull:${buildQueueName(job.arch)}:wait`, 0, job.buildId);
+    await redis.zrem(`bull:${buildQueueName(arch)}:prioritized`, job.buildId);
+    await redis.lrem(`bull:${buildQueueName(arch)}:wait`, 0, job.buildId);
     return { jobJsonBytes: Buffer.byteLength(JSON.stringify(job)), redisHashBytes };
   } finally {
     redis.disconnect();
@@ -173,7 +167,7 @@ async function enqueueAndMeasureJob(redisUrl: string, selection: Selection): Pro
 
 async function thisDesign(o: { redisUrl: string; host: string; selection: Selection; dir: string; log: (s: string) => void }) {
   const run = await timed(async () => {
-    const job = await enqueueAndMeasureJob(o.redisUrl, o.selection);
+    const job = await enqueueAndMeasureJob(o.redisUrl);
     const result = await buildIso({ selection: o.selection, store: o.host, workDir: join(o.dir, "work"), bootTest: false });
     return { ...job, isoBytes: result.isoSizeBytes, built: result.builtDerivations };
   });

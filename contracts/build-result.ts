@@ -36,8 +36,10 @@ export type EnginePhase = z.infer<typeof enginePhaseSchema>;
 export const buildResultSchema = z.strictObject({
   version: z.literal(1),
   channel: z.string(),
-  /** sha256 of the channel's pinned inputs (mini: debs.lock.json); equal revision + selection = equal ISO. */
+  /** The channel's revision (worker/engine/channel-revision.ts); equal revision + selection = equal ISO. */
   channelRevision: z.string(),
+  /** The architecture the ISO was built for (the build host's own). */
+  arch: z.enum(["x86_64", "aarch64"]),
   selectionHash: z.string(),
   drvPath: z.string(),
   outPath: z.string(),
@@ -58,3 +60,8 @@ export const buildResultSchema = z.strictObject({
   durations: z.record(enginePhaseSchema, z.number().nonnegative()),
 });
 export type BuildResult = z.infer<typeof buildResultSchema>;
+
+/** The firmwares an ISO must pass a boot test on before it is published: BIOS always, UEFI too when GRUB boots it. */
+export function requiredBootFirmwares(selection: { roles: Record<string, string | undefined> }): BootTest["firmware"][] {
+  return selection.roles.bootloader === "grub" ? ["bios", "uefi"] : ["bios"];
+}

@@ -2,19 +2,18 @@ import { z } from "zod";
 import { selectionSchema } from "./selection";
 
 /**
- * What the control plane puts on a build queue. No secrets: a host exchanges its own host token for a
- * per-attempt upload token when it claims the build (POST /api/host/builds/:id/claim).
+ * What the control plane puts on a build queue: only which build and which attempt. Redis is not trusted, so
+ * everything a host builds comes from the claim answer over HTTP (POST /api/host/builds/:id/claim).
  */
 export const buildJobSchema = z.strictObject({
-  v: z.literal(1),
-  buildId: z.string().min(1),
+  v: z.literal(2),
+  buildId: z.string().min(1).max(100),
   attempt: z.number().int().min(1),
-  selection: selectionSchema,
-  channel: z.string().min(1),
-  channelRevision: z.string().min(1),
-  arch: z.string().min(1),
 });
 export type BuildJob = z.infer<typeof buildJobSchema>;
+
+/** What a host reads from a job: the id and the attempt, nothing else (fields someone added in Redis are dropped). */
+export const buildJobRefSchema = z.object({ buildId: buildJobSchema.shape.buildId, attempt: buildJobSchema.shape.attempt });
 
 export const ARCHES = ["x86_64", "aarch64"] as const;
 export const archSchema = z.enum(ARCHES);
@@ -37,11 +36,6 @@ export const phaseEventSchema = z.strictObject({
 });
 export type PhaseEvent = z.infer<typeof phaseEventSchema>;
 
-/** Redis keys shared by the app and the hosts. */
-export const buildLogKey = (buildId: string) => `build:${buildId}:log`;
-export const CANCEL_CHANNEL = "zxcv:builds:cancel";
-export const cancelKey = (buildId: string) => `build:${buildId}:cancelled`;
-
 /** Host -> app messages. */
 export const registerHostSchema = z.strictObject({
   name: z.string().min(1).max(100),
@@ -51,11 +45,32 @@ export const registerHostSchema = z.strictObject({
 });
 
 export const heartbeatSchema = z.strictObject({
-  running: z.array(z.strictObject({ buildId: z.string(), attempt: z.number().int() })).max(64),
+  running: z.array(z.strictObject({ buildId: z.string().max(100), attempt: z.number().int() })).max(64),
 });
+/** The heartbeat's answer: the builds this host must stop (cancelled, moved to another attempt or host). */
+export const heartbeatResponseSchema = z.strictObject({ stop: z.array(z.string()) });
 
 export const claimBuildSchema = z.strictObject({ attempt: z.number().int().min(1) });
-export const claimBuildResponseSchema = z.strictObject({ attempt: z.number().int().min(1), attemptToken: z.string().min(1) });
+/** The claim's answer: the attempt, its token (for this attempt's calls only) and everything needed to build it. */
+export const claimBuildResponseSchema = z.strictObject({
+  attempt: z.number().int().min(1),
+  attemptToken: z.string().min(1),
+  build: z.strictObject({
+    id: z.string().min(1),
+    selection: selectionSchema,
+    channel: z.string().min(1),
+    channelRevision: z.string().min(1),
+    arch: archSchema,
+  }),
+});
+export type ClaimedBuild = z.infer<typeof claimBuildResponseSchema>;
+
+/** A batch of log lines of one attempt (the app appends them to the build's live log). */
+export const MAX_LOG_LINES_PER_BATCH = 500;
+export const MAX_LOG_LINE_CHARS = 4_000;
+export const logBatchSchema = z.strictObject({
+  lines: z.array(z.string().max(MAX_LOG_LINE_CHARS, `A log line is at most ${MAX_LOG_LINE_CHARS} characters: split it`)).min(1).max(MAX_LOG_LINES_PER_BATCH, `Send at most ${MAX_LOG_LINES_PER_BATCH} lines per batch`),
+});
 
 export const failBuildSchema = z.strictObject({
   step: z.string().max(100),

@@ -86,6 +86,6 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
     return { build: queued, enqueue: true };
   });
 
-  if (enqueue) await enqueueOrLeaveToReconciler(buildJobOf(build, selection));
+  if (enqueue) await enqueueOrLeaveToReconciler(buildJobOf(build));
   return build;
 }

@@ -1,22 +1,12 @@
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { catalogSchema, type Catalog } from "@/contracts/catalog";
+import { readChannelRevision } from "@/worker/engine/channel-revision";
 
 /** Where the channels live in the repo: nix/channels/<name>/catalog.json (+ debs.lock.json for pinned ones). */
 export const CHANNELS_DIR = path.join(process.cwd(), "nix", "channels");
 
 export type ChannelSource = { name: string; catalog: Catalog; revision: string };
-
-/** The revision changes whenever the catalog or the pins change; builds are reused only within one revision. */
-function channelRevision(dir: string): string {
-  const hash = createHash("sha256");
-  for (const file of ["catalog.json", "debs.lock.json", "nixpkgs.lock.json"]) {
-    const full = path.join(dir, file);
-    if (existsSync(full)) hash.update(file).update("\0").update(readFileSync(full)).update("\0");
-  }
-  return hash.digest("hex");
-}
 
 /** Reads and validates every channel's catalog from the repo. A broken catalog fails loudly, naming its file. */
 export function readChannelSources(root = CHANNELS_DIR): ChannelSource[] {
@@ -28,6 +18,6 @@ export function readChannelSources(root = CHANNELS_DIR): ChannelSource[] {
       const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
       if (!parsed.success) throw new Error(`${file} is not a valid catalog: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
       if (parsed.data.channel !== entry.name) throw new Error(`${file} says channel "${parsed.data.channel}" but lives in "${entry.name}"`);
-      return { name: entry.name, catalog: parsed.data, revision: channelRevision(dir) };
+      return { name: entry.name, catalog: parsed.data, revision: readChannelRevision(dir) };
     });
 }

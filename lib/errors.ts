@@ -6,6 +6,7 @@ export type AppErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "TOO_LARGE"
+  | "UNPROCESSABLE"
   | "RATE_LIMITED"
   | "UNAVAILABLE"
   | "STORAGE_FULL";
@@ -17,6 +18,7 @@ const STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_LARGE: 413,
+  UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   STORAGE_FULL: 507,

@@ -4,12 +4,16 @@ import { isAdmin } from "./auth/actor";
 import { hashSecret, newSecret } from "./auth/tokens";
 import { getDb } from "./db";
 import { AppError } from "./errors";
+import { getEnv } from "./env";
 import { getQueueDepth } from "./queue";
-import { hostRedisUrl, setHostRedisUser } from "./redis-acl";
+import { deleteHostRedisUser, hostRedisUrl, setHostRedisUser } from "./redis-acl";
+import { startNextAttempt } from "./builds/state";
 import { archSchema, type heartbeatSchema, type registerHostSchema } from "@/contracts/jobs";
 
-/** A host that has not sent a heartbeat for this long is shown offline, and the reconciler retries its builds. */
-export const HOST_OFFLINE_AFTER_MS = 30_000;
+/** A host that has not sent a heartbeat for this long is shown offline; its builds may be claimed by another host. */
+export function hostOfflineAfterMs(): number {
+  return getEnv().HOST_OFFLINE_AFTER_MS;
+}
 
 export type BuildHostRow = { id: string; name: string; arch: string; capacity: number };
 
@@ -45,30 +49,66 @@ export async function ensureLocalBuildHost({ name, arch }: { name: string; arch:
   const host = await getDb().buildHost.upsert({
     where: { name },
     create: { name, arch: archSchema.parse(arch), tokenHash: hashSecret(token) },
-    update: { tokenHash: hashSecret(token) },
+    update: { tokenHash: hashSecret(token), revokedAt: null },
   });
   await setHostRedisUser({ hostId: host.id, arch: host.arch, tokenHash: host.tokenHash });
   return token;
 }
 
+/** The host a token belongs to; a revoked token is refused with a message saying so (401). */
 export async function authenticateHost(token: string | undefined): Promise<BuildHostRow | null> {
   if (!token) return null;
-  return getDb().buildHost.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true, name: true, arch: true, capacity: true } });
+  const host = await getDb().buildHost.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true, name: true, arch: true, capacity: true, revokedAt: true } });
+  if (!host) return null;
+  if (host.revokedAt) {
+    throw new AppError("UNAUTHORIZED", `The token of build host ${host.name} was revoked on ${host.revokedAt.toISOString()}: this host may no longer build. To build on this machine again, create a token for a new host on the Build hosts page`);
+  }
+  return { id: host.id, name: host.name, arch: host.arch, capacity: host.capacity };
 }
 
-/** A worker says who it is when it starts; the token decides which host row that is. */
+/**
+ * A worker says what it is when it starts. The token decides which host row that is, and the host keeps the name
+ * and architecture it was created with: a worker that claims another name or arch is refused.
+ */
 export async function registerHost({ host, input }: { host: BuildHostRow; input: z.infer<typeof registerHostSchema> }) {
-  const clash = await getDb().buildHost.findFirst({ where: { name: input.name, NOT: { id: host.id } } });
+  if (input.name !== host.name || input.arch !== host.arch) {
+    throw new AppError(
+      "CONFLICT",
+      `This token belongs to build host "${host.name}" (${host.arch}); it cannot register as "${input.name}" (${input.arch}). ` +
+        `Set ZXCV_HOST_NAME=${host.name} ZXCV_HOST_ARCH=${host.arch}, or create a token for a new host on the Build hosts page`,
+    );
+  }
   return getDb().buildHost.update({
     where: { id: host.id },
-    data: { name: clash ? host.name : input.name, arch: input.arch, capacity: input.capacity, nixVersion: input.nixVersion, lastHeartbeatAt: new Date() },
+    data: { capacity: input.capacity, nixVersion: input.nixVersion, lastHeartbeatAt: new Date() },
     select: { id: true, name: true, arch: true, capacity: true },
   });
 }
 
 /**
- * Records a heartbeat and answers with the builds the host should stop: cancelled, or moved to a newer attempt
- * (the cancel message may have been missed while Redis was away).
+ * Revokes a host's token (admins): every later request of the host answers 401 and its worker stops; the builds it
+ * was running are queued again as their next attempt, for another host.
+ */
+export async function revokeHost({ actor, hostId }: { actor: Actor; hostId: string }) {
+  if (!isAdmin(actor)) throw new AppError("FORBIDDEN", "Only the dashboard's admin can revoke build hosts");
+  const db = getDb();
+  const host = await db.buildHost.findUnique({ where: { id: hostId }, omit: { tokenHash: true } });
+  if (!host) throw new AppError("NOT_FOUND", "No such build host");
+  if (host.revokedAt) return host;
+  const revoked = await db.buildHost.update({ where: { id: hostId }, data: { revokedAt: new Date() }, omit: { tokenHash: true } });
+  const running = await db.build.findMany({ where: { hostId, status: "RUNNING" }, select: { id: true, attempt: true } });
+  for (const build of running) {
+    await startNextAttempt({ buildId: build.id, from: { status: "RUNNING", attempt: build.attempt }, reason: `The token of build host ${host.name} was revoked by ${actor.name} during attempt ${build.attempt}.` }).catch(() => undefined);
+  }
+  // Its Redis user goes too: the queue refuses it at its next command.
+  await deleteHostRedisUser({ hostId });
+  return revoked;
+}
+
+/**
+ * Records a heartbeat and answers with the builds the host should stop: cancelled, or moved to a newer attempt or
+ * another host. A build the app has running on this host that the host no longer reports (its worker restarted)
+ * for longer than the offline threshold is queued again as its next attempt.
  */
 export async function recordHeartbeat({ host, input }: { host: BuildHostRow; input: z.infer<typeof heartbeatSchema> }) {
   const db = getDb();
@@ -81,11 +121,19 @@ export async function recordHeartbeat({ host, input }: { host: BuildHostRow; inp
       return !build || build.status !== "RUNNING" || build.attempt !== r.attempt || build.hostId !== host.id;
     })
     .map((r) => r.buildId);
+  const forgotten = await db.build.findMany({
+    where: { hostId: host.id, status: "RUNNING", id: { notIn: ids }, startedAt: { lt: new Date(Date.now() - hostOfflineAfterMs()) } },
+    select: { id: true, attempt: true },
+  });
+  for (const build of forgotten) {
+    const reason = `The build host ${host.name} stopped reporting attempt ${build.attempt} (its worker restarted) while it stayed online.`;
+    await startNextAttempt({ buildId: build.id, from: { status: "RUNNING", attempt: build.attempt }, reason }).catch(() => undefined);
+  }
   return { stop };
 }
 
 export function isHostOnline(host: { lastHeartbeatAt: Date | null }, now = Date.now()): boolean {
-  return Boolean(host.lastHeartbeatAt && now - host.lastHeartbeatAt.getTime() < HOST_OFFLINE_AFTER_MS);
+  return Boolean(host.lastHeartbeatAt && now - host.lastHeartbeatAt.getTime() < hostOfflineAfterMs());
 }
 
 /** Every host with whether it is online and what it builds now, plus queue depth per architecture. */
@@ -113,12 +161,12 @@ export async function listHosts({ actor }: { actor: Actor }) {
 }
 
 /**
- * Why a queued build has no one to build it: no host of its arch is online (heartbeat within 30 s); null when one
+ * Why a queued build has no one to build it: no host of its arch is online (a heartbeat within HOST_OFFLINE_AFTER_MS); null when one
  * is, or when the build is not queued. The build stays queued and starts when such a host connects.
  */
 export async function findNoHostReason({ build }: { build: { status: string; arch: string } }): Promise<string | null> {
   if (build.status !== "QUEUED") return null;
-  const online = await getDb().buildHost.count({ where: { arch: build.arch, lastHeartbeatAt: { gte: new Date(Date.now() - HOST_OFFLINE_AFTER_MS) } } });
+  const online = await getDb().buildHost.count({ where: { arch: build.arch, revokedAt: null, lastHeartbeatAt: { gte: new Date(Date.now() - hostOfflineAfterMs()) } } });
   if (online > 0) return null;
   return `No build host for ${build.arch} is online: the build waits in the queue and starts when one connects (on an ${build.arch} machine, run \`npm run worker\` with ZXCV_HOST_ARCH=${build.arch}; see Build hosts)`;
 }

@@ -1,11 +1,12 @@
 import type { Redis } from "ioredis";
-import { buildLogKey, type PhaseEvent } from "@/contracts/jobs";
+import type { PhaseEvent } from "@/contracts/jobs";
 
 /**
- * A running build's log is a Redis stream, `build:{id}:log`: the host XADDs, the SSE route XREADs from the
- * client's Last-Event-ID. Finished logs live in artifact storage; the stream then expires.
- * Pure functions over a given connection, so the worker (which has no app env) can use them too.
+ * A running build's log is a Redis stream, `build:{id}:log`: the app XADDs what a host posts for its attempt, the
+ * SSE route XREADs from the client's Last-Event-ID. Finished logs live in artifact storage; the stream then expires.
+ * Build hosts never touch it: they post lines over HTTP (app/api/host/builds/.../log).
  */
+export const buildLogKey = (buildId: string) => `build:${buildId}:log`;
 export type LogEvent =
   | { id: string; type: "line"; text: string }
   | { id: string; type: "phase"; phase: PhaseEvent["phase"]; progress: number; detail: string }

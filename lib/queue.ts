@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { buildQueueName, type BuildJob } from "@/contracts/jobs";
+import { buildJobSchema, buildQueueName, type BuildJob } from "@/contracts/jobs";
 import { getEnv } from "./env";
 import { reportRedisOutages } from "./redis";
 
@@ -25,8 +25,8 @@ export function getBuildQueue(arch: string): Queue {
 }
 
 /** The build id is the job id: enqueueing the same build twice is a no-op while its job exists. */
-export async function enqueueBuildJob(job: BuildJob): Promise<void> {
-  await getBuildQueue(job.arch).add("build", job, {
+export async function enqueueBuildJob({ arch, job }: { arch: string; job: BuildJob }): Promise<void> {
+  await getBuildQueue(arch).add("build", buildJobSchema.parse(job), {
     jobId: job.buildId,
     attempts: 1,
     removeOnComplete: true,
@@ -34,7 +34,7 @@ export async function enqueueBuildJob(job: BuildJob): Promise<void> {
   });
 }
 
-/** Removes a build's job unless a host holds it (active jobs are cancelled through the cancel channel). */
+/** Removes a build's job unless a host holds it (a host running it learns of a cancel from the app's answers). */
 export async function removeBuildJob({ arch, buildId }: { arch: string; buildId: string }): Promise<void> {
   const job = await getBuildQueue(arch).getJob(buildId);
   if (!job) return;

@@ -1,12 +1,8 @@
 import { getDb } from "./db";
-import { hasBuildJob } from "./queue";
-import { HOST_OFFLINE_AFTER_MS } from "./hosts";
+import { hasBuildJob, removeBuildJob } from "./queue";
+import { hostOfflineAfterMs as defaultOfflineAfterMs } from "./hosts";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
-import { signalCancel } from "./builds/actions";
-import { MAX_ATTEMPTS } from "./builds/host";
-import { appendEnd } from "./log-stream";
-import { getRedis } from "./redis";
-import { selectionSchema } from "@/contracts/selection";
+import { endAttempt, MAX_ATTEMPTS, startNextAttempt } from "./builds/state";
 
 export { MAX_ATTEMPTS };
 
@@ -14,14 +10,14 @@ export { MAX_ATTEMPTS };
  * PostgreSQL is the truth, Redis only delivers. Re-enqueues QUEUED builds whose job Redis lost (a FLUSHALL, a
  * restart without persistence), and retries or fails RUNNING builds whose host stopped sending heartbeats.
  */
-export async function reconcileBuilds({ hostOfflineAfterMs = HOST_OFFLINE_AFTER_MS, now = new Date() } = {}) {
+export async function reconcileBuilds({ hostOfflineAfterMs = defaultOfflineAfterMs(), now = new Date() } = {}) {
   const db = getDb();
   const report = { reEnqueued: [] as string[], retried: [] as string[], failed: [] as string[] };
 
-  const queued = await db.build.findMany({ where: { status: "QUEUED" }, include: { revision: { select: { selection: true } } } });
+  const queued = await db.build.findMany({ where: { status: "QUEUED" } });
   for (const build of queued) {
     if (await hasBuildJob({ arch: build.arch, buildId: build.id })) continue;
-    await enqueueOrLeaveToReconciler(buildJobOf(build, selectionSchema.parse(build.revision.selection)));
+    await enqueueOrLeaveToReconciler(buildJobOf(build));
     report.reEnqueued.push(build.id);
   }
 
@@ -32,28 +28,19 @@ export async function reconcileBuilds({ hostOfflineAfterMs = HOST_OFFLINE_AFTER_
       startedAt: { lt: cutoff },
       OR: [{ hostId: null }, { host: { OR: [{ lastHeartbeatAt: null }, { lastHeartbeatAt: { lt: cutoff } }] } }],
     },
-    include: { host: true, revision: { select: { selection: true } } },
+    include: { host: true },
   });
   for (const build of orphaned) {
     const hostName = build.host?.name ?? "its host";
     const silentFor = Math.round(hostOfflineAfterMs / 1000);
+    const lost = `The build host ${hostName} stopped responding (no heartbeat for ${silentFor} s) during attempt ${build.attempt}`;
     if (build.attempt < MAX_ATTEMPTS) {
-      const moved = await db.build.updateMany({
-        where: { id: build.id, status: "RUNNING", attempt: build.attempt },
-        data: { status: "QUEUED", attempt: build.attempt + 1, hostId: null, attemptTokenHash: null, phase: "queued", progress: 0, startedAt: null },
-      });
-      if (moved.count === 0) continue;
-      await enqueueOrLeaveToReconciler(buildJobOf({ ...build, attempt: build.attempt + 1 }, selectionSchema.parse(build.revision.selection)));
-      report.retried.push(build.id);
+      const moved = await startNextAttempt({ buildId: build.id, from: { status: "RUNNING", attempt: build.attempt }, reason: `${lost}.` }).catch(() => null);
+      if (moved) report.retried.push(build.id);
     } else {
-      const reason = `The build host ${hostName} stopped responding (no heartbeat for ${silentFor} s) during attempt ${build.attempt} of ${MAX_ATTEMPTS}; the build was not retried again.`;
-      const moved = await db.build.updateMany({
-        where: { id: build.id, status: "RUNNING", attempt: build.attempt },
-        data: { status: "FAILED", finishedAt: now, failureReason: reason, attemptTokenHash: null },
-      });
-      if (moved.count === 0) continue;
-      await signalCancel(build.id, build.arch);
-      await appendEnd(getRedis(), build.id, "FAILED", reason).catch(() => undefined);
+      const reason = `${lost} of ${MAX_ATTEMPTS}; the build was not retried again.`;
+      if (!(await endAttempt({ buildId: build.id, attempt: build.attempt, status: "FAILED", reason }))) continue;
+      await removeBuildJob({ arch: build.arch, buildId: build.id }).catch(() => undefined);
       report.failed.push(build.id);
     }
   }

@@ -76,7 +76,8 @@ export async function deleteHostRedisUser({ hostId }: { hostId: string }, redis:
 
 /** Every host in the database gets its user back, and users of hosts that no longer exist are removed. */
 export async function syncHostRedisUsers(redis: Redis = getRedis()): Promise<{ created: number; removed: number }> {
-  const hosts = await getDb().buildHost.findMany({ select: { id: true, arch: true, tokenHash: true } });
+  // A revoked host keeps its token hash (its next request must say it was revoked), never its Redis user.
+  const hosts = await getDb().buildHost.findMany({ where: { revokedAt: null }, select: { id: true, arch: true, tokenHash: true } });
   for (const host of hosts) await acl(redis, setUserArgs({ hostId: host.id, arch: host.arch, tokenHash: host.tokenHash }));
   const known = new Set(hosts.map((h) => hostRedisUser(h.id)));
   const stale = ((await acl(redis, ["USERS"])) as string[]).filter((user) => user.startsWith("zxcv-host-") && !known.has(user));

@@ -1,22 +1,36 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { claimBuildResponseSchema } from "@/contracts/jobs";
+import { claimBuildResponseSchema, heartbeatResponseSchema, type PhaseEvent } from "@/contracts/jobs";
 
 /** An answer from the app that retrying cannot change (a 4xx): the build was cancelled, retried elsewhere, refused. */
 export class AppRefusal extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>) {
     super(message);
+  }
+
+  /** Seconds after which asking again may succeed (a claim of a build whose host may be going offline). */
+  get retryAfterSeconds(): number | undefined {
+    const value = this.details?.retryAfterSeconds;
+    return typeof value === "number" && value > 0 ? value : undefined;
   }
 }
 
 /**
- * The worker's only channel to the control plane. Calls are retried while the app is unreachable or restarting
- * (5xx, connection refused), so an app restart mid-build loses nothing.
+ * The worker's only channel to the control plane (it touches no Redis key but its queue's). Calls are retried
+ * while the app is unreachable or restarting (5xx, connection refused), so an app restart mid-build loses nothing.
+ * A 401 to the host token (revoked) is reported once to `onHostRefused`, which stops the host.
  */
 export class AppClient {
   private isClosed = false;
-  constructor(private readonly appUrl: string, private readonly hostToken: string, private readonly retryForMs = 120_000) {}
+  /** Calls that failed and were tried again (the app was down or answered 5xx). */
+  retriedCalls = 0;
+  constructor(
+    private readonly appUrl: string,
+    private readonly hostToken: string,
+    private readonly onHostRefused: (message: string) => void = () => undefined,
+    private readonly retryForMs = 120_000,
+  ) {}
 
   /** Stops retrying: pending calls fail at their next attempt. */
   close(): void {
@@ -39,12 +53,15 @@ export class AppClient {
         const text = await response.text();
         const data = text ? safeJson(text) : {};
         if (response.ok) return data;
-        const message = (data as { error?: { message?: string } })?.error?.message ?? `HTTP ${response.status}`;
+        const error = (data as { error?: { message?: string; details?: Record<string, unknown> } })?.error;
+        const message = error?.message ?? `HTTP ${response.status}`;
+        if (response.status === 401 && !init.token) this.onHostRefused(message);
         // 507: the dashboard's artifact disk is full; retrying the same upload cannot help.
-        if (response.status < 500 || response.status === 507) throw new AppRefusal(response.status, message);
+        if (response.status < 500 || response.status === 507) throw new AppRefusal(response.status, message, error?.details);
         throw new Error(message);
       } catch (error) {
         if (error instanceof AppRefusal || this.isClosed || Date.now() > deadline) throw error;
+        this.retriedCalls += 1;
         await sleep(delay);
       }
     }
@@ -54,17 +71,22 @@ export class AppClient {
     return this.call("/api/host/register", { json: input });
   }
 
-  async heartbeat(running: { buildId: string; attempt: number }[]): Promise<{ stop: string[] }> {
+  async heartbeat(running: { buildId: string; attempt: number }[]) {
     // The next heartbeat is the retry.
-    return (await this.call("/api/host/heartbeat", { json: { running }, retryForMs: 0 })) as { stop: string[] };
+    return heartbeatResponseSchema.parse(await this.call("/api/host/heartbeat", { json: { running }, retryForMs: 0 }));
   }
 
+  /** What to build comes from this answer only: the job in Redis names the build, nothing more. */
   async claim(buildId: string, attempt: number) {
-    return claimBuildResponseSchema.parse(await this.call(`/api/host/builds/${buildId}/claim`, { json: { attempt } }));
+    return claimBuildResponseSchema.parse(await this.call(`/api/host/builds/${encodeURIComponent(buildId)}/claim`, { json: { attempt } }));
   }
 
-  phase(a: Attempt, event: { phase: string; progress: number; detail: string }) {
+  phase(a: Attempt, event: PhaseEvent) {
     return this.call(`${attemptPath(a)}/phase`, { token: a.token, json: event });
+  }
+
+  log(a: Attempt, lines: string[]) {
+    return this.call(`${attemptPath(a)}/log`, { token: a.token, json: { lines } });
   }
 
   /** Streams a file from disk (never read whole) with its declared size and sha256. */
@@ -89,7 +111,7 @@ export class AppClient {
 export type Attempt = { buildId: string; attempt: number; token: string };
 
 function attemptPath(a: Attempt): string {
-  return `/api/host/builds/${a.buildId}/attempts/${a.attempt}`;
+  return `/api/host/builds/${encodeURIComponent(a.buildId)}/attempts/${a.attempt}`;
 }
 
 function safeJson(text: string): unknown {

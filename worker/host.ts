@@ -1,30 +1,37 @@
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { buildQueueName, CANCEL_CHANNEL } from "@/contracts/jobs";
-import { reportRedisOutages } from "@/lib/redis";
+import { buildQueueName } from "@/contracts/jobs";
+import { reportRedisOutages } from "@/contracts/redis-outages";
 import { AppClient } from "./app-client";
 import type { WorkerEnv } from "./env";
 import { runBuildJob, type RunBuild, type RunningBuild } from "./run-job";
 
 /**
- * A build host: registers with the app, takes jobs of its architecture from BullMQ, sends heartbeats, and
- * kills a build when the app says it was cancelled (pub/sub, with the heartbeat answer as a fallback).
+ * A build host: registers with the app, takes jobs of its architecture from BullMQ (the only Redis keys it
+ * touches are its queue's), sends heartbeats, and stops a build when the app's answers say so. A revoked host
+ * token stops the whole host at its next request.
  */
 export async function startBuildHost({ env, runBuild, nixVersion = null, log = (m: string) => console.log(`[worker] ${m}`) }: {
   env: WorkerEnv; runBuild: RunBuild; nixVersion?: string | null; log?: (message: string) => void;
 }) {
-  const app = new AppClient(env.APP_URL, env.ZXCV_HOST_TOKEN);
-  await app.register({ name: env.ZXCV_HOST_NAME, arch: env.ZXCV_HOST_ARCH, capacity: env.ZXCV_HOST_CAPACITY, nixVersion });
-  const redis = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
-  const subscriber = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
+  let close: () => Promise<void> = async () => undefined;
+  let stoppedBecause: (reason: string) => void = () => undefined;
+  /** Resolves with the reason when the app refused this host's token (revoked) and the host stopped. */
+  const stopped = new Promise<string>((resolve) => (stoppedBecause = resolve));
+  let isRefused = false;
   const running = new Map<string, RunningBuild>();
-
+  const app = new AppClient(env.APP_URL, env.ZXCV_HOST_TOKEN, (message) => {
+    if (isRefused) return;
+    isRefused = true;
+    log(`the app refused this host's token (401): ${message}. Stopping.`);
+    for (const build of running.values()) build.controller.abort(new Error("the host token was refused"));
+    void close().then(() => stoppedBecause(message));
+  });
+  await app.register({ name: env.ZXCV_HOST_NAME, arch: env.ZXCV_HOST_ARCH, capacity: env.ZXCV_HOST_CAPACITY, nixVersion });
   const stop = (buildId: string, why: string) => running.get(buildId)?.controller.abort(new Error(why));
-  await subscriber.subscribe(CANCEL_CHANNEL);
-  subscriber.on("message", (_channel, buildId: string) => stop(buildId, "cancelled"));
 
   const connection = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
-  const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job) => runBuildJob(job, { app, redis, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
+  const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job, token) => runBuildJob(job, token, { app, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
     connection,
     concurrency: env.ZXCV_HOST_CAPACITY,
     lockDuration: env.ZXCV_LOCK_MS,
@@ -41,7 +48,7 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
       const { stop: toStop } = await app.heartbeat([...running.values()].map((r) => ({ buildId: r.buildId, attempt: r.attempt })));
       for (const buildId of toStop) stop(buildId, "the app no longer assigns this build to this host");
     } catch (error) {
-      log(`heartbeat failed: ${(error as Error).message}`);
+      if (!isRefused) log(`heartbeat failed: ${(error as Error).message}`);
     }
   };
   void beat();
@@ -49,18 +56,16 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
   log(`${env.ZXCV_HOST_NAME} (${env.ZXCV_HOST_ARCH}, capacity ${env.ZXCV_HOST_CAPACITY}) takes jobs from ${buildQueueName(env.ZXCV_HOST_ARCH)}`);
 
   let closing: Promise<void> | undefined;
-  return {
-    worker,
-    running,
-    /** Graceful: waits for running builds to finish (BullMQ's close), then stops heartbeats. Idempotent. */
-    close() {
-      closing ??= (async () => {
-        await worker.close();
-        clearInterval(heartbeat);
-        app.close();
-        for (const client of [subscriber, redis, connection]) client.disconnect();
-      })();
-      return closing;
-    },
+  /** Graceful: waits for running builds to finish (BullMQ's close), then stops heartbeats. Idempotent. */
+  close = () => {
+    closing ??= (async () => {
+      if (isRefused) clearInterval(heartbeat);
+      await worker.close();
+      clearInterval(heartbeat);
+      app.close();
+      connection.disconnect();
+    })();
+    return closing;
   };
+  return { worker, running, app, stopped, close };
 }

@@ -19,6 +19,8 @@ async function main() {
   for (const pid of killLeftovers(env.ZXCV_WORK_DIR)) console.log(`[worker] killed pid ${pid}, left running by a previous worker`);
   const version = await nixVersion().catch(() => null);
   const host = await startBuildHost({ env, runBuild, nixVersion: version });
+  // A revoked token: the host already said why in one line; exit non-zero so a supervisor does not loop on it.
+  void host.stopped.then(() => process.exit(1));
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;

@@ -3,13 +3,12 @@ import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { Redis } from "ioredis";
 import type { Job } from "bullmq";
-import { UnrecoverableError } from "bullmq";
-import { buildJobSchema, cancelKey, type BuildPhase } from "@/contracts/jobs";
+import { DelayedError, UnrecoverableError } from "bullmq";
+import { buildJobRefSchema, MAX_LOG_LINE_CHARS, MAX_LOG_LINES_PER_BATCH, type BuildPhase, type ClaimedBuild } from "@/contracts/jobs";
 import type { Selection } from "@/contracts/selection";
-import { appendLogLines } from "@/lib/log-stream";
 import { AppRefusal, type AppClient, type Attempt } from "./app-client";
+import { channelRevision, isChannelId } from "./engine/channels";
 
 /** What the engine reports as it goes; `done`/`total` count derivations while realising. */
 export type EngineProgress = { phase: string; done?: number; total?: number; detail?: string };
@@ -28,7 +27,6 @@ export type RunningBuild = { buildId: string; attempt: number; controller: Abort
 
 export type JobDeps = {
   app: AppClient;
-  redis: Redis;
   runBuild: RunBuild;
   workDir: string;
   bootTest: boolean;
@@ -49,27 +47,46 @@ export function toPhaseEvent(p: EngineProgress): { phase: BuildPhase; progress: 
   return { phase, progress: Math.round((from + (to - from) * fraction) * 1000) / 1000, detail: detail.slice(0, 200) };
 }
 
-/** Ships log lines to the Redis stream in small batches, and keeps the whole log in a file for the artifact. */
+/** A batch stays well below the app's JSON body limit (256 KiB). */
+const MAX_BATCH_CHARS = 128 * 1024;
+
+/**
+ * Ships log lines to the app in small batches (the app appends them to the live log) and keeps the whole log in a
+ * file for the artifact. A refusal (the attempt was cancelled or taken over) is passed to `onRefused`.
+ */
 class LogShipper {
   private pending: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing = Promise.resolve();
   readonly tail: string[] = [];
-  constructor(private readonly redis: Redis, private readonly buildId: string, private readonly file: WriteStream) {}
+  constructor(private readonly app: AppClient, private readonly attempt: Attempt, private readonly file: WriteStream, private readonly onRefused: (error: AppRefusal) => void) {}
 
   line(text: string): void {
     this.file.write(`${text}\n`);
     this.tail.push(text);
     if (this.tail.length > 20) this.tail.shift();
-    this.pending.push(text);
+    this.pending.push(text.slice(0, MAX_LOG_LINE_CHARS));
     this.timer ??= setTimeout(() => void this.flush(), 50);
   }
 
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const lines = this.pending.splice(0);
-    this.flushing = this.flushing.then(() => appendLogLines(this.redis, this.buildId, lines).catch(() => undefined));
+    const batches: string[][] = [];
+    for (const line of this.pending.splice(0)) {
+      const batch = batches.at(-1);
+      if (batch && batch.length < MAX_LOG_LINES_PER_BATCH && batch.reduce((n, l) => n + l.length, 0) + line.length < MAX_BATCH_CHARS) batch.push(line);
+      else batches.push([line]);
+    }
+    for (const batch of batches) {
+      this.flushing = this.flushing.then(() =>
+        this.app.log(this.attempt, batch).then(
+          () => undefined,
+          // Lines the app could not take stay in the log file; a refusal means this attempt must stop.
+          (error) => (error instanceof AppRefusal ? this.onRefused(error) : undefined),
+        ),
+      );
+    }
     return this.flushing;
   }
 
@@ -85,39 +102,58 @@ async function fileDigest(path: string): Promise<{ path: string; sizeBytes: numb
   return { path, sizeBytes: (await stat(path)).size, sha256: hash.digest("hex") };
 }
 
-/** Runs one BullMQ job: claim, build, ship the log, upload ISO and log, report. */
-export async function runBuildJob(job: Job, deps: JobDeps): Promise<string> {
-  const parsed = buildJobSchema.safeParse(job.data);
+/** The host's own checkout must hold the channel revision the build was made for, or it would build something else. */
+function revisionProblem(build: ClaimedBuild["build"]): string | undefined {
+  const have = isChannelId(build.channel) ? channelRevision(build.channel) : undefined;
+  if (have === build.channelRevision) return undefined;
+  if (!have) return `this host has no channel ${build.channel}, the build needs it at revision ${build.channelRevision.slice(0, 12)}: update the host's checkout`;
+  return `this host has channel ${build.channel} at revision ${have.slice(0, 12)}, the build needs ${build.channelRevision.slice(0, 12)}: update the host's checkout`;
+}
+
+/**
+ * Runs one BullMQ job: the job names a build and attempt, nothing more; the claim answer says what to build. Then
+ * build, ship the log, upload ISO and log, report. A claim refused for now (the build runs on a host that may be
+ * going offline) puts the job back for later.
+ */
+export async function runBuildJob(job: Job, queueToken: string | undefined, deps: JobDeps): Promise<string> {
+  const parsed = buildJobRefSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`Unreadable job payload: ${parsed.error.message}`);
-  const data = parsed.data;
-  let claim: { attempt: number; attemptToken: string };
+  let claim: ClaimedBuild;
   try {
-    claim = await deps.app.claim(data.buildId, data.attempt);
+    claim = await deps.app.claim(parsed.data.buildId, parsed.data.attempt);
   } catch (error) {
+    if (error instanceof AppRefusal && error.retryAfterSeconds && queueToken) {
+      deps.log(`build ${parsed.data.buildId}: ${error.message}; asking again in ${error.retryAfterSeconds} s`);
+      await job.moveToDelayed(Date.now() + error.retryAfterSeconds * 1000, queueToken);
+      throw new DelayedError();
+    }
     // Cancelled, finished or taken by someone else: nothing to build, and nothing to retry.
     if (error instanceof AppRefusal) return `skipped: ${error.message}`;
     throw error;
   }
-  const attempt: Attempt = { buildId: data.buildId, attempt: claim.attempt, token: claim.attemptToken };
+  const data = claim.build;
+  const attempt: Attempt = { buildId: data.id, attempt: claim.attempt, token: claim.attemptToken };
   const controller = new AbortController();
-  deps.running.set(data.buildId, { buildId: data.buildId, attempt: claim.attempt, controller });
-  if (await deps.redis.exists(cancelKey(data.buildId))) controller.abort(new Error("cancelled"));
+  const stopWith = (error: AppRefusal) => controller.abort(new Error(`the app refused attempt ${claim.attempt}: ${error.message}`));
+  deps.running.set(data.id, { buildId: data.id, attempt: claim.attempt, controller });
 
-  const dir = join(deps.workDir, data.buildId, String(claim.attempt));
+  const dir = join(deps.workDir, data.id, String(claim.attempt));
   await mkdir(dir, { recursive: true });
   const logPath = join(dir, "build.log");
-  const log = new LogShipper(deps.redis, data.buildId, createWriteStream(logPath));
+  const log = new LogShipper(deps.app, attempt, createWriteStream(logPath), stopWith);
   let step = "preparing";
   const phase = (p: EngineProgress) => {
     step = p.phase;
     const event = toPhaseEvent(p);
     void job.updateProgress(event).catch(() => undefined);
-    void log.flush().then(() => deps.app.phase(attempt, event).catch(() => undefined));
+    void log.flush().then(() => deps.app.phase(attempt, event).catch((error) => (error instanceof AppRefusal ? stopWith(error) : undefined)));
   };
-  deps.log(`build ${data.buildId}: attempt ${claim.attempt} started`);
+  deps.log(`build ${data.id}: attempt ${claim.attempt} started`);
   try {
-    log.line(`zxcv: build ${data.buildId} attempt ${claim.attempt}, channel ${data.channel} ${data.channelRevision.slice(0, 12)}, ${data.arch}`);
+    log.line(`zxcv: build ${data.id} attempt ${claim.attempt}, channel ${data.channel} ${data.channelRevision.slice(0, 12)}, ${data.arch}`);
     phase({ phase: "preparing" });
+    const problem = revisionProblem(data);
+    if (problem) throw new Error(problem);
     const result = await deps.runBuild({
       selection: data.selection, workDir: dir, bootTest: deps.bootTest, signal: controller.signal,
       onLog: (line) => log.line(line), onPhase: phase,
@@ -129,29 +165,29 @@ export async function runBuildJob(job: Job, deps: JobDeps): Promise<string> {
     await log.close();
     await deps.app.upload(attempt, "log", await fileDigest(logPath));
     await deps.app.complete(attempt, result);
-    deps.log(`build ${data.buildId}: succeeded`);
+    deps.log(`build ${data.id}: succeeded`);
     return "succeeded";
   } catch (error) {
     if (controller.signal.aborted) {
       await log.close().catch(() => undefined);
-      deps.log(`build ${data.buildId}: stopped (${String((controller.signal.reason as Error)?.message ?? "aborted")})`);
+      deps.log(`build ${data.id}: stopped (${String((controller.signal.reason as Error)?.message ?? "aborted")})`);
       return "cancelled";
     }
     const message = (error as Error).message ?? String(error);
     log.line(`zxcv: ${step} failed: ${message}`);
     await log.close().catch(() => undefined);
-    if (error instanceof AppRefusal && error.status === 409) return `refused: ${message}`;
+    if (error instanceof AppRefusal && (error.status === 409 || error.status === 422)) return `refused: ${message}`;
     try {
       await deps.app.upload(attempt, "log", await fileDigest(logPath));
       await deps.app.fail(attempt, { step, message: message.slice(0, 2000), tail: log.tail.slice(-10).map((l) => l.slice(0, 500)) });
     } catch (reportError) {
-      deps.log(`build ${data.buildId}: could not report the failure: ${(reportError as Error).message}`);
+      deps.log(`build ${data.id}: could not report the failure: ${(reportError as Error).message}`);
     }
-    deps.log(`build ${data.buildId}: failed in ${step}: ${message}`);
+    deps.log(`build ${data.id}: failed in ${step}: ${message}`);
     // The failure is recorded in the database; retrying is the person's decision (Retry), not BullMQ's.
     return "failed";
   } finally {
-    deps.running.delete(data.buildId);
+    deps.running.delete(data.id);
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

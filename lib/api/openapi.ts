@@ -73,6 +73,12 @@ export const API_ROUTES: RouteDoc[] = [
       "and finally `end` ({status, reason}), after which the stream closes. Event ids are stream ids: send the last one as Last-Event-ID to resume.",
   },
 
+  { method: "get", path: "/api/v1/hosts", tag: "hosts", summary: "The build hosts: online or not, architecture, capacity, revoked or not", status: 200, response: s.buildHostListSchema },
+  {
+    method: "post", path: "/api/v1/hosts/{id}/revoke", tag: "hosts", summary: "Revoke a build host's token (admins): its next request gets 401 and its running builds are queued again",
+    status: 200, response: s.buildHostSchema,
+  },
+
   { method: "get", path: "/api/v1/isos", tag: "isos", summary: "Your built ISOs, newest first", status: 200, response: s.isoListSchema },
   { method: "get", path: "/api/v1/isos/SHA256SUMS", tag: "isos", summary: "`sha256  filename` lines for your ISOs, as sha256sum -c reads them", status: 200, contentType: "text/plain" },
   {

@@ -104,6 +104,18 @@ export const isoSchema = z
   .object({ id, buildId: id.meta({ description: "The build that produced the file (an earlier one when a build was reused)" }), fileName: z.string(), sizeBytes: z.int(), sha256: z.string(), createdAt: dateTime, downloadUrl: z.string() })
   .meta({ id: "Iso" });
 
+export const buildAttemptSchema = z
+  .object({
+    number: z.int(),
+    host: z.string().nullable(),
+    status: z.enum(["CLAIMED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "LOST"]),
+    claimedAt: dateTime,
+    startedAt: nullableDateTime,
+    finishedAt: nullableDateTime,
+    failureReason: z.string().nullable().meta({ description: "Why it failed or was lost, or why its result was refused" }),
+  })
+  .meta({ id: "BuildAttempt" });
+
 export const buildSchema = z
   .object({
     id,
@@ -125,6 +137,7 @@ export const buildSchema = z
     finishedAt: nullableDateTime,
     iso: isoSchema.nullable(),
     waitingReason: z.string().nullable().optional().meta({ description: "Set while the build is queued and no build host of its arch is online: why it waits" }),
+    attempts: z.array(buildAttemptSchema).meta({ description: "Every attempt so far, oldest first (a reused build has none)" }),
   })
   .meta({ id: "Build" });
 export const buildListSchema = z.object({ builds: z.array(buildSchema) });
@@ -155,3 +168,20 @@ export const idParam = id;
 export const shareSchema = z
   .object({ url: z.string().meta({ description: "The link: anyone who has it can read the profile, or see and download the ISO, without signing in" }) })
   .meta({ id: "Share" });
+
+// ---- build hosts --------------------------------------------------------------------------------------------
+
+export const buildHostSchema = z
+  .object({
+    id,
+    name: z.string(),
+    arch: z.string(),
+    capacity: z.int(),
+    nixVersion: z.string().nullable(),
+    isOnline: z.boolean(),
+    lastHeartbeatAt: nullableDateTime,
+    revokedAt: nullableDateTime.meta({ description: "When an admin revoked the host's token; a revoked host gets 401 to every request" }),
+    createdAt: dateTime,
+  })
+  .meta({ id: "BuildHost" });
+export const buildHostListSchema = z.object({ hosts: z.array(buildHostSchema) });

@@ -18,5 +18,6 @@ export function toBuild(build: BuildDetail, extra: { waitingReason?: string | nu
     revisionNumber: build.revision.number,
     host: build.host?.name ?? build.reusedFrom?.host?.name ?? null,
     iso: iso ? { ...iso, downloadUrl: isoDownloadUrl(iso.id) } : null,
+    attempts: build.attempts.map((a) => ({ ...a, host: a.host?.name ?? null })),
   });
 }

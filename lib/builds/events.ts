@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Actor } from "../auth/actor";
-import { buildLogKey } from "@/contracts/jobs";
+import { buildLogKey } from "../log-stream";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { getRedis, newBlockingRedis } from "../redis";

@@ -8,6 +8,8 @@ const buildInclude = {
   host: { select: { id: true, name: true } },
   artifacts: true,
   reusedFrom: { include: { artifacts: true, host: { select: { id: true, name: true } } } },
+  attempts: { orderBy: { number: "asc" }, omit: { tokenHash: true, result: true }, include: { host: { select: { name: true } } } },
+  refusals: { orderBy: { createdAt: "asc" } },
 } as const;
 
 /** Only the person who requested a build sees it; everyone else gets the same 404 as for a missing one. */

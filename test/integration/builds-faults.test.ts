@@ -15,7 +15,7 @@ import { getRedis } from "@/lib/redis";
 import { reconcileBuilds } from "@/lib/reconciler";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { getBuild, hostEnv, makeActor, makeRevisions, spawnChildHost, waitFor, waitForStatus } from "./builds/fixtures";
+import { getBuild, hostCall as callHost, hostEnv, makeActor, makeRevisions, rawPut, resultFor, spawnChildHost, waitFor, waitForStatus } from "./builds/fixtures";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -34,16 +34,7 @@ after(async () => {
   await getDb().$disconnect();
 });
 
-async function hostCall(path: string, token: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: Buffer } = {}) {
-  const call = () => fetch(`${app.appUrl}${path}`, {
-    method: init.method ?? "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": init.raw ? "application/octet-stream" : "application/json", ...init.headers },
-    body: (init.raw ? new Uint8Array(init.raw) : init.body === undefined ? undefined : JSON.stringify(init.body)) as BodyInit | undefined,
-  });
-  // A kept-alive socket the server closed after an aborted upload fails once; a real host retries too.
-  const response = await call().catch(() => call());
-  return { status: response.status, json: (await response.json().catch(() => ({}))) as any };
-}
+const hostCall = (path: string, token: string, init: Parameters<typeof callHost>[3] = {}) => callHost(app.appUrl, path, token, init);
 
 test("kill -9 of a worker mid-build: another host retries it and it finishes once", async () => {
   const alice = await makeActor("alice");
@@ -64,8 +55,8 @@ test("kill -9 of a worker mid-build: another host retries it and it finishes onc
   assert.equal(done.attempt, 2, "the re-delivered job became attempt 2");
   assert.notEqual(done.hostId, before.hostId);
   assert.equal(done.artifacts.filter((a) => a.kind === "ISO").length, 1);
-  // And it stays finished once: nothing re-runs it.
-  await new Promise((r) => setTimeout(r, 2_000));
+  // And it stays finished once: its job leaves the queue and nothing re-runs it.
+  await waitFor("the job to leave the queue", async () => !(await getBuildQueue("x86_64").getJob(build.id)));
   const later = await getBuild(build.id);
   assert.equal(later.status, "SUCCEEDED");
   assert.equal(later.attempt, 2);
@@ -133,24 +124,31 @@ test("truncated uploads, wrong tokens and a stale attempt's upload are refused",
   const short = await put(1, token1, bytes.subarray(0, 60_000), bytes.length);
   assert.equal(short.status, 400);
   assert.match(short.json.error.message, /truncated: received 60000 of the declared 100000 bytes/);
-  // Too many bytes: refused as soon as they exceed the declared size (the reply may race the rest of the body).
-  const long = await put(1, token1, Buffer.concat([bytes, bytes]), bytes.length).catch(() => ({ status: 400, json: { error: { message: "larger than the declared 100000 bytes (connection closed early)" } } }));
+  // Too many bytes: refused as soon as they exceed the declared size, the answer read even if it beats the rest of the body.
+  const long = await rawPut(`${app.appUrl}/api/host/builds/${build.id}/attempts/1/artifacts/iso`, { authorization: `Bearer ${token1}`, "x-content-size": String(bytes.length), "x-content-sha256": sha }, Buffer.concat([bytes, bytes]));
   assert.equal(long.status, 400);
   assert.match(long.json.error.message, /larger than the declared 100000 bytes/);
   assert.equal((await put(1, "zxa_wrong", bytes, bytes.length)).status, 401);
 
   // A connection that dies mid-body leaves nothing behind.
+  const incoming = join(process.env.ARTIFACT_DIR!, ".incoming");
   await new Promise<void>((resolve) => {
     const req = request(`${app.appUrl}/api/host/builds/${build.id}/attempts/1/artifacts/iso`, {
       method: "PUT",
+      agent: false,
       headers: { authorization: `Bearer ${token1}`, "x-content-size": String(bytes.length), "x-content-sha256": sha, "content-length": String(bytes.length) },
     });
     req.on("error", () => resolve());
-    req.write(bytes.subarray(0, 30_000), () => setTimeout(() => { req.destroy(); resolve(); }, 200));
+    // Once the server holds part of it in a temp file, the connection dies.
+    req.write(bytes.subarray(0, 30_000), () => {
+      void waitFor("the upload's temp file", async () => (await readdir(incoming).catch(() => [])).length > 0, 5_000).then(() => {
+        req.destroy();
+        resolve();
+      });
+    });
   });
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor("the temp file to go", async () => (await readdir(incoming)).length === 0, 5_000);
   assert.equal((await getBuild(build.id)).artifacts.length, 0);
-  assert.equal((await readdir(join(process.env.ARTIFACT_DIR!, ".incoming"))).length, 0);
 
   // The host goes silent; the reconciler moves the build to attempt 2 and someone claims it.
   const report = await reconcileBuilds({ hostOfflineAfterMs: 0, now: new Date(Date.now() + 1_000) });
@@ -160,14 +158,15 @@ test("truncated uploads, wrong tokens and a stale attempt's upload are refused",
   const stale = await put(1, token1, bytes, bytes.length);
   assert.equal(stale.status, 409);
   assert.match(stale.json.error.message, /^Stale attempt: build \S+ is at attempt 2, this upload belongs to attempt 1 and is refused$/);
-  const staleComplete = await hostCall(`/api/host/builds/${build.id}/attempts/1/complete`, token1, { body: { result: { sha256: sha, isoSizeBytes: bytes.length } } });
+  const result = await resultFor(build.id, { sha256: sha, isoSizeBytes: bytes.length });
+  const staleComplete = await hostCall(`/api/host/builds/${build.id}/attempts/1/complete`, token1, { body: { result } });
   assert.equal(staleComplete.status, 409);
   // Attempt 1's token does not work for attempt 2 either.
   assert.equal((await put(2, token1, bytes, bytes.length)).status, 401);
 
   const token2: string = claim2.json.attemptToken;
   assert.equal((await put(2, token2, bytes, bytes.length)).status, 200);
-  const complete = await hostCall(`/api/host/builds/${build.id}/attempts/2/complete`, token2, { body: { result: { sha256: sha, isoSizeBytes: bytes.length } } });
+  const complete = await hostCall(`/api/host/builds/${build.id}/attempts/2/complete`, token2, { body: { result } });
   assert.equal(complete.status, 200);
   assert.equal((await getBuild(build.id)).status, "SUCCEEDED");
 });
@@ -191,16 +190,23 @@ test("a build whose host vanished is retried, then failed with a clear reason", 
 
 test("the app restarting mid-build loses nothing: the host retries its calls until the app is back", async () => {
   const alice = await makeActor("alice");
-  const host = await startBuildHost({ env: await hostEnv(app.appUrl), runBuild: fakeBuild({ durationMs: 3_000 }), log: quiet });
+  let isBuilt = false;
+  const slow = fakeBuild({ durationMs: 1_500 });
+  const host = await startBuildHost({ env: await hostEnv(app.appUrl), runBuild: async (options) => slow(options).finally(() => (isBuilt = true)), log: quiet });
   cleanups.push(() => host.close());
   const [revisionId] = await makeRevisions(alice);
   const build = await createBuild({ actor: alice, revisionId: revisionId! });
   await waitFor("the build to run", async () => (await getBuild(build.id)).status === "RUNNING");
   const port = Number(new URL(app.appUrl).port);
   await app.close();
-  await new Promise((r) => setTimeout(r, 4_000)); // the build finishes while the app is down
+  // The build finishes while the app is down: the host's upload fails, and it keeps trying.
+  await waitFor("the engine to finish", async () => isBuilt, 20_000);
+  await waitFor("the host to retry a failed call", async () => host.app.retriedCalls > 0, 20_000);
+  const failedWhileDown = host.app.retriedCalls;
   app.server.listen(port, "127.0.0.1");
   const done = await waitForStatus(build.id, "SUCCEEDED", 60_000);
   assert.equal(done.attempt, 1);
+  assert.ok(failedWhileDown > 0, "calls failed while the app was down and succeeded once it was back");
+  assert.ok(done.artifacts.some((a) => a.kind === "ISO"), "the upload that failed went through after the restart");
   await host.close();
 });

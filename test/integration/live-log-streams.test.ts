@@ -3,7 +3,7 @@
 import { startAppServer } from "./builds/harness";
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { buildLogKey } from "@/contracts/jobs";
+import { buildLogKey } from "@/lib/log-stream";
 import { getDb } from "@/lib/db";
 import { liveLogTailCount, MAX_STREAMS_PER_PERSON } from "@/lib/builds/events";
 import { closeQueues } from "@/lib/queue";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, test } from "node:test";
 import { Redis } from "ioredis";
-import { buildLogKey } from "@/contracts/jobs";
+import { buildLogKey } from "@/lib/log-stream";
 import { getDb } from "@/lib/db";
 import { deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 import { requireBaseUrl } from "@/test/support/cli";

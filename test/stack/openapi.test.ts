@@ -7,6 +7,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { getDb } from "@/lib/db";
+import { createHostToken } from "@/lib/hosts";
 import { deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 import { requireBaseUrl } from "@/test/support/cli";
 
@@ -157,6 +158,14 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   assert.equal(retried.json.attempt, 2);
   await call("post", "/api/v1/builds/{id}/cancel", { id: second.json.id });
   assert.ok(revision.json.number === 3);
+
+  // Build hosts: an admin adds one (on the Hosts page; here through the data layer), lists it and revokes it.
+  await getDb().user.update({ where: { id: person.actor.id }, data: { role: "ADMIN" } });
+  const { host } = await createHostToken({ actor: { ...person.actor, role: "ADMIN" }, name: `documented-${Date.now()}`, arch: "x86_64" });
+  const hosts = await call("get", "/api/v1/hosts", {});
+  assert.ok(hosts.json.hosts.some((h: { id: string; revokedAt: string | null }) => h.id === host.id && h.revokedAt === null));
+  const revokedHost = await call("post", "/api/v1/hosts/{id}/revoke", { id: host.id });
+  assert.ok(revokedHost.json.revokedAt, "the host's token is revoked");
 
   await call("delete", "/api/v1/profiles/{id}", { id: profileId });
   await call("delete", "/api/v1/machines/{id}", { id: machineId });

@@ -19,10 +19,10 @@ import { createReadStream, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { BootTest, BuildResult, EnginePhase } from "../../contracts/build-result";
+import { requiredBootFirmwares, type BootTest, type BuildResult, type EnginePhase } from "../../contracts/build-result";
 import { canonicalSelectionJson, selectionHash, selectionSchema, validateSelection, type Selection } from "../../contracts/selection";
 import { bootTest as runBootTest, type Firmware } from "./boot-test";
-import { channelDir, isChannelId, loadCatalog, readLock } from "./channels";
+import { channelDir, channelRevision, isChannelId, loadCatalog, readLock } from "./channels";
 import { EngineError } from "./errors";
 import { CommandError, nixVersion, runOrThrow, runStreaming, storeArgs } from "./nix";
 
@@ -123,7 +123,7 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
 
     const bootTests: BootTest[] = [];
     if (options.bootTest) {
-      const firmwares: Firmware[] = selection.roles.bootloader === "grub" ? ["bios", "uefi"] : ["bios"];
+      const firmwares: Firmware[] = requiredBootFirmwares(selection);
       for (const [i, firmware] of firmwares.entries()) {
         enter("boot-test", { done: i, total: firmwares.length });
         log(`boot test: ${firmware}`);
@@ -143,7 +143,8 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
     const result: BuildResult = {
       version: 1,
       channel: selection.channel,
-      channelRevision: lock.revision,
+      channelRevision: channelRevision("mini"),
+      arch: process.arch === "arm64" ? "aarch64" : "x86_64",
       selectionHash: selectionHash(selection),
       drvPath,
       outPath,

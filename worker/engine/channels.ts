@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { catalogSchema, type Catalog } from "../../contracts/catalog";
+import { readChannelRevision } from "./channel-revision";
 
 /** The repository root, found from this file so the engine works from any working directory. */
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -94,9 +95,7 @@ export function readComponents(): Components {
   return componentsSchema.parse(JSON.parse(readFileSync(join(channelDir("mini"), "components.json"), "utf8")));
 }
 
-/** The revision a build records: the lock's hash for mini; for nixos, the hash of its pinned expression. */
+/** The revision a build records and a host checks a claimed build against: the one definition in contracts/. */
 export function channelRevision(channel: ChannelId): string {
-  if (channel === "mini") return readLock().revision;
-  const text = readFileSync(join(channelDir("nixos"), "default.nix"));
-  return createHash("sha256").update(text).digest("hex");
+  return readChannelRevision(channelDir(channel));
 }

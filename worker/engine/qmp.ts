@@ -52,8 +52,8 @@ export class Qmp {
         await qmp.execute("qmp_capabilities");
         return qmp;
       } catch (err) {
-        if (gone()) throw new Error(`QEMU ended before its QMP socket answered: ${gone()}`);
-        if (Date.now() > deadline) throw new Error(`QEMU's QMP socket never answered: ${err instanceof Error ? err.message : String(err)}`);
+        if (gone()) throw new Error(`QEMU ended before its QMP socket answered: ${gone()}`, { cause: err });
+        if (Date.now() > deadline) throw new Error(`QEMU's QMP socket never answered: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         await new Promise((r) => setTimeout(r, 200));
       }
     }

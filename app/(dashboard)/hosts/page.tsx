@@ -3,6 +3,8 @@ import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
 import { listHosts } from "@/lib/hosts";
 import { PageHeader } from "@/components/ui/page-header";
+import { ActionButton } from "@/components/ui/action-button";
+import { revokeHostAction } from "./actions";
 import { HostTokenForm } from "./host-token-form";
 import { EmptyState } from "@/components/ui/notices";
 import { getArtifactStorageStatus } from "@/lib/artifacts/storage-status";
@@ -31,7 +33,7 @@ export default async function HostsPage() {
               <span className="flex items-center gap-2">
                 <span aria-hidden className={`h-2 w-2 rounded-full ${host.isOnline ? "bg-green-500" : "bg-slate-400"}`} />
                 <span className="font-medium">{host.name}</span>
-                <span className="text-slate-600">{host.isOnline ? "online" : "offline"}</span>
+                <span className="text-slate-600">{host.revokedAt ? "revoked" : host.isOnline ? "online" : "offline"}</span>
               </span>
               <span className="text-slate-600">
                 {host.arch} · capacity {host.capacity} · {host.nixVersion ?? "Nix version unknown"}
@@ -47,6 +49,11 @@ export default async function HostsPage() {
                       ),
                     )}
               </span>
+              {canManage && !host.revokedAt && (
+                <ActionButton action={revokeHostAction} fields={{ hostId: host.id }} label={`Revoke the token of ${host.name}`}>
+                  Revoke token
+                </ActionButton>
+              )}
             </li>
           ))}
         </ul>

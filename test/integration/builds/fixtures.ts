@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
-import { defaultSelection, selectionHash, type Selection } from "@/contracts/selection";
+import { request } from "node:http";
+import { requiredBootFirmwares, type BuildResult } from "@/contracts/build-result";
+import { defaultSelection, selectionHash, selectionSchema, type Selection } from "@/contracts/selection";
 import type { Actor } from "@/lib/auth/actor";
 import { createSession } from "@/lib/auth/sessions";
 import { getChannelOrThrow } from "@/lib/catalog";
@@ -81,4 +83,50 @@ export function waitForStatus(buildId: string, status: string, timeoutMs = 30_00
     }
     return build.status === status ? build : undefined;
   }, timeoutMs);
+}
+
+/** One call as a build host makes it, answering the status and the JSON body. */
+export async function hostCall(appUrl: string, path: string, token: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: Buffer } = {}) {
+  const call = () => fetch(`${appUrl}${path}`, {
+    method: init.method ?? "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": init.raw ? "application/octet-stream" : "application/json", ...init.headers },
+    body: (init.raw ? new Uint8Array(init.raw) : init.body === undefined ? undefined : JSON.stringify(init.body)) as BodyInit | undefined,
+  });
+  // A kept-alive socket the server closed after an aborted upload fails once; a real host retries too.
+  const response = await call().catch(() => call());
+  return { status: response.status, json: (await response.json().catch(() => ({}))) as any };
+}
+
+/**
+ * A PUT whose answer is read even when the server answers before the whole body went out (it refuses an upload
+ * early) and then closes the connection under the rest of the body.
+ */
+export function rawPut(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    // Its own connection: the server stops reading a refused body, so a kept-alive socket would not be reusable.
+    const req = request(url, { method: "PUT", agent: false, headers: { "content-length": String(body.length), ...headers } }, (res) => {
+      answered = true;
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : {} }));
+    });
+    req.on("error", (error) => {
+      if (!answered) reject(error);
+    });
+    req.end(body);
+  });
+}
+
+/** A result that honestly describes this build and the given ISO, as the engine would report it (tests alter it). */
+export async function resultFor(buildId: string, iso: { sha256: string; isoSizeBytes: number }): Promise<BuildResult> {
+  const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId }, include: { revision: true } });
+  const selection = selectionSchema.parse(build.revision.selection);
+  return {
+    version: 1, channel: build.channel, channelRevision: build.channelRevision, arch: build.arch as BuildResult["arch"], selectionHash: selectionHash(selection),
+    drvPath: "/nix/store/x-zxcv-mini.iso.drv", outPath: "/nix/store/x-zxcv-mini.iso", isoPath: "/nix/store/x-zxcv-mini.iso/zxcv-mini.iso", ...iso,
+    closureBytes: 1, inputClosureBytes: 1, nixVersion: "nix (Nix) 2.8.0", host: "by-hand", builtDerivations: 0, builtDerivationNames: [],
+    bootTests: requiredBootFirmwares(selection).map((firmware) => ({ firmware, passed: true, marker: `ZXCV-MARKER by-hand ${firmware}`, seconds: 1 })),
+    durations: { preparing: 0, evaluating: 0, realising: 0, "boot-test": 0, hashing: 0 },
+  };
 }

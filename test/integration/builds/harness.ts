@@ -13,6 +13,10 @@ if (redisUrl.pathname === "" || redisUrl.pathname === "/") redisUrl.pathname = "
 process.env.REDIS_URL = redisUrl.toString();
 process.env.ARTIFACT_DIR = mkdtempSync(join(tmpdir(), "zxcv-artifacts-"));
 process.env.MAX_CONCURRENT_BUILDS_PER_USER ??= "8";
+// Test hosts beat every 300 ms: a host silent for 3 s is offline (the Hosts page's threshold, 30 s by default).
+process.env.HOST_OFFLINE_AFTER_MS ??= "3000";
+// A ceiling above any disk here (the default is 8 GiB), so the free-space check can be reached too.
+process.env.MAX_UPLOAD_BYTES ??= String(1024 ** 4);
 
 type RouteModule = Record<string, (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>>;
 
@@ -21,6 +25,7 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/host\/heartbeat$/, "app/api/host/heartbeat/route", []],
   [/^\/api\/host\/builds\/([^/]+)\/claim$/, "app/api/host/builds/[buildId]/claim/route", ["buildId"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/phase$/, "app/api/host/builds/[buildId]/attempts/[attempt]/phase/route", ["buildId", "attempt"]],
+  [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/log$/, "app/api/host/builds/[buildId]/attempts/[attempt]/log/route", ["buildId", "attempt"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/complete$/, "app/api/host/builds/[buildId]/attempts/[attempt]/complete/route", ["buildId", "attempt"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/fail$/, "app/api/host/builds/[buildId]/attempts/[attempt]/fail/route", ["buildId", "attempt"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/artifacts\/([^/]+)$/, "app/api/host/builds/[buildId]/attempts/[attempt]/artifacts/[kind]/route", ["buildId", "attempt", "kind"]],

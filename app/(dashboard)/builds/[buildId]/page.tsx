@@ -8,6 +8,7 @@ import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
 import { BootChecks } from "@/components/boot-checks";
+import { AttemptHistory } from "@/components/builds/attempt-history";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
@@ -82,6 +83,7 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
           />
         </div>
       )}
+      <AttemptHistory attempts={build.attempts} refusals={build.refusals} />
       {isActive ? (
         <LiveLog buildId={build.id} initialPhase={{ phase: build.phase ?? "queued", progress: build.progress ?? 0, detail: "" }} />
       ) : (

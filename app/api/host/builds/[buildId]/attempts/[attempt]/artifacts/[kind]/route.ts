@@ -2,11 +2,12 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { withAttempt } from "@/lib/api/host-handler";
 import { artifactFileName } from "@/lib/artifacts/names";
-import { artifactKindSchema, uploadArtifact } from "@/lib/builds/host";
+import { artifactKindSchema, uploadArtifact } from "@/lib/builds/uploads";
 import { AppError } from "@/lib/errors";
 
 // PUT /api/host/builds/{buildId}/attempts/{attempt}/artifacts/{iso|log} - stream an artifact; X-Content-SHA256 and
-// X-Content-Size declare what must arrive, and nothing is kept unless both match
+// X-Content-Size declare what must arrive, and nothing is kept unless both match (413 above MAX_UPLOAD_BYTES, 503
+// when the storage lacks the space, 409 while another upload of the attempt runs)
 export const PUT = withAttempt(async ({ request, buildId, attempt, bearer, params }) => {
   const kind = artifactKindSchema.safeParse(params.kind);
   if (!kind.success) throw new AppError("NOT_FOUND", "Artifacts are \"iso\" or \"log\"");
