@@ -4,7 +4,12 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "ZXCV Composer", template: "%s · ZXCV Composer" },
   description: "Compose, build and download ZXCV Linux ISOs",
-  icons: { icon: [{ url: "/favicon.ico", sizes: "16x16 32x32 48x48" }, { url: "/logo.svg", type: "image/svg+xml" }] },
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+      { url: "/logo.svg", type: "image/svg+xml" },
+    ],
+  },
 };
 
 // Every page is rendered per request, so that Next.js can put the request's CSP nonce (proxy.ts) on its scripts.

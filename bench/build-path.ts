@@ -48,7 +48,7 @@ const claimBytes = Buffer.byteLength(JSON.stringify({ attempt: 1, attemptToken: 
 // 3. A second Build of the same selection: resolved to the existing ISO, downloadable at once.
 const reuseStarted = performance.now();
 const reused = await createBuild({ actor: alice, revisionId: second! });
-const iso = (await getDb().artifact.findFirstOrThrow({ where: { buildId: reused.reusedFromId!, kind: "ISO" } }));
+const iso = await getDb().artifact.findFirstOrThrow({ where: { buildId: reused.reusedFromId!, kind: "ISO" } });
 const head = await fetch(`${app.appUrl}/api/artifacts/${iso.id}`, { headers: { cookie: alice.cookie, range: "bytes=0-0" } });
 await head.arrayBuffer();
 const reuseMs = performance.now() - reuseStarted;
@@ -62,10 +62,16 @@ const file = await open(bigPath, "w");
 const chunk = randomBytes(MB);
 for (let i = 0; i < 1024; i++) await file.write(chunk);
 await file.close();
-const big = await getDb().artifact.create({ data: { buildId: reused.reusedFromId!, kind: "LOG", fileName: "big.bin", sizeBytes: BigInt(1024 * MB), sha256: "0".repeat(64), storageKey: bigKey } }).catch(async () => {
-  await getDb().artifact.deleteMany({ where: { buildId: reused.reusedFromId!, kind: "LOG" } });
-  return getDb().artifact.create({ data: { buildId: reused.reusedFromId!, kind: "LOG", fileName: "big.bin", sizeBytes: BigInt(1024 * MB), sha256: "0".repeat(64), storageKey: bigKey } });
-});
+const big = await getDb()
+  .artifact.create({
+    data: { buildId: reused.reusedFromId!, kind: "LOG", fileName: "big.bin", sizeBytes: BigInt(1024 * MB), sha256: "0".repeat(64), storageKey: bigKey },
+  })
+  .catch(async () => {
+    await getDb().artifact.deleteMany({ where: { buildId: reused.reusedFromId!, kind: "LOG" } });
+    return getDb().artifact.create({
+      data: { buildId: reused.reusedFromId!, kind: "LOG", fileName: "big.bin", sizeBytes: BigInt(1024 * MB), sha256: "0".repeat(64), storageKey: bigKey },
+    });
+  });
 global.gc?.();
 const baseline = process.memoryUsage().rss;
 let peak = baseline;
@@ -85,7 +91,10 @@ const rows: [string, string][] = [
   ["Build -> first log line over SSE", `${firstLineMs.toFixed(0)} ms`],
   ["whole build (real engine, boot test included)", `${((performance.now() - started) / 1000).toFixed(1)} s incl. the rest`],
   ["reused Build -> first byte of its ISO", `${reuseMs.toFixed(0)} ms`],
-  ["app RSS while serving a 1 GB download", `baseline ${(baseline / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB (+${((peak - baseline) / MB).toFixed(0)} MB), ${(1024 / downloadSeconds).toFixed(0)} MB/s`],
+  [
+    "app RSS while serving a 1 GB download",
+    `baseline ${(baseline / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB (+${((peak - baseline) / MB).toFixed(0)} MB), ${(1024 / downloadSeconds).toFixed(0)} MB/s`,
+  ],
 ];
 for (const [label, value] of rows) console.log(`${label.padEnd(68)} ${value}`);
 

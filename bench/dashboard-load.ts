@@ -43,15 +43,36 @@ async function seed(artifactDir: string): Promise<Seeded> {
     configHash,
     phase: "done",
     progress: 1,
-    result: { bootTests: [{ firmware: "bios", passed: true }, { firmware: "uefi", passed: true }] },
+    result: {
+      bootTests: [
+        { firmware: "bios", passed: true },
+        { firmware: "uefi", passed: true },
+      ],
+    },
     queuedAt: new Date(now - (i + 1) * 60_000),
     startedAt: new Date(now - (i + 1) * 60_000 + 1000),
     finishedAt: new Date(now - i * 60_000),
   }));
   await db.build.createMany({ data: builds });
   const artifacts = builds.flatMap((b, i) => [
-    { id: `${b.id}iso`, buildId: b.id, kind: "ISO" as const, fileName: `zxcv-mini-${i}.iso`, sizeBytes: BigInt(i === 0 ? ISO_BYTES : 23_000_000), sha256: "0".repeat(64), storageKey: storageKeyFor({ buildId: b.id, attempt: 1, kind: "ISO" }) },
-    { id: `${b.id}log`, buildId: b.id, kind: "LOG" as const, fileName: "build.log", sizeBytes: BigInt(0), sha256: "0".repeat(64), storageKey: storageKeyFor({ buildId: b.id, attempt: 1, kind: "LOG" }) },
+    {
+      id: `${b.id}iso`,
+      buildId: b.id,
+      kind: "ISO" as const,
+      fileName: `zxcv-mini-${i}.iso`,
+      sizeBytes: BigInt(i === 0 ? ISO_BYTES : 23_000_000),
+      sha256: "0".repeat(64),
+      storageKey: storageKeyFor({ buildId: b.id, attempt: 1, kind: "ISO" }),
+    },
+    {
+      id: `${b.id}log`,
+      buildId: b.id,
+      kind: "LOG" as const,
+      fileName: "build.log",
+      sizeBytes: BigInt(0),
+      sha256: "0".repeat(64),
+      storageKey: storageKeyFor({ buildId: b.id, attempt: 1, kind: "LOG" }),
+    },
   ]);
   await db.artifact.createMany({ data: artifacts });
   // The one ISO that is downloaded for real: a sparse 1 GiB file.
@@ -67,7 +88,14 @@ type Load = { rps: number; p50: number; p99: number; non2xx: number; errors: num
 
 async function load(url: string, cookie: string | undefined, seconds: number): Promise<Load> {
   const result = await autocannon({ url, connections: 8, duration: seconds, timeout: 30, headers: cookie ? { cookie } : {} });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
 }
 
 /** Time of one request on its own (ms). */
@@ -110,7 +138,14 @@ async function downloadsAtOnce(url: string, cookie: string, count: number, pid: 
   }
 }
 
-export async function benchDashboardLoad(options: { appUrl: string; appPid: number; artifactDir: string; seconds?: number; downloads?: number; log?: (s: string) => void }): Promise<Figure[]> {
+export async function benchDashboardLoad(options: {
+  appUrl: string;
+  appPid: number;
+  artifactDir: string;
+  seconds?: number;
+  downloads?: number;
+  log?: (s: string) => void;
+}): Promise<Figure[]> {
   const log = options.log ?? (() => {});
   const seconds = options.seconds ?? 8;
   const downloads = options.downloads ?? 4;
@@ -140,15 +175,27 @@ export async function benchDashboardLoad(options: { appUrl: string; appPid: numb
 
   const base = { rps: { name: "/sign-in", value: signIn.rps }, p50: { name: "/sign-in", value: signIn.p50 }, p99: { name: "/sign-in", value: signIn.p99 } };
   const note = (l: Load) => `8 connections${l.non2xx || l.errors || l.timeouts ? `; ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : ""}`;
-  const rows: Figure[] = [figure(GROUP, "/sign-in (baseline): requests/s", signIn.rps, "req/s", { note: note(signIn) }), figure(GROUP, "/sign-in: p50 / p99 latency", signIn.p50, "ms", { note: `p99 ${signIn.p99} ms` })];
-  for (const [label, l, ms] of [[`/downloads (${BUILDS} builds)`, dl, alone.downloads], ["/builds/:id (of 1,000)", build, alone.build]] as const) {
+  const rows: Figure[] = [
+    figure(GROUP, "/sign-in (baseline): requests/s", signIn.rps, "req/s", { note: note(signIn) }),
+    figure(GROUP, "/sign-in: p50 / p99 latency", signIn.p50, "ms", { note: `p99 ${signIn.p99} ms` }),
+  ];
+  for (const [label, l, ms] of [
+    [`/downloads (${BUILDS} builds)`, dl, alone.downloads],
+    ["/builds/:id (of 1,000)", build, alone.build],
+  ] as const) {
     rows.push(figure(GROUP, `${label}: one request alone`, ms, "ms"));
     rows.push(figure(GROUP, `${label}: requests/s`, l.rps, "req/s", { baseline: base.rps, note: note(l) }));
     rows.push(figure(GROUP, `${label}: p50 latency`, l.p50, "ms", { baseline: base.p50 }));
     rows.push(figure(GROUP, `${label}: p99 latency`, l.p99, "ms", { baseline: base.p99 }));
   }
   rows.push(figure(GROUP, "app memory (RSS) idle after the load", idle, "B"));
-  rows.push(figure(GROUP, `app memory (RSS) peak, ${downloads} x 1 GiB downloads at once`, served.peak, "B", { baseline: idle ? { name: "idle", value: idle } : undefined }));
-  rows.push(figure(GROUP, `${downloads} x 1 GiB downloads: throughput`, served.bytes / served.seconds, "B/s", { note: `${served.seconds.toFixed(1)} s in all` }));
+  rows.push(
+    figure(GROUP, `app memory (RSS) peak, ${downloads} x 1 GiB downloads at once`, served.peak, "B", {
+      baseline: idle ? { name: "idle", value: idle } : undefined,
+    }),
+  );
+  rows.push(
+    figure(GROUP, `${downloads} x 1 GiB downloads: throughput`, served.bytes / served.seconds, "B/s", { note: `${served.seconds.toFixed(1)} s in all` }),
+  );
   return rows;
 }

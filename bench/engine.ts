@@ -11,7 +11,11 @@ import { buildIso } from "../worker/engine/build-iso";
 
 const root = mkdtempSync(join(tmpdir(), "zxcv-bench-"));
 const store = join(root, "store");
-const base: Selection = { channel: "mini", roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "none", ssh: "none" }, packages: [] };
+const base: Selection = {
+  channel: "mini",
+  roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "none", ssh: "none" },
+  packages: [],
+};
 const rows: [string, string][] = [];
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -32,10 +36,21 @@ try {
   const isolinux = await timed("ISOLINUX variant", { ...base, roles: { ...base.roles, bootloader: "isolinux" } });
   for (const firmware of ["bios", "uefi"] as const) {
     const t = await bootTest({ isoPath: cold.isoPath, firmware, bootloader: "grub", selection: base });
-    rows.push([`boot test ${firmware} (GRUB, to the marker line)`, `${(t.checks?.find((c) => c.name === "marker")?.seconds ?? t.seconds).toFixed(1)} s${t.passed ? "" : ` FAILED: ${t.problem}`}`]);
+    rows.push([
+      `boot test ${firmware} (GRUB, to the marker line)`,
+      `${(t.checks?.find((c) => c.name === "marker")?.seconds ?? t.seconds).toFixed(1)} s${t.passed ? "" : ` FAILED: ${t.problem}`}`,
+    ]);
   }
-  const t = await bootTest({ isoPath: isolinux.isoPath, firmware: "bios", bootloader: "isolinux", selection: { ...base, roles: { ...base.roles, bootloader: "isolinux" } } });
-  rows.push(["boot test bios (ISOLINUX, to the marker line)", `${(t.checks?.find((c) => c.name === "marker")?.seconds ?? t.seconds).toFixed(1)} s${t.passed ? "" : ` FAILED: ${t.problem}`}`]);
+  const t = await bootTest({
+    isoPath: isolinux.isoPath,
+    firmware: "bios",
+    bootloader: "isolinux",
+    selection: { ...base, roles: { ...base.roles, bootloader: "isolinux" } },
+  });
+  rows.push([
+    "boot test bios (ISOLINUX, to the marker line)",
+    `${(t.checks?.find((c) => c.name === "marker")?.seconds ?? t.seconds).toFixed(1)} s${t.passed ? "" : ` FAILED: ${t.problem}`}`,
+  ]);
   rows.push(["input closure (every output needed to build the GRUB ISO)", mb(cold.inputClosureBytes)]);
   // The live system: what each role choice costs, and how soon a person gets a prompt and an SSH login.
   const choices: [string, Selection["roles"]][] = [
@@ -56,7 +71,8 @@ try {
     for (const firmware of ["bios", "uefi"] as const) {
       const t = await bootTest({ isoPath: built.get(`network dhcp, ssh ${ssh}`)!, firmware, bootloader: "grub", selection });
       const at = (name: string) => t.checks?.find((c) => c.name === name && c.passed)?.seconds;
-      if (ssh === "dropbear") rows.push([`power-on to prompt on screen ${firmware} (GRUB)`, at("screen") === undefined ? `FAILED: ${t.problem}` : `${at("screen")!.toFixed(1)} s`]);
+      if (ssh === "dropbear")
+        rows.push([`power-on to prompt on screen ${firmware} (GRUB)`, at("screen") === undefined ? `FAILED: ${t.problem}` : `${at("screen")!.toFixed(1)} s`]);
       rows.push([`power-on to SSH login ${firmware} (GRUB, ${ssh})`, at("ssh") === undefined ? `FAILED: ${t.problem}` : `${at("ssh")!.toFixed(1)} s`]);
     }
   }

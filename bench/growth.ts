@@ -26,7 +26,11 @@ export async function benchGrowth(options: { log?: (s: string) => void } = {}): 
   try {
     log("growth: cold build of the default selection");
     const cold = await timed(() => build(base));
-    figures.push(figure(GROUP, "cold build, default selection (0 packages)", cold.seconds, "s", { note: `${cold.value.builtDerivations} derivations; debs from the local cache` }));
+    figures.push(
+      figure(GROUP, "cold build, default selection (0 packages)", cold.seconds, "s", {
+        note: `${cold.value.builtDerivations} derivations; debs from the local cache`,
+      }),
+    );
 
     // Optional packages: the first 1, the first 8, then every package (bash-completion needs the bash shell).
     const ids = catalog.packages.map((p) => p.id);
@@ -41,8 +45,17 @@ export async function benchGrowth(options: { log?: (s: string) => void } = {}): 
       const run = await timed(() => build(withPackages(n)));
       const label = n === ids.length ? `all ${n}` : String(n);
       one ??= { seconds: run.seconds, iso: run.value.isoSizeBytes };
-      figures.push(figure(GROUP, `rebuild with ${label} optional package(s)`, run.seconds, "s", { baseline: { name: "1 package", value: one.seconds }, note: `${run.value.builtDerivations} derivations built` }));
-      figures.push(figure(GROUP, `ISO size with ${label} optional package(s)`, run.value.isoSizeBytes, "B", { baseline: { name: "default ISO", value: cold.value.isoSizeBytes } }));
+      figures.push(
+        figure(GROUP, `rebuild with ${label} optional package(s)`, run.seconds, "s", {
+          baseline: { name: "1 package", value: one.seconds },
+          note: `${run.value.builtDerivations} derivations built`,
+        }),
+      );
+      figures.push(
+        figure(GROUP, `ISO size with ${label} optional package(s)`, run.value.isoSizeBytes, "B", {
+          baseline: { name: "default ISO", value: cold.value.isoSizeBytes },
+        }),
+      );
     }
 
     // Concurrency: N distinct selections at once (distinct, or Nix would build each only once) that cost the same:
@@ -58,7 +71,12 @@ export async function benchGrowth(options: { log?: (s: string) => void } = {}): 
       next += n;
       const run = await timed(() => Promise.all(batch.map((s, i) => build(s, i))));
       single ??= run.seconds;
-      figures.push(figure(GROUP, `${n} concurrent rebuild(s), one package each: wall time`, run.seconds, "s", { baseline: { name: "1 build", value: single }, note: `${run.value.reduce((a, r) => a + r.builtDerivations, 0)} derivations in all` }));
+      figures.push(
+        figure(GROUP, `${n} concurrent rebuild(s), one package each: wall time`, run.seconds, "s", {
+          baseline: { name: "1 build", value: single },
+          note: `${run.value.reduce((a, r) => a + r.builtDerivations, 0)} derivations in all`,
+        }),
+      );
     }
     return figures;
   } finally {

@@ -123,8 +123,19 @@ async function nixBuildWithBuilders(o: { ssh: Ssh; laptop: string; builder: stri
     const sourcesBytes = diskBytes(join(o.laptop, "nix", "store"));
     await runOrThrow(
       "nix-build",
-      ["--store", o.laptop, join(channelDir("mini"), "default.nix"), "--argstr", "selectionFile", o.selectionFile, "--no-out-link", "--max-jobs", "0",
-        "--builders", `ssh-ng://bench-builder?remote-program=${daemon} x86_64-linux - 2 1 - - -`],
+      [
+        "--store",
+        o.laptop,
+        join(channelDir("mini"), "default.nix"),
+        "--argstr",
+        "selectionFile",
+        o.selectionFile,
+        "--no-out-link",
+        "--max-jobs",
+        "0",
+        "--builders",
+        `ssh-ng://bench-builder?remote-program=${daemon} x86_64-linux - 2 1 - - -`,
+      ],
       { env: { ...nixEnv(), NIX_SSHOPTS: `-F ${o.ssh.sshConfig}` }, onLine: (line) => appendFileSync(logFile, `${line}\n`) },
     );
     return sourcesBytes;
@@ -203,7 +214,9 @@ export async function benchRemoteBuild(options: { redisUrl: string; log?: (s: st
     return [
       figure(GROUP, `${nb}, cold builder: laptop -> builder`, aCold.up, "B", { note: "ssh bytes through the counting proxy" }),
       figure(GROUP, `${nb}, cold builder: builder -> laptop`, aCold.down, "B"),
-      figure(GROUP, `${nb}, cold builder: added to laptop store`, aCold.laptopStoreBytes, "B", { note: `of which ${aCold.sourcesBytes} B pinned sources the laptop must hold` }),
+      figure(GROUP, `${nb}, cold builder: added to laptop store`, aCold.laptopStoreBytes, "B", {
+        note: `of which ${aCold.sourcesBytes} B pinned sources the laptop must hold`,
+      }),
       figure(GROUP, `${nb}, cold builder: wall time`, aCold.seconds, "s", { note: "seeding the laptop's sources + nix-build" }),
       figure(GROUP, `${nb}, warm builder: laptop -> builder`, aWarm.up, "B", { note: "fresh laptop store, builder already built it" }),
       figure(GROUP, `${nb}, warm builder: builder -> laptop`, aWarm.down, "B"),
@@ -214,11 +227,20 @@ export async function benchRemoteBuild(options: { redisUrl: string; log?: (s: st
         baseline: b("nix-build cold", aCold.up),
         note: `the BullMQ job hash in Redis (job data JSON ${bCold.jobJsonBytes} B); host seeds debs from its own cache`,
       }),
-      figure(GROUP, "this design, cold host: added to control plane's store", 0, "B", { baseline: b("nix-build cold", aCold.laptopStoreBytes), note: "the control plane has no Nix store" }),
-      figure(GROUP, "this design, cold host: wall time", bCold.seconds, "s", { baseline: b("nix-build cold", aCold.seconds), note: "enqueue + buildIso on the host's store, no boot test" }),
+      figure(GROUP, "this design, cold host: added to control plane's store", 0, "B", {
+        baseline: b("nix-build cold", aCold.laptopStoreBytes),
+        note: "the control plane has no Nix store",
+      }),
+      figure(GROUP, "this design, cold host: wall time", bCold.seconds, "s", {
+        baseline: b("nix-build cold", aCold.seconds),
+        note: "enqueue + buildIso on the host's store, no boot test",
+      }),
       figure(GROUP, "this design, warm host: control plane -> host", bWarm.redisHashBytes, "B", { baseline: b("nix-build warm", aWarm.up) }),
       figure(GROUP, "this design, warm host: wall time", bWarm.seconds, "s", { baseline: b("nix-build warm", aWarm.seconds) }),
-      figure(GROUP, "this design: ISO the laptop downloads (optional)", bCold.isoBytes, "B", { baseline: b("nix-build cold, to laptop", aCold.down), note: "builder -> laptop when the ISO is downloaded" }),
+      figure(GROUP, "this design: ISO the laptop downloads (optional)", bCold.isoBytes, "B", {
+        baseline: b("nix-build cold, to laptop", aCold.down),
+        note: "builder -> laptop when the ISO is downloaded",
+      }),
       figure(GROUP, "host store after (b)", hostBytes, "B", { baseline: b("builder after (a)", builderBytes) }),
     ];
   } finally {

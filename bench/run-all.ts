@@ -78,13 +78,17 @@ async function engineFigures(): Promise<Figure[]> {
       const isCold = /^cold/.test(label);
       if (isCold) cold ??= value;
       const note = seconds[2]!.replace(/^,\s*/, "").trim() || undefined;
-      figures.push(figure(group, label, value, "s", { baseline: !isCold && cold !== undefined && !/^boot test/.test(label) ? { name: "cold build", value: cold } : undefined, note }));
+      figures.push(
+        figure(group, label, value, "s", {
+          baseline: !isCold && cold !== undefined && !/^boot test/.test(label) ? { name: "cold build", value: cold } : undefined,
+          note,
+        }),
+      );
     } else if (mib) {
       // "ISO size GRUB hybrid / ISOLINUX  21.9 MiB / 14.0 MiB": the second value goes to the note, named.
       const rest = mib[2]!.replace(/^\s*\/\s*/, "").trim();
       figures.push(figure(group, label, Number(mib[1]) * 1024 ** 2, "B", { note: rest ? `${label.split(" / ").pop()}: ${rest}` : undefined }));
-    }
-    else figures.push(figure(group, label, null, "n", { note: text }));
+    } else figures.push(figure(group, label, null, "n", { note: text }));
   }
   return figures;
 }
@@ -199,7 +203,14 @@ async function main(): Promise<void> {
   try {
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, APP_URL: appUrl, ARTIFACT_DIR: artifactDir, NODE_ENV: "production" as const };
+    const env = {
+      ...process.env,
+      DATABASE_URL: services.databaseUrl,
+      REDIS_URL: services.redisUrl,
+      APP_URL: appUrl,
+      ARTIFACT_DIR: artifactDir,
+      NODE_ENV: "production" as const,
+    };
     Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, ARTIFACT_DIR: artifactDir });
     info = { machine: machine(), versions: await versions(services) };
     prepareDatabase(env);
@@ -211,7 +222,9 @@ async function main(): Promise<void> {
     figures.push(...(await step("engine", engineFigures)));
     figures.push(...(await step("build growth", () => benchGrowth({ log: say }))));
     figures.push(...(await step("remote build", () => benchRemoteBuild({ redisUrl: services.redisUrl, log: say }))));
-    figures.push(...(await step("build path", () => buildPathFigures({ appUrl, appPid: app.child.pid!, redisUrl: services.redisUrl, env: { ...env, BASE_URL: appUrl } }))));
+    figures.push(
+      ...(await step("build path", () => buildPathFigures({ appUrl, appPid: app.child.pid!, redisUrl: services.redisUrl, env: { ...env, BASE_URL: appUrl } }))),
+    );
   } finally {
     for (const child of children.reverse()) await stopManaged(child);
     await services.stop();
@@ -221,7 +234,9 @@ async function main(): Promise<void> {
   const header = [
     `date: ${date}   command: ${COMMAND}   total: ${seconds} s`,
     `machine: ${m.cpu}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(1)} GiB, Linux ${m.kernel}, Debian ${m.debian}, load at start ${m.loadAverageAtStart.join(" ")}`,
-    `versions: ${Object.entries(info!.versions).map(([k, v]) => `${k} ${v ?? "missing"}`).join(", ")}`,
+    `versions: ${Object.entries(info!.versions)
+      .map(([k, v]) => `${k} ${v ?? "missing"}`)
+      .join(", ")}`,
   ];
   for (const line of header) console.log(line);
   printTable(figures);

@@ -53,7 +53,16 @@ export function formatRatio(f: Figure): string {
   const r = ratio(f);
   if (r === undefined) return "";
   // Tiny ratios read better as "1/N": 442 B against 81 MiB is 1/192000, not 5.2e-6.
-  const shown = r === 0 ? "0x" : r >= 100 ? `${r.toFixed(0)}x` : r >= 10 ? `${r.toFixed(1)}x` : r >= 0.1 ? `${r.toFixed(2)}x` : `1/${Math.round(1 / r).toLocaleString("en-US")}`;
+  const shown =
+    r === 0
+      ? "0x"
+      : r >= 100
+        ? `${r.toFixed(0)}x`
+        : r >= 10
+          ? `${r.toFixed(1)}x`
+          : r >= 0.1
+            ? `${r.toFixed(2)}x`
+            : `1/${Math.round(1 / r).toLocaleString("en-US")}`;
   return `${shown} ${f.baseline!.name}`;
 }
 

@@ -14,7 +14,12 @@ export function printTable(figures: Figure[], out: (s: string) => void = (s) => 
   for (const [n, r] of all.entries()) {
     const group = n > 0 && r[0] === lastGroup ? "" : r[0]!;
     if (n > 0) lastGroup = r[0]!;
-    out([group, ...r.slice(1)].map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd());
+    out(
+      [group, ...r.slice(1)]
+        .map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    );
   }
 }
 

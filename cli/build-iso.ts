@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       bootTest: args.bootTest,
       signal: abort.signal,
       onLog: args.quiet ? undefined : (line) => console.error(line),
-      onPhase: args.quiet ? undefined : (p) => p.total === undefined || p.done === 0 ? console.error(`== ${p.phase}`) : undefined,
+      onPhase: args.quiet ? undefined : (p) => (p.total === undefined || p.done === 0 ? console.error(`== ${p.phase}`) : undefined),
     });
     for (const t of result.bootTests) {
       console.error(`boot test ${t.firmware}: passed in ${t.seconds} s: ${t.marker}`);

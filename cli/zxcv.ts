@@ -118,7 +118,11 @@ async function push(client: ApiClient, file: string, options: { machine?: string
     console.log(`created profile ${created.id} (${machine.name} / ${created.name}): revision ${created.latest.number}, config ${created.latest.configHash}`);
     return created;
   }
-  const response = await client.request(`/api/v1/profiles/${existing.id}/text`, { method: "PUT", headers: { "content-type": "text/plain; charset=utf-8" }, body: text });
+  const response = await client.request(`/api/v1/profiles/${existing.id}/text`, {
+    method: "PUT",
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    body: text,
+  });
   const saved = (await response.json()) as { revision: Revision; created: boolean };
   console.log(
     `${saved.created ? "saved" : "unchanged"} profile ${existing.id} (${machine.name} / ${existing.name}): revision ${saved.revision.number}, config ${saved.revision.configHash}`,
@@ -126,7 +130,11 @@ async function push(client: ApiClient, file: string, options: { machine?: string
   return { ...existing, latest: saved.revision };
 }
 
-async function build(client: ApiClient, profileId: string | undefined, options: { file?: string; machine?: string; profile?: string; arch?: string; follow?: boolean }): Promise<number> {
+async function build(
+  client: ApiClient,
+  profileId: string | undefined,
+  options: { file?: string; machine?: string; profile?: string; arch?: string; follow?: boolean },
+): Promise<number> {
   if (!profileId && !options.file) throw new CliError("build needs a PROFILE_ID or --file FILE --machine NAME", 2);
   const revisionId = options.file ? (await push(client, options.file, options)).latest.id : undefined;
   const created = await client.json<BuildJson>("/api/v1/builds", { method: "POST", body: revisionId ? { revisionId } : { profileId } });
@@ -140,10 +148,13 @@ async function follow(client: ApiClient, buildId: string): Promise<number> {
   const display = new ProgressDisplay(Boolean(process.stderr.isTTY));
   const done = await followBuild(client, buildId, display);
   if (done.status === "SUCCEEDED") {
-    console.log(`build ${done.id} succeeded${done.iso ? `: ${printable(done.iso.fileName)}, ${done.iso.sizeBytes} bytes, sha256 ${printable(done.iso.sha256)}` : ""}`);
+    console.log(
+      `build ${done.id} succeeded${done.iso ? `: ${printable(done.iso.fileName)}, ${done.iso.sizeBytes} bytes, sha256 ${printable(done.iso.sha256)}` : ""}`,
+    );
     return 0;
   }
-  if (!FINISHED.has(done.status)) throw new CliError(`build ${done.id} is still ${done.status.toLowerCase()}: the log stream ended early; run \`zxcv follow ${done.id}\``);
+  if (!FINISHED.has(done.status))
+    throw new CliError(`build ${done.id} is still ${done.status.toLowerCase()}: the log stream ended early; run \`zxcv follow ${done.id}\``);
   throw new CliError(`build ${done.id} ${done.status.toLowerCase()}${done.failureReason ? `: ${printable(done.failureReason)}` : ""}`, 3);
 }
 

@@ -21,7 +21,11 @@ export function BootChecks({ bootTests }: { bootTests: unknown }) {
       <thead className="text-slate-500">
         <tr>
           <th className="py-1 pr-4 font-normal">Check</th>
-          {boots.map((t) => <th key={t.firmware} className="py-1 pr-4 font-normal">{t.firmware.toUpperCase()}</th>)}
+          {boots.map((t) => (
+            <th key={t.firmware} className="py-1 pr-4 font-normal">
+              {t.firmware.toUpperCase()}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
@@ -30,7 +34,12 @@ export function BootChecks({ bootTests }: { bootTests: unknown }) {
             <td className="py-1 pr-4 text-slate-700">{LABELS[name]}</td>
             {boots.map((t) => {
               const check = t.checks!.find((c) => c.name === name);
-              if (!check) return <td key={t.firmware} className="py-1 pr-4 text-slate-400">—</td>;
+              if (!check)
+                return (
+                  <td key={t.firmware} className="py-1 pr-4 text-slate-400">
+                    —
+                  </td>
+                );
               return (
                 <td key={t.firmware} className={`py-1 pr-4 ${check.passed ? "text-emerald-700" : "text-red-700"}`} title={check.detail ?? check.problem}>
                   {check.passed ? "passed" : "failed"} at {check.seconds.toFixed(1)} s

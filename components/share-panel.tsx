@@ -43,7 +43,9 @@ export function SharePanel({ what, path, share, unshare }: { what: string; path:
               {copied ? "Copied" : "Copy"}
             </Button>
             <form action={unshareAction}>
-              <Button type="submit" variant="danger" disabled={unsharing}>Stop sharing</Button>
+              <Button type="submit" variant="danger" disabled={unsharing}>
+                Stop sharing
+              </Button>
             </form>
           </div>
         </>
@@ -51,11 +53,17 @@ export function SharePanel({ what, path, share, unshare }: { what: string; path:
         <div className="flex flex-wrap items-center justify-between gap-2">
           <p className="text-slate-600">Only you can see {what}. Make a link to show it to anyone.</p>
           <form action={shareAction}>
-            <Button type="submit" variant="secondary" disabled={sharing}>Share by link</Button>
+            <Button type="submit" variant="secondary" disabled={sharing}>
+              Share by link
+            </Button>
           </form>
         </div>
       )}
-      {message && <p role="alert" className="text-red-700">{message}</p>}
+      {message && (
+        <p role="alert" className="text-red-700">
+          {message}
+        </p>
+      )}
     </section>
   );
 }

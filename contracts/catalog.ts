@@ -2,9 +2,7 @@ import { z } from "zod";
 
 /** Names that may appear in a catalog or a selection: lower-case words, never Nix syntax. */
 export const CATALOG_ID = /^[a-z0-9][a-z0-9+._-]{0,62}$/;
-export const catalogIdSchema = z
-  .string()
-  .regex(CATALOG_ID, "must be lower-case letters, digits and + . _ - (at most 63 characters)");
+export const catalogIdSchema = z.string().regex(CATALOG_ID, "must be lower-case letters, digits and + . _ - (at most 63 characters)");
 
 /** A reference from one choice to another, used by `requires` and `conflicts`. */
 export const catalogRefSchema = z.union([

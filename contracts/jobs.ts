@@ -69,7 +69,10 @@ export type ClaimedBuild = z.infer<typeof claimBuildResponseSchema>;
 export const MAX_LOG_LINES_PER_BATCH = 500;
 export const MAX_LOG_LINE_CHARS = 4_000;
 export const logBatchSchema = z.strictObject({
-  lines: z.array(z.string().max(MAX_LOG_LINE_CHARS, `A log line is at most ${MAX_LOG_LINE_CHARS} characters: split it`)).min(1).max(MAX_LOG_LINES_PER_BATCH, `Send at most ${MAX_LOG_LINES_PER_BATCH} lines per batch`),
+  lines: z
+    .array(z.string().max(MAX_LOG_LINE_CHARS, `A log line is at most ${MAX_LOG_LINE_CHARS} characters: split it`))
+    .min(1)
+    .max(MAX_LOG_LINES_PER_BATCH, `Send at most ${MAX_LOG_LINES_PER_BATCH} lines per batch`),
 });
 
 export const failBuildSchema = z.strictObject({

@@ -17,14 +17,16 @@ export const PROFILE_TEXT_MAX_BYTES = 64 * 1024;
 export type ProfileTextError = { line: number; message: string };
 
 export type ParsedProfileText =
-  | { ok: true; selection: Selection; lineOf: (subject: SelectionProblem["subject"]) => number | undefined }
-  | { ok: false; errors: ProfileTextError[] };
+  { ok: true; selection: Selection; lineOf: (subject: SelectionProblem["subject"]) => number | undefined } | { ok: false; errors: ProfileTextError[] };
 
 export function parseProfileText(text: string): ParsedProfileText {
   const errors: ProfileTextError[] = [];
   // TextEncoder, not Buffer: the configurator parses in the browser too.
   if (new TextEncoder().encode(text).length > PROFILE_TEXT_MAX_BYTES) {
-    return { ok: false, errors: [{ line: 1, message: `the profile is larger than ${PROFILE_TEXT_MAX_BYTES / 1024} KB: a profile is a few lines, is this the right file?` }] };
+    return {
+      ok: false,
+      errors: [{ line: 1, message: `the profile is larger than ${PROFILE_TEXT_MAX_BYTES / 1024} KB: a profile is a few lines, is this the right file?` }],
+    };
   }
   let channel: string | undefined;
   const roles: Record<string, string> = {};

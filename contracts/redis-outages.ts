@@ -27,4 +27,3 @@ export function reportRedisOutages<T extends Redis>(client: T, log: (line: strin
   });
   return client;
 }
-

@@ -10,13 +10,23 @@ const catalog = {
   arch: ["x86_64"],
   baseSizeBytes: 1,
   roles: [
-    { id: "shell", label: "Shell", description: "s", default: "ash", alternatives: [
-      { id: "ash", label: "BusyBox ash", description: "a", sizeBytes: 1, requires: [], conflicts: [] },
-      { id: "bash", label: "Bash", description: "b", sizeBytes: 2, requires: [], conflicts: [] },
-    ] },
-    { id: "bootloader", label: "Bootloader", description: "b", default: "grub", alternatives: [
-      { id: "grub", label: "GRUB", description: "g", sizeBytes: 1, requires: [], conflicts: [] },
-    ] },
+    {
+      id: "shell",
+      label: "Shell",
+      description: "s",
+      default: "ash",
+      alternatives: [
+        { id: "ash", label: "BusyBox ash", description: "a", sizeBytes: 1, requires: [], conflicts: [] },
+        { id: "bash", label: "Bash", description: "b", sizeBytes: 2, requires: [], conflicts: [] },
+      ],
+    },
+    {
+      id: "bootloader",
+      label: "Bootloader",
+      description: "b",
+      default: "grub",
+      alternatives: [{ id: "grub", label: "GRUB", description: "g", sizeBytes: 1, requires: [], conflicts: [] }],
+    },
   ],
   packages: [{ id: "htop", label: "htop", description: "h", category: "tools", sizeBytes: 1, requires: [], conflicts: [] }],
 } satisfies Catalog;

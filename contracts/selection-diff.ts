@@ -15,15 +15,12 @@ export type SelectionChange =
 export function diffSelections(before: Selection, after: Selection, catalog?: Catalog): SelectionChange[] {
   const changes: SelectionChange[] = [];
   const roleLabel = (id: string) => (catalog && findRole(catalog, id)?.label) || id;
-  const altLabel = (roleId: string, altId: string) =>
-    (catalog && findRole(catalog, roleId)?.alternatives.find((a) => a.id === altId)?.label) || altId;
+  const altLabel = (roleId: string, altId: string) => (catalog && findRole(catalog, roleId)?.alternatives.find((a) => a.id === altId)?.label) || altId;
   const pkgLabel = (id: string) => (catalog && findPackage(catalog, id)?.label) || id;
 
   const order = catalog?.roles.map((r) => r.id) ?? [];
   const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
-  const roleIds = [...new Set([...Object.keys(before.roles), ...Object.keys(after.roles)])].sort(
-    (a, b) => rank(a) - rank(b) || a.localeCompare(b),
-  );
+  const roleIds = [...new Set([...Object.keys(before.roles), ...Object.keys(after.roles)])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   for (const role of roleIds) {
     const from = before.roles[role];
     const to = after.roles[role];

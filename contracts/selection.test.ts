@@ -22,18 +22,31 @@ test("the hash ignores order and duplicates, and changes with any choice", () =>
 
 test("the hash is the sha256 of the canonical JSON, so stored config hashes stay valid", () => {
   // Pinned: `printf '%s' '{"channel":"mini",...}' | sha256sum` gives this digest; a changed hash would orphan every saved revision's reuse.
-  const selection: Selection = { channel: "mini", roles: { shell: "bash", bootloader: "grub", kernel: "generic", compression: "zstd" }, packages: ["htop", "nano", "htop"] };
+  const selection: Selection = {
+    channel: "mini",
+    roles: { shell: "bash", bootloader: "grub", kernel: "generic", compression: "zstd" },
+    packages: ["htop", "nano", "htop"],
+  };
   assert.equal(selectionHash(selection), "ab2ee10ceb0cb8b03ff30307eac2377024e5a9ebbeb957ed2a6ed15883c150ed");
   // Non-ASCII text is hashed as UTF-8, as node:crypto did.
-  assert.equal(selectionHash({ channel: "mini", roles: { shell: "zsh" }, packages: ["ünïcode-x"] }), "0491101729e4eca0be33b27991e41f736c96d28b582ce86e8160a9ebfbbd9512");
+  assert.equal(
+    selectionHash({ channel: "mini", roles: { shell: "zsh" }, packages: ["ünïcode-x"] }),
+    "0491101729e4eca0be33b27991e41f736c96d28b582ce86e8160a9ebfbbd9512",
+  );
 });
 
 test("an unknown package and an unknown alternative are named, with a fix", () => {
   const selection: Selection = { ...defaultSelection(catalog), packages: ["emacs"], roles: { ...defaultSelection(catalog).roles, shell: "fish" } };
   const problems = validateSelection(catalog, selection);
   const messages = problems.map((p) => p.message);
-  assert.ok(messages.some((m) => m.includes('unknown package "emacs"')), messages.join("\n"));
-  assert.ok(messages.some((m) => m.includes('no alternative "fish"')), messages.join("\n"));
+  assert.ok(
+    messages.some((m) => m.includes('unknown package "emacs"')),
+    messages.join("\n"),
+  );
+  assert.ok(
+    messages.some((m) => m.includes('no alternative "fish"')),
+    messages.join("\n"),
+  );
   for (const problem of problems) assert.ok(problem.fixes.length > 0, `${problem.message} offers a fix`);
 });
 
@@ -56,7 +69,11 @@ test("a requirement is explained and either fix makes the selection buildable", 
 });
 
 test("a conflict is reported once, and either fix resolves it", () => {
-  const selection: Selection = { ...defaultSelection(catalog), roles: { ...defaultSelection(catalog).roles, bootloader: "isolinux" }, packages: ["efibootmgr"] };
+  const selection: Selection = {
+    ...defaultSelection(catalog),
+    roles: { ...defaultSelection(catalog).roles, bootloader: "isolinux" },
+    packages: ["efibootmgr"],
+  };
   const problems = validateSelection(catalog, selection);
   assert.equal(problems.length, 1);
   assert.equal(problems[0]!.code, "conflict");
@@ -73,5 +90,8 @@ test("the size estimate adds up the base, each chosen alternative and each packa
     catalog.roles.reduce((sum, role) => sum + role.alternatives.find((a) => a.id === selection.roles[role.id])!.sizeBytes, 0) +
     catalog.packages.filter((p) => selection.packages.includes(p.id)).reduce((sum, p) => sum + p.sizeBytes, 0);
   assert.equal(total, expected);
-  assert.deepEqual([...parts].sort((a, b) => b.bytes - a.bytes), parts);
+  assert.deepEqual(
+    [...parts].sort((a, b) => b.bytes - a.bytes),
+    parts,
+  );
 });

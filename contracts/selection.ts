@@ -47,7 +47,14 @@ export type SelectionFix =
  * Every kind of problem, once. The structural ones name something the catalog does not have (such a selection
  * cannot even be stored); conflicts and missing requirements are choices the person can still fix later.
  */
-export const STRUCTURAL_PROBLEM_CODES = ["wrong-channel", "unknown-role", "missing-role", "unknown-alternative", "unknown-package", "duplicate-package"] as const;
+export const STRUCTURAL_PROBLEM_CODES = [
+  "wrong-channel",
+  "unknown-role",
+  "missing-role",
+  "unknown-alternative",
+  "unknown-package",
+  "duplicate-package",
+] as const;
 export const PROBLEM_CODES = [...STRUCTURAL_PROBLEM_CODES, "conflict", "missing-requirement"] as const;
 export type SelectionProblemCode = (typeof PROBLEM_CODES)[number];
 
@@ -95,7 +102,12 @@ export function validateSelection(catalog: Catalog, selection: Selection): Selec
   for (const [roleId, altId] of Object.entries(selection.roles)) {
     const role = findRole(catalog, roleId);
     if (!role) {
-      problems.push({ code: "unknown-role", message: `unknown role "${roleId}": the ${catalog.channel} channel has ${catalog.roles.map((r) => r.id).join(", ")}`, subject: { role: roleId }, fixes: [] });
+      problems.push({
+        code: "unknown-role",
+        message: `unknown role "${roleId}": the ${catalog.channel} channel has ${catalog.roles.map((r) => r.id).join(", ")}`,
+        subject: { role: roleId },
+        fixes: [],
+      });
     } else if (!role.alternatives.some((alt) => alt.id === altId)) {
       problems.push({
         code: "unknown-alternative",

@@ -55,7 +55,10 @@ export async function createProfile(page: Page, name: string) {
 }
 
 export async function chooseAlternative(page: Page, roleLabel: string, altLabel: string) {
-  await page.getByRole("group", { name: new RegExp(`^${escape(roleLabel)} — `) }).getByText(altLabel, { exact: true }).click();
+  await page
+    .getByRole("group", { name: new RegExp(`^${escape(roleLabel)} — `) })
+    .getByText(altLabel, { exact: true })
+    .click();
   await expect(page.getByLabel(`${roleLabel}: ${altLabel}`)).toBeChecked();
 }
 

@@ -9,7 +9,9 @@ test("the dashboard's pages run under the CSP without a single violation", async
   });
   page.on("pageerror", (error) => violations.push(`page error: ${error.message}`));
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`),
+    );
   });
 
   for (const path of ["/machines", "/builds", "/downloads", "/hosts", "/settings/tokens"]) {

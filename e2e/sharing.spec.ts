@@ -1,7 +1,10 @@
 import { expect, newPerson, signUp, test } from "./fixtures";
 import { createMachine, createProfile } from "./configurator-helpers";
 
-test("A shares a profile by link, a signed-out browser reads it, another person imports it, and it 404s once A stops sharing", async ({ signedInPage: page, browser }) => {
+test("A shares a profile by link, a signed-out browser reads it, another person imports it, and it 404s once A stops sharing", async ({
+  signedInPage: page,
+  browser,
+}) => {
   await createMachine(page, "shared box");
   await createProfile(page, "kiosk");
   const profileUrl = page.url();

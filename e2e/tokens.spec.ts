@@ -40,10 +40,7 @@ test("repeated wrong passwords are rate-limited with a clear message", async ({ 
   for (let attempt = 0; attempt < 10; attempt++) {
     await page.getByLabel("Email").fill(person.email);
     await page.getByLabel("Password").fill("wrong password");
-    await Promise.all([
-      page.waitForResponse((response) => response.request().method() === "POST"),
-      page.getByRole("button", { name: "Sign in" }).click(),
-    ]);
+    await Promise.all([page.waitForResponse((response) => response.request().method() === "POST"), page.getByRole("button", { name: "Sign in" }).click()]);
     await expect(page.getByText("Wrong email or password")).toBeVisible();
     // The form resets after each answer: wait for it before typing the next attempt.
     await expect(page.getByLabel("Password")).toHaveValue("");

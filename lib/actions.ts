@@ -34,7 +34,8 @@ const MAX_KEPT_CHARS = 100_000;
 export function keptValues(input: ActionInput): Record<string, string> {
   const entries = input instanceof FormData ? [...input.entries()] : Object.entries(input);
   const values: Record<string, string> = {};
-  for (const [key, value] of entries) if (typeof value === "string" && !key.startsWith("$") && !SECRET_FIELD.test(key)) values[key] = value.slice(0, MAX_KEPT_CHARS);
+  for (const [key, value] of entries)
+    if (typeof value === "string" && !key.startsWith("$") && !SECRET_FIELD.test(key)) values[key] = value.slice(0, MAX_KEPT_CHARS);
   return values;
 }
 

@@ -13,14 +13,34 @@ const MAX_TOKENS_PER_USER = 50;
 // lastUsedAt is for people reading the tokens page: a minute's precision spares a write per request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export const apiTokenNameSchema = z.string().trim().min(1, "Give the token a name, e.g. the laptop or script that uses it").max(80, "A token name is at most 80 characters");
+export const apiTokenNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the token a name, e.g. the laptop or script that uses it")
+  .max(80, "A token name is at most 80 characters");
 
 const publicFields = { id: true, name: true, prefix: true, lastUsedAt: true, revokedAt: true, expiresAt: true, createdAt: true } as const;
 
-export type ApiTokenInfo = { id: string; name: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; expiresAt: Date | null; createdAt: Date };
+export type ApiTokenInfo = {
+  id: string;
+  name: string;
+  prefix: string;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+};
 
 /** Creates a token for the actor, optionally expiring after `expiresInDays`. The plaintext is returned here once and never stored. */
-export async function createApiToken({ actor, name, expiresInDays = null }: { actor: Actor; name: string; expiresInDays?: number | null }): Promise<{ token: string; apiToken: ApiTokenInfo }> {
+export async function createApiToken({
+  actor,
+  name,
+  expiresInDays = null,
+}: {
+  actor: Actor;
+  name: string;
+  expiresInDays?: number | null;
+}): Promise<{ token: string; apiToken: ApiTokenInfo }> {
   const parsedName = apiTokenNameSchema.safeParse(name);
   if (!parsedName.success) throw new AppError("BAD_REQUEST", parsedName.error.issues[0]!.message, { name: parsedName.error.issues[0]!.message });
   const expiry = apiTokenExpirySchema.safeParse(expiresInDays);

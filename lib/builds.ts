@@ -64,9 +64,21 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
       const now = new Date();
       const reused = await tx.build.create({
         data: {
-          revisionId, requestedById: actor.id, arch, channel: channel.name, channelRevision: channel.revision, configHash,
-          status: "SUCCEEDED", reusedFromId: source.id, hostId: source.hostId, phase: "done", progress: 1,
-          result: source.result ?? undefined, queuedAt: now, startedAt: now, finishedAt: now,
+          revisionId,
+          requestedById: actor.id,
+          arch,
+          channel: channel.name,
+          channelRevision: channel.revision,
+          configHash,
+          status: "SUCCEEDED",
+          reusedFromId: source.id,
+          hostId: source.hostId,
+          phase: "done",
+          progress: 1,
+          result: source.result ?? undefined,
+          queuedAt: now,
+          startedAt: now,
+          finishedAt: now,
         },
       });
       return { build: reused, enqueue: false };
@@ -79,8 +91,15 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
     }
     const queued = await tx.build.create({
       data: {
-        revisionId, requestedById: actor.id, arch, channel: channel.name, channelRevision: channel.revision, configHash,
-        status: "QUEUED", phase: "queued", progress: 0,
+        revisionId,
+        requestedById: actor.id,
+        arch,
+        channel: channel.name,
+        channelRevision: channel.revision,
+        configHash,
+        status: "QUEUED",
+        phase: "queued",
+        progress: 0,
       },
     });
     return { build: queued, enqueue: true };

@@ -14,7 +14,8 @@ async function probe(): Promise<boolean> {
   }
   try {
     await state.pool.query("SELECT 1");
-    if (state.downSince !== undefined) console.log(`[zxcv] the database is reachable again (it was unreachable for ${Math.round((Date.now() - state.downSince) / 1000)} s)`);
+    if (state.downSince !== undefined)
+      console.log(`[zxcv] the database is reachable again (it was unreachable for ${Math.round((Date.now() - state.downSince) / 1000)} s)`);
     state.downSince = undefined;
     return true;
   } catch (error) {

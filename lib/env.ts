@@ -17,7 +17,11 @@ const envSchema = z.object({
   /** A build host silent for this long is shown offline; its builds may then be claimed by another host or retried. */
   HOST_OFFLINE_AFTER_MS: z.coerce.number().int().min(1_000).default(30_000),
   /** The largest artifact (ISO or log) a build host may upload, in bytes (default 8 GiB). */
-  MAX_UPLOAD_BYTES: z.coerce.number().int().min(1).default(8 * 1024 ** 3),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8 * 1024 ** 3),
   /** When true anyone may create an account; when false, after the first (admin) account, sign-up needs an admin's invitation link. */
   ZXCV_OPEN_SIGNUP: z.stringbool().default(true),
   /**

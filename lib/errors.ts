@@ -1,15 +1,6 @@
 /** The one error type the domain throws. Turned into an HTTP status or a form message only at the edge. */
 export type AppErrorCode =
-  | "BAD_REQUEST"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "NOT_FOUND"
-  | "CONFLICT"
-  | "TOO_LARGE"
-  | "UNPROCESSABLE"
-  | "RATE_LIMITED"
-  | "UNAVAILABLE"
-  | "STORAGE_FULL";
+  "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "TOO_LARGE" | "UNPROCESSABLE" | "RATE_LIMITED" | "UNAVAILABLE" | "STORAGE_FULL";
 
 const STATUS: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -55,10 +46,16 @@ const SOCKET_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE"
 
 /** Whether an error says PostgreSQL cannot be reached (down, restarting, refusing connections), as opposed to a bug. */
 export function isDatabaseUnreachable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; code?: string } } }; cause?: unknown };
+  const e = error as {
+    name?: string;
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { kind?: string; originalCode?: string; code?: string } } };
+    cause?: unknown;
+  };
   if (!e || typeof e !== "object") return false;
   if (typeof e.code === "string" && DATABASE_DOWN_CODES.has(e.code)) return true;
-  const cause = e.meta?.driverAdapterError?.cause ?? (e.name === "DriverAdapterError" ? (e.cause as { kind?: string; originalCode?: string; code?: string }) : undefined);
+  const cause =
+    e.meta?.driverAdapterError?.cause ?? (e.name === "DriverAdapterError" ? (e.cause as { kind?: string; originalCode?: string; code?: string }) : undefined);
   if (cause && (DATABASE_DOWN_KINDS.has(cause.kind ?? "") || DATABASE_DOWN_CODES.has(cause.originalCode ?? cause.code ?? ""))) return true;
   if (e.name === "PrismaClientInitializationError") return true;
   return false;
@@ -77,10 +74,14 @@ export function isRedisUnreachable(error: unknown): boolean {
  */
 export function outageErrorOf(error: unknown): AppError | null {
   if (isDatabaseUnreachable(error)) {
-    return new AppError("UNAVAILABLE", "The dashboard's database (PostgreSQL) is unreachable right now; nothing was changed. Try again in a few seconds", { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+    return new AppError("UNAVAILABLE", "The dashboard's database (PostgreSQL) is unreachable right now; nothing was changed. Try again in a few seconds", {
+      retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+    });
   }
   if (isRedisUnreachable(error)) {
-    return new AppError("UNAVAILABLE", "The dashboard's build queue (Redis) is unreachable right now. Try again in a few seconds", { retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS });
+    return new AppError("UNAVAILABLE", "The dashboard's build queue (Redis) is unreachable right now. Try again in a few seconds", {
+      retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+    });
   }
   return null;
 }

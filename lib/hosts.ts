@@ -18,7 +18,12 @@ export function hostOfflineAfterMs(): number {
 export type BuildHostRow = { id: string; name: string; arch: string; capacity: number };
 
 const createHostTokenSchema = z.object({
-  name: z.string().trim().min(1, "Name the host").max(100).regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, . _ - only"),
+  name: z
+    .string()
+    .trim()
+    .min(1, "Name the host")
+    .max(100)
+    .regex(/^[A-Za-z0-9._-]+$/, "Use letters, digits, . _ - only"),
   arch: archSchema,
 });
 
@@ -58,10 +63,16 @@ export async function ensureLocalBuildHost({ name, arch }: { name: string; arch:
 /** The host a token belongs to; a revoked token is refused with a message saying so (401). */
 export async function authenticateHost(token: string | undefined): Promise<BuildHostRow | null> {
   if (!token) return null;
-  const host = await getDb().buildHost.findUnique({ where: { tokenHash: hashSecret(token) }, select: { id: true, name: true, arch: true, capacity: true, revokedAt: true } });
+  const host = await getDb().buildHost.findUnique({
+    where: { tokenHash: hashSecret(token) },
+    select: { id: true, name: true, arch: true, capacity: true, revokedAt: true },
+  });
   if (!host) return null;
   if (host.revokedAt) {
-    throw new AppError("UNAUTHORIZED", `The token of build host ${host.name} was revoked on ${host.revokedAt.toISOString()}: this host may no longer build. To build on this machine again, create a token for a new host on the Build hosts page`);
+    throw new AppError(
+      "UNAUTHORIZED",
+      `The token of build host ${host.name} was revoked on ${host.revokedAt.toISOString()}: this host may no longer build. To build on this machine again, create a token for a new host on the Build hosts page`,
+    );
   }
   return { id: host.id, name: host.name, arch: host.arch, capacity: host.capacity };
 }
@@ -98,7 +109,11 @@ export async function revokeHost({ actor, hostId }: { actor: Actor; hostId: stri
   const revoked = await db.buildHost.update({ where: { id: hostId }, data: { revokedAt: new Date() }, omit: { tokenHash: true } });
   const running = await db.build.findMany({ where: { hostId, status: "RUNNING" }, select: { id: true, attempt: true } });
   for (const build of running) {
-    await startNextAttempt({ buildId: build.id, from: { status: "RUNNING", attempt: build.attempt }, reason: `The token of build host ${host.name} was revoked by ${actor.name} during attempt ${build.attempt}.` }).catch(() => undefined);
+    await startNextAttempt({
+      buildId: build.id,
+      from: { status: "RUNNING", attempt: build.attempt },
+      reason: `The token of build host ${host.name} was revoked by ${actor.name} during attempt ${build.attempt}.`,
+    }).catch(() => undefined);
   }
   // Its Redis user goes too: the queue refuses it at its next command.
   await deleteHostRedisUser({ hostId });
@@ -166,7 +181,9 @@ export async function listHosts({ actor }: { actor: Actor }) {
  */
 export async function findNoHostReason({ build }: { build: { status: string; arch: string } }): Promise<string | null> {
   if (build.status !== "QUEUED") return null;
-  const online = await getDb().buildHost.count({ where: { arch: build.arch, revokedAt: null, lastHeartbeatAt: { gte: new Date(Date.now() - hostOfflineAfterMs()) } } });
+  const online = await getDb().buildHost.count({
+    where: { arch: build.arch, revokedAt: null, lastHeartbeatAt: { gte: new Date(Date.now() - hostOfflineAfterMs()) } },
+  });
   if (online > 0) return null;
   return `No build host for ${build.arch} is online: the build waits in the queue and starts when one connects (on an ${build.arch} machine, run \`npm run worker\` with ZXCV_HOST_ARCH=${build.arch}; see Build hosts)`;
 }

@@ -53,15 +53,14 @@ function toEvent(id: string, fields: string[]): LogEvent | undefined {
 
 /** Events after `afterId` ("0" for all), waiting up to `blockMs` for new ones when there are none. */
 export async function readLogEvents(redis: Redis, buildId: string, afterId: string, blockMs: number, count = 500): Promise<LogEvent[]> {
-  const reply = (await redis.xread("COUNT", count, "BLOCK", blockMs, "STREAMS", buildLogKey(buildId), afterId)) as
-    | [string, [string, string[]][]][]
-    | null;
+  const reply = (await redis.xread("COUNT", count, "BLOCK", blockMs, "STREAMS", buildLogKey(buildId), afterId)) as [string, [string, string[]][]][] | null;
   if (!reply) return [];
   const events: LogEvent[] = [];
-  for (const [, entries] of reply) for (const [id, fields] of entries) {
-    const event = toEvent(id, fields);
-    if (event) events.push(event);
-  }
+  for (const [, entries] of reply)
+    for (const [id, fields] of entries) {
+      const event = toEvent(id, fields);
+      if (event) events.push(event);
+    }
   return events;
 }
 

@@ -8,7 +8,9 @@ import { reportRedisOutages } from "./redis";
 const globalForRedis = globalThis as unknown as { zxcvRateLimitRedis?: Redis };
 
 function getRedis(): Redis {
-  globalForRedis.zxcvRateLimitRedis ??= reportRedisOutages(new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false }));
+  globalForRedis.zxcvRateLimitRedis ??= reportRedisOutages(
+    new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false }),
+  );
   return globalForRedis.zxcvRateLimitRedis;
 }
 
@@ -91,11 +93,16 @@ export async function enforceSignUpRateLimit({ address }: { address: string }): 
  */
 export async function beginSignInAttempt({ email, address }: { email: string; address: string }): Promise<{ delayMs: number }> {
   const account = email.toLowerCase();
-  for (const [scope, key, limit] of [["sign-in-address", address, SIGN_IN_ADDRESS_LIMIT], ["sign-in", `${account}|${address}`, SIGN_IN_LIMIT]] as const) {
+  for (const [scope, key, limit] of [
+    ["sign-in-address", address, SIGN_IN_ADDRESS_LIMIT],
+    ["sign-in", `${account}|${address}`, SIGN_IN_LIMIT],
+  ] as const) {
     const result = await hitRateLimit({ scope, key, ...limit }).catch(failOpen("sign-in", null));
     if (result && !result.allowed) throw tooMany("sign-in attempts", result.retryAfterSeconds);
   }
-  const byAccount = await hitRateLimit({ scope: "sign-in-account", key: account, limit: Infinity, windowSeconds: SIGN_IN_ACCOUNT_WINDOW_SECONDS }).catch(failOpen("sign-in", null));
+  const byAccount = await hitRateLimit({ scope: "sign-in-account", key: account, limit: Infinity, windowSeconds: SIGN_IN_ACCOUNT_WINDOW_SECONDS }).catch(
+    failOpen("sign-in", null),
+  );
   return { delayMs: signInDelayMs((byAccount?.count ?? 1) - 1) };
 }
 

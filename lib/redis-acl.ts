@@ -14,17 +14,77 @@ import { getRedis } from "./redis";
  */
 export const HOST_REDIS_COMMANDS = [
   // Connection set-up by ioredis and BullMQ: ready check and version check (INFO), connection names.
-  "auth", "hello", "ping", "info", "client|setname", "client|getname", "select",
+  "auth",
+  "hello",
+  "ping",
+  "info",
+  "client|setname",
+  "client|getname",
+  "select",
   // BullMQ runs its scripts with EVALSHA, falling back to EVAL; the blocking wait is BZPOPMIN on the marker key.
-  "evalsha", "eval", "bzpopmin",
+  "evalsha",
+  "eval",
+  "bzpopmin",
   // What BullMQ 6.7's Lua scripts call (grep rcall in node_modules/bullmq/dist/esm/commands).
-  "del", "exists", "get", "set", "incr", "incrby", "type", "time", "unlink", "rename", "pexpire", "pexpireat", "pttl",
-  "hdel", "hexists", "hget", "hgetall", "hincrby", "hlen", "hmget", "hmset", "hset",
-  "lindex", "llen", "lpop", "lpos", "lpush", "lrange", "lrem", "lset", "ltrim", "rpop", "rpoplpush", "rpush",
-  "sadd", "scard", "sismember", "smembers", "srem",
-  "xadd", "xdel", "xlen", "xrange", "xread", "xtrim",
-  "zadd", "zcard", "zcount", "zlexcount", "zpopmin", "zrange", "zrangebylex", "zrangebyscore", "zrem", "zremrangebyrank",
-  "zremrangebyscore", "zrevrange", "zrevrangebyscore", "zscore",
+  "del",
+  "exists",
+  "get",
+  "set",
+  "incr",
+  "incrby",
+  "type",
+  "time",
+  "unlink",
+  "rename",
+  "pexpire",
+  "pexpireat",
+  "pttl",
+  "hdel",
+  "hexists",
+  "hget",
+  "hgetall",
+  "hincrby",
+  "hlen",
+  "hmget",
+  "hmset",
+  "hset",
+  "lindex",
+  "llen",
+  "lpop",
+  "lpos",
+  "lpush",
+  "lrange",
+  "lrem",
+  "lset",
+  "ltrim",
+  "rpop",
+  "rpoplpush",
+  "rpush",
+  "sadd",
+  "scard",
+  "sismember",
+  "smembers",
+  "srem",
+  "xadd",
+  "xdel",
+  "xlen",
+  "xrange",
+  "xread",
+  "xtrim",
+  "zadd",
+  "zcard",
+  "zcount",
+  "zlexcount",
+  "zpopmin",
+  "zrange",
+  "zrangebylex",
+  "zrangebyscore",
+  "zrem",
+  "zremrangebyrank",
+  "zremrangebyscore",
+  "zrevrange",
+  "zrevrangebyscore",
+  "zscore",
 ] as const;
 
 /** The Redis user name of a host (by id: names are for people). */
@@ -40,8 +100,15 @@ export function hostKeyPattern(arch: string): string {
 function setUserArgs({ hostId, arch, tokenHash }: { hostId: string; arch: string; tokenHash: string }): string[] {
   if (!/^[0-9a-f]{64}$/.test(tokenHash)) throw new Error("a host token hash must be 64 hex digits");
   return [
-    "SETUSER", hostRedisUser(hostId), "reset", "on", `#${tokenHash}`,
-    `~${hostKeyPattern(arch)}`, "resetchannels", "-@all", ...HOST_REDIS_COMMANDS.map((command) => `+${command}`),
+    "SETUSER",
+    hostRedisUser(hostId),
+    "reset",
+    "on",
+    `#${tokenHash}`,
+    `~${hostKeyPattern(arch)}`,
+    "resetchannels",
+    "-@all",
+    ...HOST_REDIS_COMMANDS.map((command) => `+${command}`),
   ];
 }
 
@@ -51,7 +118,10 @@ async function acl(redis: Redis, args: string[]): Promise<unknown> {
   } catch (error) {
     const message = (error as Error).message;
     if (/NOPERM|unknown command|ERR unknown subcommand/i.test(message)) {
-      throw new AppError("UNAVAILABLE", `Redis refused ACL ${args[0]} (${message}): build hosts need their own Redis users, so the app's REDIS_URL must be a Redis 7 user with ACL rights (+acl, e.g. the default user)`);
+      throw new AppError(
+        "UNAVAILABLE",
+        `Redis refused ACL ${args[0]} (${message}): build hosts need their own Redis users, so the app's REDIS_URL must be a Redis 7 user with ACL rights (+acl, e.g. the default user)`,
+      );
     }
     throw error;
   }

@@ -109,7 +109,11 @@ export type SharedProfile = Awaited<ReturnType<typeof getSharedProfile>>;
 export async function importSharedProfile({ actor, token, machineId, name }: { actor: Actor; token: string; machineId: string; name: string }) {
   const shared = await getSharedProfile({ token });
   return createProfile({
-    actor, machineId, name, channel: shared.channel, selection: shared.selection,
+    actor,
+    machineId,
+    name,
+    channel: shared.channel,
+    selection: shared.selection,
     message: `Imported from a shared link to ${shared.machine.name} / ${shared.name} revision ${shared.revision.number}`,
   });
 }
@@ -148,7 +152,9 @@ export async function getSharedBuild({ token }: { token: string }) {
     iso: { id: iso.id, fileName: iso.fileName, sizeBytes: Number(iso.sizeBytes), sha256: iso.sha256 },
     log: log ? { id: log.id, fileName: log.fileName, sizeBytes: Number(log.sizeBytes) } : null,
     bootTests,
-    profileText: selection.success ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number }) : "",
+    profileText: selection.success
+      ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number })
+      : "",
     /** For readStoredLog: the rows that hold the log's bytes. */
     storage: { artifacts: build.artifacts, reusedFrom: build.reusedFrom },
   };

@@ -10,7 +10,10 @@ import { hashSecret, newSecret } from "./auth/tokens";
 const INVITATION_DAYS = 7;
 
 export const inviteSchema = z.object({
-  email: z.email({ message: "Enter an email address such as ada@example.org" }).max(200).transform((e) => e.toLowerCase()),
+  email: z
+    .email({ message: "Enter an email address such as ada@example.org" })
+    .max(200)
+    .transform((e) => e.toLowerCase()),
 });
 
 function requireAdmin(actor: Actor): void {

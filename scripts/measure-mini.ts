@@ -38,7 +38,11 @@ function kernelBytes(variant: string): number {
 }
 
 async function main(): Promise<void> {
-  const raw = JSON.parse(readFileSync(join(channelDir("mini"), "catalog.json"), "utf8")) as { baseSizeBytes: number; roles: { id: string; alternatives: { id: string; sizeBytes: number }[] }[]; packages: { id: string; sizeBytes: number }[] };
+  const raw = JSON.parse(readFileSync(join(channelDir("mini"), "catalog.json"), "utf8")) as {
+    baseSizeBytes: number;
+    roles: { id: string; alternatives: { id: string; sizeBytes: number }[] }[];
+    packages: { id: string; sizeBytes: number }[];
+  };
   for (const role of raw.roles) {
     if (role.id === "kernel") {
       for (const alt of role.alternatives) alt.sizeBytes = kernelBytes(alt.id);

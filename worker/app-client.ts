@@ -5,7 +5,11 @@ import { claimBuildResponseSchema, heartbeatResponseSchema, type PhaseEvent } fr
 
 /** An answer from the app that retrying cannot change (a 4xx): the build was cancelled, retried elsewhere, refused. */
 export class AppRefusal extends Error {
-  constructor(readonly status: number, message: string, readonly details?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 
@@ -37,7 +41,10 @@ export class AppClient {
     this.isClosed = true;
   }
 
-  private async call(path: string, init: { method?: string; headers?: Record<string, string>; token?: string; json?: unknown; rawBody?: () => RequestInit["body"]; retryForMs?: number }): Promise<unknown> {
+  private async call(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; token?: string; json?: unknown; rawBody?: () => RequestInit["body"]; retryForMs?: number },
+  ): Promise<unknown> {
     const deadline = Date.now() + (init.retryForMs ?? this.retryForMs);
     for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
       try {

@@ -10,7 +10,10 @@ const workerEnvSchema = z.object({
   ZXCV_HOST_CAPACITY: z.coerce.number().int().min(1).max(64).default(1),
   ZXCV_WORK_DIR: z.string().min(1).default(".state/worker"),
   /** Boot-test every ISO in QEMU before uploading it. The app refuses results without passed boot tests: 0 only for debugging. */
-  ZXCV_BOOT_TEST: z.enum(["0", "1"]).default("1").transform((v) => v === "1"),
+  ZXCV_BOOT_TEST: z
+    .enum(["0", "1"])
+    .default("1")
+    .transform((v) => v === "1"),
   ZXCV_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   /** How soon a job held by a killed worker is handed to another (BullMQ lock and stall check). */
   ZXCV_LOCK_MS: z.coerce.number().int().min(500).default(15_000),

@@ -11,8 +11,16 @@ import { runBuildJob, type RunBuild, type RunningBuild } from "./run-job";
  * touches are its queue's), sends heartbeats, and stops a build when the app's answers say so. A revoked host
  * token stops the whole host at its next request.
  */
-export async function startBuildHost({ env, runBuild, nixVersion = null, log = (m: string) => console.log(`[worker] ${m}`) }: {
-  env: WorkerEnv; runBuild: RunBuild; nixVersion?: string | null; log?: (message: string) => void;
+export async function startBuildHost({
+  env,
+  runBuild,
+  nixVersion = null,
+  log = (m: string) => console.log(`[worker] ${m}`),
+}: {
+  env: WorkerEnv;
+  runBuild: RunBuild;
+  nixVersion?: string | null;
+  log?: (message: string) => void;
 }) {
   let close: () => Promise<void> = async () => undefined;
   let stoppedBecause: (reason: string) => void = () => undefined;
@@ -31,13 +39,17 @@ export async function startBuildHost({ env, runBuild, nixVersion = null, log = (
   const stop = (buildId: string, why: string) => running.get(buildId)?.controller.abort(new Error(why));
 
   const connection = reportRedisOutages(new Redis(env.REDIS_URL, { maxRetriesPerRequest: null }), log);
-  const worker = new Worker(buildQueueName(env.ZXCV_HOST_ARCH), (job, token) => runBuildJob(job, token, { app, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }), {
-    connection,
-    concurrency: env.ZXCV_HOST_CAPACITY,
-    lockDuration: env.ZXCV_LOCK_MS,
-    stalledInterval: Math.max(250, Math.floor(env.ZXCV_LOCK_MS / 2)),
-    maxStalledCount: 3,
-  });
+  const worker = new Worker(
+    buildQueueName(env.ZXCV_HOST_ARCH),
+    (job, token) => runBuildJob(job, token, { app, runBuild, workDir: env.ZXCV_WORK_DIR, bootTest: env.ZXCV_BOOT_TEST, running, log }),
+    {
+      connection,
+      concurrency: env.ZXCV_HOST_CAPACITY,
+      lockDuration: env.ZXCV_LOCK_MS,
+      stalledInterval: Math.max(250, Math.floor(env.ZXCV_LOCK_MS / 2)),
+      maxStalledCount: 3,
+    },
+  );
   // Connection errors are reported once per outage by reportRedisOutages; others are logged.
   worker.on("error", (error) => {
     if (!/ECONNREFUSED|ECONNRESET|Connection is closed/.test(error.message)) log(`queue error: ${error.message}`);

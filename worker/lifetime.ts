@@ -29,7 +29,10 @@ export function parseLifetimeArgs(argv: string[]): Lifetime {
     values[match[1]!] = match[2] ?? argv[++i] ?? "";
   }
   const parsed = argsSchema.safeParse(values);
-  if (!parsed.success) throw new Error(`unknown option --${Object.keys(values).find((k) => !(k in argsSchema.shape))}: the worker takes --idle-exit DURATION and --max-runtime DURATION`);
+  if (!parsed.success)
+    throw new Error(
+      `unknown option --${Object.keys(values).find((k) => !(k in argsSchema.shape))}: the worker takes --idle-exit DURATION and --max-runtime DURATION`,
+    );
   return {
     idleExitMs: parsed.data["idle-exit"] === undefined ? null : parseDuration(parsed.data["idle-exit"], "--idle-exit"),
     maxRuntimeMs: parsed.data["max-runtime"] === undefined ? null : parseDuration(parsed.data["max-runtime"], "--max-runtime"),
@@ -40,7 +43,11 @@ const describe = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` :
 
 /** Tells the dashboard this host is leaving: it shows offline at once instead of after the heartbeat timeout. */
 async function deregister(env: WorkerEnv): Promise<void> {
-  const response = await fetch(new URL("/api/host/deregister", env.APP_URL), { method: "POST", headers: { authorization: `Bearer ${env.ZXCV_HOST_TOKEN}`, "content-type": "application/json" }, body: "{}" });
+  const response = await fetch(new URL("/api/host/deregister", env.APP_URL), {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.ZXCV_HOST_TOKEN}`, "content-type": "application/json" },
+    body: "{}",
+  });
   if (!response.ok) throw new Error(`the dashboard answered ${response.status} to the deregistration`);
 }
 
@@ -48,7 +55,14 @@ async function deregister(env: WorkerEnv): Promise<void> {
  * Watches a running host against its lifetime: idle (nothing running) for `idleExitMs`, or `maxRuntimeMs` since
  * start. Then it takes no new jobs, lets running builds finish (BullMQ's close), deregisters and calls `exit`.
  */
-export function watchLifetime({ host, lifetime, env, log, exit, pollMs = 500 }: {
+export function watchLifetime({
+  host,
+  lifetime,
+  env,
+  log,
+  exit,
+  pollMs = 500,
+}: {
   host: { running: Map<string, unknown>; close: () => Promise<void> };
   lifetime: Lifetime;
   env: WorkerEnv;
@@ -59,7 +73,10 @@ export function watchLifetime({ host, lifetime, env, log, exit, pollMs = 500 }: 
   if (lifetime.idleExitMs === null && lifetime.maxRuntimeMs === null) return;
   const startedAt = Date.now();
   let busyAt = startedAt;
-  const parts = [lifetime.idleExitMs !== null && `leaves after ${describe(lifetime.idleExitMs)} idle`, lifetime.maxRuntimeMs !== null && `stops taking jobs after ${describe(lifetime.maxRuntimeMs)}`].filter(Boolean);
+  const parts = [
+    lifetime.idleExitMs !== null && `leaves after ${describe(lifetime.idleExitMs)} idle`,
+    lifetime.maxRuntimeMs !== null && `stops taking jobs after ${describe(lifetime.maxRuntimeMs)}`,
+  ].filter(Boolean);
   log(`this host ${parts.join(" and ")}`);
   const leave = async (why: string) => {
     clearInterval(timer);
@@ -77,6 +94,7 @@ export function watchLifetime({ host, lifetime, env, log, exit, pollMs = 500 }: 
     const now = Date.now();
     if (host.running.size > 0) busyAt = now;
     if (lifetime.maxRuntimeMs !== null && now - startedAt >= lifetime.maxRuntimeMs) void leave(`ran for ${describe(lifetime.maxRuntimeMs)} (--max-runtime)`);
-    else if (lifetime.idleExitMs !== null && host.running.size === 0 && now - busyAt >= lifetime.idleExitMs) void leave(`idle for ${describe(lifetime.idleExitMs)} (--idle-exit)`);
+    else if (lifetime.idleExitMs !== null && host.running.size === 0 && now - busyAt >= lifetime.idleExitMs)
+      void leave(`idle for ${describe(lifetime.idleExitMs)} (--idle-exit)`);
   }, pollMs);
 }

@@ -36,7 +36,12 @@ export type JobDeps = {
 
 /** Where each phase sits on the progress bar. */
 const PHASE_SPAN: Record<string, [number, number]> = {
-  preparing: [0, 0.05], evaluating: [0.05, 0.1], realising: [0.1, 0.7], "boot-test": [0.7, 0.9], hashing: [0.9, 0.92], uploading: [0.92, 1],
+  preparing: [0, 0.05],
+  evaluating: [0.05, 0.1],
+  realising: [0.1, 0.7],
+  "boot-test": [0.7, 0.9],
+  hashing: [0.9, 0.92],
+  uploading: [0.92, 1],
 };
 
 export function toPhaseEvent(p: EngineProgress): { phase: BuildPhase; progress: number; detail: string } {
@@ -59,7 +64,12 @@ class LogShipper {
   private timer: NodeJS.Timeout | undefined;
   private flushing = Promise.resolve();
   readonly tail: string[] = [];
-  constructor(private readonly app: AppClient, private readonly attempt: Attempt, private readonly file: WriteStream, private readonly onRefused: (error: AppRefusal) => void) {}
+  constructor(
+    private readonly app: AppClient,
+    private readonly attempt: Attempt,
+    private readonly file: WriteStream,
+    private readonly onRefused: (error: AppRefusal) => void,
+  ) {}
 
   line(text: string): void {
     this.file.write(`${text}\n`);
@@ -106,7 +116,8 @@ async function fileDigest(path: string): Promise<{ path: string; sizeBytes: numb
 function revisionProblem(build: ClaimedBuild["build"]): string | undefined {
   const have = isChannelId(build.channel) ? channelRevision(build.channel) : undefined;
   if (have === build.channelRevision) return undefined;
-  if (!have) return `this host has no channel ${build.channel}, the build needs it at revision ${build.channelRevision.slice(0, 12)}: update the host's checkout`;
+  if (!have)
+    return `this host has no channel ${build.channel}, the build needs it at revision ${build.channelRevision.slice(0, 12)}: update the host's checkout`;
   return `this host has channel ${build.channel} at revision ${have.slice(0, 12)}, the build needs ${build.channelRevision.slice(0, 12)}: update the host's checkout`;
 }
 
@@ -155,8 +166,12 @@ export async function runBuildJob(job: Job, queueToken: string | undefined, deps
     const problem = revisionProblem(data);
     if (problem) throw new Error(problem);
     const result = await deps.runBuild({
-      selection: data.selection, workDir: dir, bootTest: deps.bootTest, signal: controller.signal,
-      onLog: (line) => log.line(line), onPhase: phase,
+      selection: data.selection,
+      workDir: dir,
+      bootTest: deps.bootTest,
+      signal: controller.signal,
+      onLog: (line) => log.line(line),
+      onPhase: phase,
     });
     phase({ phase: "uploading", detail: "uploading the ISO" });
     log.line(`zxcv: uploading ${result.isoSizeBytes} bytes, sha256 ${result.sha256}`);

@@ -37,11 +37,17 @@ export function AuthForm({ mode, action, invite }: Props) {
       <p className="text-center text-sm text-slate-600">
         {isSignUp ? (
           <>
-            Have an account? <Link className="text-indigo-700 underline" href="/sign-in">Sign in</Link>
+            Have an account?{" "}
+            <Link className="text-indigo-700 underline" href="/sign-in">
+              Sign in
+            </Link>
           </>
         ) : (
           <>
-            New here? <Link className="text-indigo-700 underline" href="/sign-up">Create an account</Link>
+            New here?{" "}
+            <Link className="text-indigo-700 underline" href="/sign-up">
+              Create an account
+            </Link>
           </>
         )}
       </p>

@@ -4,7 +4,11 @@ import { dirname, join } from "node:path";
 
 /** An error the CLI prints as one line, exiting with `exitCode`. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1, /** The server was down or answered 5xx: trying again later may work. */ readonly isTransient = false) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    /** The server was down or answered 5xx: trying again later may work. */ readonly isTransient = false,
+  ) {
     super(message);
     this.name = "CliError";
   }
@@ -64,7 +68,9 @@ export class ApiClient {
       throw new CliError(`cannot reach ${this.config.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}`, 1, true);
     }
     if (response.status >= 300 && response.status < 400) {
-      throw new CliError(`the server redirected ${path} to ${printable(response.headers.get("location") ?? "nowhere")}; not following it with your token (check the URL given to \`zxcv login\`)`);
+      throw new CliError(
+        `the server redirected ${path} to ${printable(response.headers.get("location") ?? "nowhere")}; not following it with your token (check the URL given to \`zxcv login\`)`,
+      );
     }
     if (!response.ok) throw new CliError(printable(await describeFailure(response)), 1, response.status >= 500 || response.status === 429);
     return response;
@@ -75,7 +81,9 @@ export class ApiClient {
     const base = new URL(this.config.url);
     const target = new URL(pathOrUrl.startsWith("/") && !pathOrUrl.startsWith("//") ? `${this.config.url}${pathOrUrl}` : pathOrUrl, `${this.config.url}/`);
     if (target.origin !== base.origin) {
-      throw new CliError(`the server sent a link to another site (${printable(target.origin)}); not sending your token there. Download from ${base.origin} only, or ask the dashboard's admin about APP_URL`);
+      throw new CliError(
+        `the server sent a link to another site (${printable(target.origin)}); not sending your token there. Download from ${base.origin} only, or ask the dashboard's admin about APP_URL`,
+      );
     }
     return target.toString();
   }

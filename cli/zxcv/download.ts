@@ -23,14 +23,20 @@ async function hashFile(path: string, hash: Hash): Promise<void> {
 /** The server's file name as a plain name in one folder: its last path part, in safe characters, never hidden or empty. */
 export function safeFileName(name: string, fallback: string): string {
   const last = name.split(/[\\/]/).pop() ?? "";
-  const safe = last.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^[.]+/, "").slice(0, 200);
+  const safe = last
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .replace(/^[.]+/, "")
+    .slice(0, 200);
   return /[A-Za-z0-9]/.test(safe) ? safe : fallback;
 }
 
 /** `-o FILE` as given, `-o FOLDER` (an existing one) with the safe name inside it, or the safe name here. */
 async function targetPath(output: string | undefined, name: string): Promise<string> {
   if (!output) return name;
-  const isFolder = await stat(output).then((s) => s.isDirectory(), () => false);
+  const isFolder = await stat(output).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
   return isFolder ? join(output, name) : output;
 }
 

@@ -50,7 +50,10 @@ async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEve
 export class ProgressDisplay {
   private lastPhase = "";
   private barShown = false;
-  constructor(private readonly isTty: boolean, private readonly out: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly isTty: boolean,
+    private readonly out: NodeJS.WriteStream = process.stderr,
+  ) {}
 
   /** Prints a log line from the server, with terminal escape sequences and control characters neutralised. */
   log(line: string): void {

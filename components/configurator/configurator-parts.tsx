@@ -34,7 +34,17 @@ export function ViewTabs({ tab, onChange }: { tab: View; onChange: (tab: View) =
   );
 }
 
-export function DraftBanner({ draft, currentNumber, onRestore, onDiscard }: { draft: Draft; currentNumber: number; onRestore: () => void; onDiscard: () => void }) {
+export function DraftBanner({
+  draft,
+  currentNumber,
+  onRestore,
+  onDiscard,
+}: {
+  draft: Draft;
+  currentNumber: number;
+  onRestore: () => void;
+  onDiscard: () => void;
+}) {
   return (
     <div role="alert" className="mb-4 rounded-lg bg-amber-50 p-3 text-sm ring-1 ring-amber-300">
       <p>
@@ -53,7 +63,19 @@ export function DraftBanner({ draft, currentNumber, onRestore, onDiscard }: { dr
   );
 }
 
-export function PhoneBar({ totalBytes, state, hasProblems, canSave, onSave }: { totalBytes: number; state: string; hasProblems: boolean; canSave: boolean; onSave: () => void }) {
+export function PhoneBar({
+  totalBytes,
+  state,
+  hasProblems,
+  canSave,
+  onSave,
+}: {
+  totalBytes: number;
+  state: string;
+  hasProblems: boolean;
+  canSave: boolean;
+  onSave: () => void;
+}) {
   return (
     <div className="sticky bottom-0 z-10 -mx-4 mt-6 flex items-center gap-3 border-t border-slate-200 bg-white/95 px-4 py-2 text-sm lg:hidden">
       <span className="font-semibold tabular-nums">{formatBytes(totalBytes)}</span>

@@ -6,7 +6,15 @@ import { useActionState, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { Catalog } from "@/contracts/catalog";
 import { formatProfileText, parseProfileText } from "@/contracts/profile-text";
-import { applyFix, canonicalSelectionJson, estimateSize, isStructuralProblem, validateSelection, type Selection, type SelectionFix } from "@/contracts/selection";
+import {
+  applyFix,
+  canonicalSelectionJson,
+  estimateSize,
+  isStructuralProblem,
+  validateSelection,
+  type Selection,
+  type SelectionFix,
+} from "@/contracts/selection";
 import type { FormAction, FormState } from "@/lib/actions";
 import type { SavedRevision } from "@/lib/profiles/revisions";
 import { PackagePicker } from "./package-picker";
@@ -45,9 +53,7 @@ export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, s
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
   const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
   const parsed = parseProfileText(text);
-  const textErrors: LineError[] = parsed.ok
-    ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message }))
-    : syntaxErrors;
+  const textErrors: LineError[] = parsed.ok ? problems.map((p) => ({ line: parsed.lineOf(p.subject) ?? 1, message: p.message })) : syntaxErrors;
 
   const draft = useDraft({ profileId, baseNumber: base.number, text, isDirty, savedText: format(base.selection, base.number) });
 
@@ -143,7 +149,9 @@ export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, s
         {/* On a phone the summary is below the cards: this bar keeps the size, the problems and Save in reach. */}
         <PhoneBar
           totalBytes={estimateSize(catalog, selection).reduce((sum, p) => sum + p.bytes, 0)}
-          state={problems.length > 0 ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : isDirty ? "unsaved changes" : `revision ${base.number}`}
+          state={
+            problems.length > 0 ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : isDirty ? "unsaved changes" : `revision ${base.number}`
+          }
           hasProblems={problems.length > 0}
           canSave={!saving && isDirty && isSavable}
           onSave={onSave}
@@ -157,7 +165,12 @@ export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, s
               <span>
                 Revision <span data-testid="revision-number">{base.number}</span>
               </span>
-              <a href={`${profileUrl}/export?revision=${base.number}`} download className="text-indigo-700 underline" title="Download this revision as a profile text file">
+              <a
+                href={`${profileUrl}/export?revision=${base.number}`}
+                download
+                className="text-indigo-700 underline"
+                title="Download this revision as a profile text file"
+              >
                 Export revision {base.number}
               </a>
             </span>

@@ -5,7 +5,17 @@ import { estimateSize, type Selection, type SelectionFix, type SelectionProblem 
 import { diffSelections, type SelectionChange } from "@/contracts/selection-diff";
 import { formatBytes } from "@/components/format";
 
-const COLORS = ["bg-indigo-600", "bg-sky-500", "bg-emerald-500", "bg-amber-500", "bg-rose-500", "bg-violet-500", "bg-teal-500", "bg-orange-400", "bg-slate-400"];
+const COLORS = [
+  "bg-indigo-600",
+  "bg-sky-500",
+  "bg-emerald-500",
+  "bg-amber-500",
+  "bg-rose-500",
+  "bg-violet-500",
+  "bg-teal-500",
+  "bg-orange-400",
+  "bg-slate-400",
+];
 
 /** The estimated ISO size as one bar split by what takes the space, biggest first. */
 export function SizeBar({ catalog, selection }: { catalog: Catalog; selection: Selection }) {
@@ -56,7 +66,17 @@ export function ChangeList({ changes, empty, label }: { changes: SelectionChange
   );
 }
 
-export function ChangesSince({ catalog, selection, base, lastBuilt }: { catalog: Catalog; selection: Selection; base: { number: number; selection: Selection }; lastBuilt: { number: number; selection: Selection } | null }) {
+export function ChangesSince({
+  catalog,
+  selection,
+  base,
+  lastBuilt,
+}: {
+  catalog: Catalog;
+  selection: Selection;
+  base: { number: number; selection: Selection };
+  lastBuilt: { number: number; selection: Selection } | null;
+}) {
   return (
     <section className="space-y-3">
       <div>
@@ -66,7 +86,11 @@ export function ChangesSince({ catalog, selection, base, lastBuilt }: { catalog:
       <div>
         <h3 className="font-semibold">Since the last build</h3>
         {lastBuilt ? (
-          <ChangeList changes={diffSelections(lastBuilt.selection, selection, catalog)} empty={`Same as revision ${lastBuilt.number}, the last one built.`} label="Changes since the last build" />
+          <ChangeList
+            changes={diffSelections(lastBuilt.selection, selection, catalog)}
+            empty={`Same as revision ${lastBuilt.number}, the last one built.`}
+            label="Changes since the last build"
+          />
         ) : (
           <p className="text-sm text-slate-600">Never built yet.</p>
         )}

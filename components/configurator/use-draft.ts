@@ -8,7 +8,19 @@ export type Draft = { baseNumber: number; text: string };
  * Keeps the editor's unsaved text in this browser, so a closed tab, a crash or an expired session
  * loses nothing. A draft found on opening is offered back, never applied silently.
  */
-export function useDraft({ profileId, baseNumber, text, isDirty, savedText }: { profileId: string; baseNumber: number; text: string; isDirty: boolean; savedText: string }) {
+export function useDraft({
+  profileId,
+  baseNumber,
+  text,
+  isDirty,
+  savedText,
+}: {
+  profileId: string;
+  baseNumber: number;
+  text: string;
+  isDirty: boolean;
+  savedText: string;
+}) {
   const key = `zxcv-draft:${profileId}`;
   const [found, setFound] = useState<Draft | null>(null);
   const [isLoaded, setLoaded] = useState(false);

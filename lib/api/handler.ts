@@ -57,7 +57,10 @@ export type ApiContext<B, Q> = RequestParts<B, Q> & { actor: Actor };
  * Routes for people and scripts: the actor from a Bearer API token, else from the session cookie (then a
  * state-changing request must come from the app's own pages: see `requireSameOrigin`).
  */
-export function withActor<B = undefined, Q = undefined>(handler: (ctx: ApiContext<B, Q>) => Promise<Response | unknown>, options: BodyOptions<B, Q> = {}): Route {
+export function withActor<B = undefined, Q = undefined>(
+  handler: (ctx: ApiContext<B, Q>) => Promise<Response | unknown>,
+  options: BodyOptions<B, Q> = {},
+): Route {
   return handleRoute(resolveActor, (parts, actor) => handler({ ...parts, actor }), options);
 }
 
@@ -69,11 +72,12 @@ export function bearerOf(request: Request): string | undefined {
 async function resolveActor(request: Request): Promise<Actor> {
   if (request.headers.get("authorization")) {
     const token = bearerOf(request);
-    if (!token) throw new AppError("UNAUTHORIZED", "The Authorization header must be \"Bearer <token>\"");
+    if (!token) throw new AppError("UNAUTHORIZED", 'The Authorization header must be "Bearer <token>"');
     return findApiTokenActorOrThrow(token);
   }
   const actor = await findSessionActor(await sessionCookieOf(request));
-  if (!actor) throw new AppError("UNAUTHORIZED", "Sign in, or send a personal API token as \"Authorization: Bearer zxcv_...\" (create one under Settings > API tokens)");
+  if (!actor)
+    throw new AppError("UNAUTHORIZED", 'Sign in, or send a personal API token as "Authorization: Bearer zxcv_..." (create one under Settings > API tokens)');
   requireSameOrigin(request);
   return actor;
 }
@@ -118,7 +122,10 @@ async function readBodyBytes(request: Request, maxBytes: number): Promise<Buffer
 async function readJsonBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new AppError("BAD_REQUEST", `Send the body as JSON with "Content-Type: application/json" (got ${type ? `"${type.slice(0, 60)}"` : "no Content-Type"})`);
+    throw new AppError(
+      "BAD_REQUEST",
+      `Send the body as JSON with "Content-Type: application/json" (got ${type ? `"${type.slice(0, 60)}"` : "no Content-Type"})`,
+    );
   }
   const bytes = await readBodyBytes(request, MAX_JSON_BODY_BYTES);
   if (bytes.length === 0) throw new AppError("BAD_REQUEST", "The request needs a JSON body");
@@ -180,5 +187,8 @@ export function errorResponse(thrown: unknown): Response {
     return jsonResponse({ error: { code: "BAD_REQUEST", message: `Invalid input: ${issues.join("; ")}`, details: { issues } } }, 400);
   }
   console.error("Unhandled error in API route:", error);
-  return jsonResponse({ error: { code: "INTERNAL", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists" } }, 500);
+  return jsonResponse(
+    { error: { code: "INTERNAL", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists" } },
+    500,
+  );
 }

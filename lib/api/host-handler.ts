@@ -6,8 +6,7 @@ import { bearerOf, handleRoute, type RequestParts } from "./handler";
 
 export type HostApiContext<B> = RequestParts<B, undefined> & { bearer: string | undefined };
 
-const invalidHostToken = () =>
-  new AppError("UNAUTHORIZED", "This host token is not valid: create one on the Build hosts page and set ZXCV_HOST_TOKEN");
+const invalidHostToken = () => new AppError("UNAUTHORIZED", "This host token is not valid: create one on the Build hosts page and set ZXCV_HOST_TOKEN");
 
 /**
  * Build-host routes authenticated by the host token (created on the Hosts page, stored hashed). The token is
@@ -26,7 +25,10 @@ export function withHost<B = undefined>(handler: (ctx: HostApiContext<B> & { hos
 }
 
 /** Routes of one build attempt, authenticated by that attempt's token before the body is read. */
-export function withAttempt<B = undefined>(handler: (ctx: HostApiContext<B> & { buildId: string; attempt: number }) => Promise<unknown>, options: { body?: z.ZodType<B> } = {}) {
+export function withAttempt<B = undefined>(
+  handler: (ctx: HostApiContext<B> & { buildId: string; attempt: number }) => Promise<unknown>,
+  options: { body?: z.ZodType<B> } = {},
+) {
   return handleRoute<{ buildId: string; attempt: number }, B, undefined>(
     async (request, params) => {
       const attempt = Number(params.attempt);

@@ -12,7 +12,10 @@ const doc = buildOpenApiDocument("http://127.0.0.1:3000");
 const ROOT = "app/api/v1";
 
 function routeFileOf(apiPath: string): string {
-  const segments = apiPath.replace(/^\/api\/v1\/?/, "").split("/").filter(Boolean);
+  const segments = apiPath
+    .replace(/^\/api\/v1\/?/, "")
+    .split("/")
+    .filter(Boolean);
   // Route folders name their parameter as the document does: {id} is [id].
   return path.join(ROOT, ...segments.map((s) => s.replace(/^\{(\w+)\}$/, "[$1]")), "route.ts");
 }
@@ -51,7 +54,8 @@ test("every documented operation has its route export, and every /api/v1 export 
   const documented = new Set(API_ROUTES.map((r) => `${r.method} ${routeFileOf(r.path)}`));
   documented.add(`get ${path.join(ROOT, "openapi.json", "route.ts")}`);
   for (const file of findRouteFiles(ROOT)) {
-    for (const method of exportedMethods(file)) assert.ok(documented.has(`${method} ${file}`), `${method.toUpperCase()} in ${file} is not in the OpenAPI document`);
+    for (const method of exportedMethods(file))
+      assert.ok(documented.has(`${method} ${file}`), `${method.toUpperCase()} in ${file} is not in the OpenAPI document`);
   }
 });
 
@@ -59,7 +63,11 @@ test("each route file says what it does over each export", () => {
   for (const file of findRouteFiles(ROOT)) {
     const source = readFileSync(file, "utf8");
     for (const method of exportedMethods(file)) {
-      assert.match(source, new RegExp(`// ${method.toUpperCase()} /api/v1/\\S* - .+\\n(export|\\S)`), `${file}: a "// ${method.toUpperCase()} /api/v1/... - what it does" line`);
+      assert.match(
+        source,
+        new RegExp(`// ${method.toUpperCase()} /api/v1/\\S* - .+\\n(export|\\S)`),
+        `${file}: a "// ${method.toUpperCase()} /api/v1/... - what it does" line`,
+      );
     }
   }
 });

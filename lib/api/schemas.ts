@@ -31,12 +31,23 @@ export const errorSchema = z
 export const meSchema = z.object({ id, email: z.string(), name: z.string(), role: z.enum(["ADMIN", "MEMBER"]) }).meta({ id: "Me" });
 
 export const apiTokenSchema = z
-  .object({ id, name: z.string(), prefix: z.string(), lastUsedAt: nullableDateTime, revokedAt: nullableDateTime, expiresAt: nullableDateTime, createdAt: dateTime })
+  .object({
+    id,
+    name: z.string(),
+    prefix: z.string(),
+    lastUsedAt: nullableDateTime,
+    revokedAt: nullableDateTime,
+    expiresAt: nullableDateTime,
+    createdAt: dateTime,
+  })
   .meta({ id: "ApiToken" });
 export const apiTokenListSchema = z.object({ tokens: z.array(apiTokenSchema) });
-export const createApiTokenBody = z.strictObject({ name: apiTokenNameSchema, expiresInDays: apiTokenExpirySchema.optional().meta({ description: "Days until the token stops working (7, 30, 90 or 365); null or absent: never" }) });
+export const createApiTokenBody = z.strictObject({
+  name: apiTokenNameSchema,
+  expiresInDays: apiTokenExpirySchema.optional().meta({ description: "Days until the token stops working (7, 30, 90 or 365); null or absent: never" }),
+});
 export const createdApiTokenSchema = z.object({
-  token: z.string().meta({ description: "The secret, shown this once: send it as \"Authorization: Bearer <token>\"" }),
+  token: z.string().meta({ description: 'The secret, shown this once: send it as "Authorization: Bearer <token>"' }),
   apiToken: apiTokenSchema,
 });
 
@@ -101,7 +112,15 @@ export const savedTextSchema = z.object({
 export const buildStatusSchema = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"]);
 
 export const isoSchema = z
-  .object({ id, buildId: id.meta({ description: "The build that produced the file (an earlier one when a build was reused)" }), fileName: z.string(), sizeBytes: z.int(), sha256: z.string(), createdAt: dateTime, downloadUrl: z.string() })
+  .object({
+    id,
+    buildId: id.meta({ description: "The build that produced the file (an earlier one when a build was reused)" }),
+    fileName: z.string(),
+    sizeBytes: z.int(),
+    sha256: z.string(),
+    createdAt: dateTime,
+    downloadUrl: z.string(),
+  })
   .meta({ id: "Iso" });
 
 export const buildAttemptSchema = z
@@ -136,7 +155,11 @@ export const buildSchema = z
     startedAt: nullableDateTime,
     finishedAt: nullableDateTime,
     iso: isoSchema.nullable(),
-    waitingReason: z.string().nullable().optional().meta({ description: "Set while the build is queued and no build host of its arch is online: why it waits" }),
+    waitingReason: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: "Set while the build is queued and no build host of its arch is online: why it waits" }),
     attempts: z.array(buildAttemptSchema).meta({ description: "Every attempt so far, oldest first (a reused build has none)" }),
   })
   .meta({ id: "Build" });

@@ -28,7 +28,10 @@ async function asActor(request: Request, find: (actor: Actor) => Promise<Artifac
  * share link to anyone holding it. The same checks as the Next.js route handlers of these paths.
  */
 const ARTIFACT_ROUTES: { pattern: RegExp; authorize: Authorize }[] = [
-  { pattern: /^\/api\/artifacts\/([^/]+)$/, authorize: (request, [id]) => asActor(request, async (actor) => ({ artifact: await getArtifactOrThrow({ actor, artifactId: id! }) })) },
+  {
+    pattern: /^\/api\/artifacts\/([^/]+)$/,
+    authorize: (request, [id]) => asActor(request, async (actor) => ({ artifact: await getArtifactOrThrow({ actor, artifactId: id! }) })),
+  },
   {
     pattern: /^\/api\/v1\/isos\/([^/]+)\/download$/,
     authorize: (request, [id]) =>
@@ -109,7 +112,11 @@ export async function handleArtifactRequest(req: IncomingMessage, res: ServerRes
   const file = storage.localPath(artifact.storageKey);
   if ((await storage.size(artifact.storageKey)) !== Number(artifact.sizeBytes)) {
     console.error(`artifact ${artifact.id}: ${artifact.storageKey} is missing or not ${artifact.sizeBytes} bytes in storage`);
-    await writeWebResponse(res, errorResponse(new AppError("UNAVAILABLE", "This file is missing from the dashboard's storage: build the profile again")), req.method === "HEAD");
+    await writeWebResponse(
+      res,
+      errorResponse(new AppError("UNAVAILABLE", "This file is missing from the dashboard's storage: build the profile again")),
+      req.method === "HEAD",
+    );
     return true;
   }
   for (const [name, value] of Object.entries({ ...artifactHeaders(delivery), ...delivery.headers, etag: `"${artifact.sha256}"` })) res.setHeader(name, value);
@@ -126,7 +133,11 @@ export async function handleArtifactRequest(req: IncomingMessage, res: ServerRes
           return void res.end();
         }
         console.error(`artifact ${artifact.id}: send failed with ${error.status}`);
-        void writeWebResponse(res, errorResponse(new AppError("UNAVAILABLE", "This file could not be read from the dashboard's storage: try again")), req.method === "HEAD");
+        void writeWebResponse(
+          res,
+          errorResponse(new AppError("UNAVAILABLE", "This file could not be read from the dashboard's storage: try again")),
+          req.method === "HEAD",
+        );
       })
       .pipe(res);
   });

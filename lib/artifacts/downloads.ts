@@ -118,22 +118,30 @@ export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; s
     if (!iso) return [];
     const log = source.artifacts.find((a) => a.kind === "LOG") ?? null;
     const selection = selectionSchema.safeParse(build.revision.selection);
-    const bootTests = ((source.result as { bootTests?: { firmware: string; passed: boolean }[] } | null)?.bootTests ?? []);
-    return [{
-      buildId: build.id,
-      machine: build.revision.profile.machine.name,
-      profile: build.revision.profile.name,
-      profileId: build.revision.profileId,
-      revisionNumber: build.revision.number,
-      iso,
-      log,
-      host: source.host?.name ?? null,
-      finishedAt: build.finishedAt,
-      durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
-      isReused: Boolean(build.reusedFromId),
-      bootTests,
-      profileText: selection.success ? formatProfileText(selection.data, { machine: build.revision.profile.machine.name, profile: build.revision.profile.name, revision: build.revision.number }) : "",
-    }];
+    const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean }[] } | null)?.bootTests ?? [];
+    return [
+      {
+        buildId: build.id,
+        machine: build.revision.profile.machine.name,
+        profile: build.revision.profile.name,
+        profileId: build.revision.profileId,
+        revisionNumber: build.revision.number,
+        iso,
+        log,
+        host: source.host?.name ?? null,
+        finishedAt: build.finishedAt,
+        durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
+        isReused: Boolean(build.reusedFromId),
+        bootTests,
+        profileText: selection.success
+          ? formatProfileText(selection.data, {
+              machine: build.revision.profile.machine.name,
+              profile: build.revision.profile.name,
+              revision: build.revision.number,
+            })
+          : "",
+      },
+    ];
   });
 }
 

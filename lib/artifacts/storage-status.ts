@@ -15,7 +15,10 @@ const RECENT_MS = 7 * 24 * 3600_000;
 export async function getArtifactStorageStatus({ actor }: { actor: Actor }) {
   if (!isAdmin(actor)) return null;
   const dir = resolve(getEnv().ARTIFACT_DIR);
-  const disk = await statfs(dir).then((s) => ({ freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize }), () => null);
+  const disk = await statfs(dir).then(
+    (s) => ({ freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize }),
+    () => null,
+  );
   const refused = await getDb().build.findMany({
     where: { status: "FAILED", failureReason: { contains: STORAGE_FULL_PREFIX }, finishedAt: { gte: new Date(Date.now() - RECENT_MS) } },
     orderBy: { finishedAt: "desc" },

@@ -31,6 +31,9 @@ export async function stampPeerAddresses(): Promise<void> {
 export function clientAddress(headers: Headers, hops = getEnv().TRUST_PROXY): string {
   const peer = headers.get(PEER_ADDRESS_HEADER) ?? "unknown";
   if (hops === 0) return peer;
-  const forwarded = (headers.get("x-forwarded-for") ?? "").split(",").map((part) => part.trim()).filter(Boolean);
+  const forwarded = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
   return forwarded[forwarded.length - hops] ?? peer;
 }

@@ -13,7 +13,11 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PASSWORD_LENGTH = 200;
 
 export const signUpSchema = z.object({
-  email: z.string().max(MAX_EMAIL_LENGTH, `An email address is at most ${MAX_EMAIL_LENGTH} characters`).pipe(z.email({ message: "Enter an email address such as ada@example.org" })).transform((e) => e.toLowerCase()),
+  email: z
+    .string()
+    .max(MAX_EMAIL_LENGTH, `An email address is at most ${MAX_EMAIL_LENGTH} characters`)
+    .pipe(z.email({ message: "Enter an email address such as ada@example.org" }))
+    .transform((e) => e.toLowerCase()),
   name: z.string().trim().min(1, "Enter your name").max(100, "A name is at most 100 characters"),
   password: z.string().max(MAX_PASSWORD_LENGTH, `A password is at most ${MAX_PASSWORD_LENGTH} characters`).min(10, "A password needs at least 10 characters"),
 });

@@ -32,7 +32,10 @@ export function isSetupToken(token: string): boolean {
 export async function createAdminWithSetupToken({ token, ...input }: { token: string; email: string; name: string; password: string }): Promise<Actor> {
   const expected = globalForSetup.zxcvSetupTokenHash;
   if (!expected || hashSecret(token) !== expected) {
-    throw new AppError("FORBIDDEN", "This setup link is not valid: it was used already, or the app restarted since. Use the link the start command printed last");
+    throw new AppError(
+      "FORBIDDEN",
+      "This setup link is not valid: it was used already, or the app restarted since. Use the link the start command printed last",
+    );
   }
   globalForSetup.zxcvSetupTokenHash = undefined;
   try {

@@ -11,7 +11,9 @@ import { signInSchema, verifyCredentials, MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH 
  */
 export async function signInWithPassword({ email, password, address }: { email: unknown; password: unknown; address: string }): Promise<Actor> {
   if (typeof email === "string" && email.length > MAX_EMAIL_LENGTH) {
-    throw new AppError("BAD_REQUEST", `An email address is at most ${MAX_EMAIL_LENGTH} characters: check what you typed`, { email: `At most ${MAX_EMAIL_LENGTH} characters` });
+    throw new AppError("BAD_REQUEST", `An email address is at most ${MAX_EMAIL_LENGTH} characters: check what you typed`, {
+      email: `At most ${MAX_EMAIL_LENGTH} characters`,
+    });
   }
   if (typeof password === "string" && password.length > MAX_PASSWORD_LENGTH) {
     throw new AppError("BAD_REQUEST", `A password is at most ${MAX_PASSWORD_LENGTH} characters`, { password: `At most ${MAX_PASSWORD_LENGTH} characters` });

@@ -16,7 +16,9 @@ export async function cancelBuild({ actor, buildId }: { actor: Actor; buildId: s
   if (!build) throw new AppError("NOT_FOUND", "No such build");
   const cancelled = await endAttempt({ buildId, attempt: build.attempt, status: "CANCELLED", reason: `Cancelled by ${actor.name}` });
   if (!cancelled) throw new AppError("CONFLICT", `This build is already ${build.status.toLowerCase()}: there is nothing to cancel`);
-  await removeBuildJob({ arch: build.arch, buildId }).catch((error) => console.warn(`build ${buildId}: its queued job stays until a host drops it: ${(error as Error).message}`));
+  await removeBuildJob({ arch: build.arch, buildId }).catch((error) =>
+    console.warn(`build ${buildId}: its queued job stays until a host drops it: ${(error as Error).message}`),
+  );
   return db.build.findUniqueOrThrow({ where: { id: buildId } });
 }
 

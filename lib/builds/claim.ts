@@ -17,7 +17,8 @@ export async function claimBuild({ host, buildId, attempt: jobAttempt }: { host:
   const db = getDb();
   const build = await db.build.findUnique({ where: { id: buildId }, include: { host: true, revision: { select: { selection: true } } } });
   if (!build) throw new AppError("NOT_FOUND", "No such build");
-  if (build.arch !== host.arch) await refuseClaim({ buildId, attempt: jobAttempt, host, reason: `Build ${buildId} is for ${build.arch}; host ${host.name} builds ${host.arch}` });
+  if (build.arch !== host.arch)
+    await refuseClaim({ buildId, attempt: jobAttempt, host, reason: `Build ${buildId} is for ${build.arch}; host ${host.name} builds ${host.arch}` });
   let attempt = build.attempt;
   if (build.status === "QUEUED") {
     if (jobAttempt !== build.attempt) {
@@ -28,7 +29,10 @@ export async function claimBuild({ host, buildId, attempt: jobAttempt }: { host:
       const heartbeatAgeMs = Date.now() - build.host.lastHeartbeatAt!.getTime();
       const retryAfterSeconds = Math.max(1, Math.ceil((hostOfflineAfterMs() - heartbeatAgeMs) / 1000));
       await refuseClaim({
-        buildId, attempt: jobAttempt, host, retryAfterSeconds,
+        buildId,
+        attempt: jobAttempt,
+        host,
+        retryAfterSeconds,
         reason: `Build ${buildId} is running on host ${build.host.name} (attempt ${build.attempt}, last heartbeat ${Math.round(heartbeatAgeMs / 1000)} s ago); host ${host.name} may not take it while that host is online`,
       });
     }
@@ -40,7 +44,9 @@ export async function claimBuild({ host, buildId, attempt: jobAttempt }: { host:
       throw new AppError("CONFLICT", reason);
     }
     attempt = await startNextAttempt({
-      buildId, from: { status: "RUNNING", attempt: build.attempt }, enqueue: false,
+      buildId,
+      from: { status: "RUNNING", attempt: build.attempt },
+      enqueue: false,
       reason: `The build host ${lostOn} went offline during attempt ${build.attempt}; host ${host.name} took the build over.`,
     });
   } else {
@@ -58,6 +64,8 @@ export async function claimBuild({ host, buildId, attempt: jobAttempt }: { host:
 
 /** Records a refused claim (the build page lists it under its attempt) and refuses it with a 409. */
 async function refuseClaim(options: { buildId: string; attempt: number; host: BuildHostRow; reason: string; retryAfterSeconds?: number }): Promise<never> {
-  await getDb().buildRefusal.create({ data: { buildId: options.buildId, attempt: options.attempt, hostName: options.host.name, reason: `Claim refused: ${options.reason}.` } });
+  await getDb().buildRefusal.create({
+    data: { buildId: options.buildId, attempt: options.attempt, hostName: options.host.name, reason: `Claim refused: ${options.reason}.` },
+  });
   throw new AppError("CONFLICT", options.reason, options.retryAfterSeconds ? { retryAfterSeconds: options.retryAfterSeconds } : undefined);
 }

@@ -44,7 +44,10 @@ class BuildTail {
   private readonly redis: Redis = newBlockingRedis();
   private closed = false;
 
-  constructor(private readonly buildId: string, private readonly onIdle: () => void) {
+  constructor(
+    private readonly buildId: string,
+    private readonly onIdle: () => void,
+  ) {
     void this.run();
   }
 
@@ -53,7 +56,8 @@ class BuildTail {
       const last = await getRedis().xrevrange(buildLogKey(this.buildId), "+", "-", "COUNT", 1);
       let cursor = last[0]?.[0] ?? "0-0";
       while (!this.closed) {
-        const reply = (await this.redis.xread("COUNT", 100, "BLOCK", QUIET_MS, "STREAMS", buildLogKey(this.buildId), cursor)) as [string, [string, string[]][]][] | null;
+        const reply = (await this.redis.xread("COUNT", 100, "BLOCK", QUIET_MS, "STREAMS", buildLogKey(this.buildId), cursor)) as
+          [string, [string, string[]][]][] | null;
         if (this.closed) break;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length) {
@@ -63,7 +67,9 @@ class BuildTail {
         }
         // Quiet: the stream may be gone (expired, or Redis lost it); the database says whether the build is over.
         const row = await getDb().build.findUnique({ where: { id: this.buildId }, select: { status: true, failureReason: true } });
-        this.broadcast(!row || TERMINAL.has(row.status) ? { kind: "over", status: row?.status ?? "UNKNOWN", reason: row?.failureReason ?? "" } : { kind: "quiet" });
+        this.broadcast(
+          !row || TERMINAL.has(row.status) ? { kind: "over", status: row?.status ?? "UNKNOWN", reason: row?.failureReason ?? "" } : { kind: "quiet" },
+        );
       }
     } catch (error) {
       if (!this.closed) {
@@ -112,7 +118,11 @@ function joinTail(buildId: string, viewer: Mailbox): BuildTail {
 function takeStreamSlot(actor: Actor): () => void {
   const open = streamsPerPerson.get(actor.id) ?? 0;
   if (open >= MAX_STREAMS_PER_PERSON) {
-    throw new AppError("RATE_LIMITED", `You have ${open} live logs open, the most one person may: close some build pages or scripts that follow a log, then reload`, { retryAfterSeconds: 10 });
+    throw new AppError(
+      "RATE_LIMITED",
+      `You have ${open} live logs open, the most one person may: close some build pages or scripts that follow a log, then reload`,
+      { retryAfterSeconds: 10 },
+    );
   }
   streamsPerPerson.set(actor.id, open + 1);
   let released = false;
@@ -140,7 +150,17 @@ function frame(event: LogEvent): string {
  * that reconnects (EventSource sends Last-Event-ID) resumes exactly after the last line it got. At most
  * MAX_STREAMS_PER_PERSON at once per person (429 past that).
  */
-export async function streamBuildEvents({ actor, buildId, lastEventId, signal }: { actor: Actor; buildId: string; lastEventId: string | null; signal: AbortSignal }) {
+export async function streamBuildEvents({
+  actor,
+  buildId,
+  lastEventId,
+  signal,
+}: {
+  actor: Actor;
+  buildId: string;
+  lastEventId: string | null;
+  signal: AbortSignal;
+}) {
   const build = await getBuildOrThrow({ actor, buildId });
   const release = takeStreamSlot(actor);
   let cursor = lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : "0";
@@ -175,7 +195,9 @@ export async function streamBuildEvents({ actor, buildId, lastEventId, signal }:
           if (events.length < 500) return false;
         }
       };
-      send(`retry: 1000\nevent: status\ndata: ${JSON.stringify({ status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason })}\n\n`);
+      send(
+        `retry: 1000\nevent: status\ndata: ${JSON.stringify({ status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason })}\n\n`,
+      );
       try {
         // Join before catching up, so nothing written in between is missed (a "new" may then read nothing).
         tail = joinTail(buildId, mailbox);

@@ -17,7 +17,9 @@ import type { failBuildSchema, PhaseEvent } from "@/contracts/jobs";
  */
 export async function requireAttempt({ buildId, attempt, token }: { buildId: string; attempt: number; token: string | undefined }) {
   const db = getDb();
-  const owned = token ? await db.buildAttempt.findUnique({ where: { tokenHash: hashSecret(token) }, select: { buildId: true, number: true, status: true } }) : null;
+  const owned = token
+    ? await db.buildAttempt.findUnique({ where: { tokenHash: hashSecret(token) }, select: { buildId: true, number: true, status: true } })
+    : null;
   if (!owned || owned.buildId !== buildId || owned.number !== attempt) {
     throw new AppError("UNAUTHORIZED", "This attempt token is not valid for this build attempt: a host speaks only for the attempt it claimed");
   }
@@ -76,17 +78,41 @@ export async function completeBuild({ buildId, attempt, token, result }: { build
 }
 
 /** Records a refused result on the attempt and the build's refusals, fails the attempt and drops its ISO. */
-async function refuseResult({ buildId, attempt, reason, isoId, storageKey }: { buildId: string; attempt: number; reason: string; isoId: string; storageKey: string }) {
+async function refuseResult({
+  buildId,
+  attempt,
+  reason,
+  isoId,
+  storageKey,
+}: {
+  buildId: string;
+  attempt: number;
+  reason: string;
+  isoId: string;
+  storageKey: string;
+}) {
   const db = getDb();
   const row = await db.buildAttempt.findUnique({ where: { buildId_number: { buildId, number: attempt } }, include: { host: { select: { name: true } } } });
   await db.buildRefusal.create({ data: { buildId, attempt, hostName: row?.host?.name ?? "unknown host", reason } });
   await endAttempt({ buildId, attempt, status: "FAILED", reason });
   await db.artifact.deleteMany({ where: { id: isoId } });
-  await getArtifactStorage().delete(storageKey).catch(() => undefined);
+  await getArtifactStorage()
+    .delete(storageKey)
+    .catch(() => undefined);
 }
 
 /** The host's report of failure: one sentence naming the failing step, and the last lines of its log. */
-export async function failBuild({ buildId, attempt, token, failure }: { buildId: string; attempt: number; token?: string; failure: z.infer<typeof failBuildSchema> }) {
+export async function failBuild({
+  buildId,
+  attempt,
+  token,
+  failure,
+}: {
+  buildId: string;
+  attempt: number;
+  token?: string;
+  failure: z.infer<typeof failBuildSchema>;
+}) {
   await requireAttempt({ buildId, attempt, token });
   const reason = describeFailure(failure.step, failure.message);
   const failed = await endAttempt({ buildId, attempt, status: "FAILED", reason, result: { failure: { step: failure.step, tail: failure.tail } } });
@@ -94,6 +120,10 @@ export async function failBuild({ buildId, attempt, token, failure }: { buildId:
 }
 
 export function describeFailure(step: string, message: string): string {
-  const firstLine = message.split("\n").find((l) => l.trim())?.trim() ?? "no message";
+  const firstLine =
+    message
+      .split("\n")
+      .find((l) => l.trim())
+      ?.trim() ?? "no message";
   return `The ${step} step failed: ${firstLine.replace(/\.$/, "")}.`;
 }

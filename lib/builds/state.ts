@@ -63,7 +63,10 @@ export async function beginAttempt({ buildId, attempt, hostId, tokenHash }: { bu
 
 /** The attempt's first phase report: CLAIMED becomes RUNNING. */
 export async function markAttemptRunning({ buildId, attempt }: { buildId: string; attempt: number }) {
-  await getDb().buildAttempt.updateMany({ where: { buildId, number: attempt, status: { in: attemptsMovingTo("RUNNING") } }, data: { status: "RUNNING", startedAt: new Date() } });
+  await getDb().buildAttempt.updateMany({
+    where: { buildId, number: attempt, status: { in: attemptsMovingTo("RUNNING") } },
+    data: { status: "RUNNING", startedAt: new Date() },
+  });
 }
 
 /**
@@ -71,7 +74,11 @@ export async function markAttemptRunning({ buildId, attempt }: { buildId: string
  * working (it is accepted only while the attempt is CLAIMED or RUNNING). Returns false when the build had moved on (another attempt, already finished): nothing is changed then.
  */
 export async function endAttempt(options: {
-  buildId: string; attempt: number; status: "SUCCEEDED" | "FAILED" | "CANCELLED"; reason?: string | null; result?: Prisma.InputJsonValue;
+  buildId: string;
+  attempt: number;
+  status: "SUCCEEDED" | "FAILED" | "CANCELLED";
+  reason?: string | null;
+  result?: Prisma.InputJsonValue;
 }): Promise<boolean> {
   const { buildId, attempt, status } = options;
   const now = new Date();
@@ -79,7 +86,9 @@ export async function endAttempt(options: {
     const moved = await tx.build.updateMany({
       where: { id: buildId, attempt, status: { in: statusesMovingTo(status) } },
       data: {
-        status, finishedAt: now, failureReason: options.reason ?? null,
+        status,
+        finishedAt: now,
+        failureReason: options.reason ?? null,
         ...(status === "SUCCEEDED" ? { phase: "done", progress: 1 } : {}),
         ...(options.result !== undefined ? { result: options.result } : {}),
       },
@@ -109,8 +118,16 @@ export async function startNextAttempt(options: { buildId: string; from: { statu
     const updated = await tx.build.updateMany({
       where: { id: buildId, status: from.status, attempt: from.attempt },
       data: {
-        status: "QUEUED", attempt: from.attempt + 1, hostId: null, phase: "queued", progress: 0, failureReason: null,
-        startedAt: null, finishedAt: null, queuedAt: now, result: Prisma.DbNull,
+        status: "QUEUED",
+        attempt: from.attempt + 1,
+        hostId: null,
+        phase: "queued",
+        progress: 0,
+        failureReason: null,
+        startedAt: null,
+        finishedAt: null,
+        queuedAt: now,
+        result: Prisma.DbNull,
       },
     });
     if (updated.count === 0) return null;

@@ -19,15 +19,24 @@ const UPLOAD_LOCK_MS = 30_000;
  * after the bytes arrived, so a build retried meanwhile refuses the late upload.
  */
 export async function uploadArtifact(options: {
-  buildId: string; attempt: number; token?: string; kind: "ISO" | "LOG"; body: Readable;
-  sizeBytes: number; sha256: string; fileName: string;
+  buildId: string;
+  attempt: number;
+  token?: string;
+  kind: "ISO" | "LOG";
+  body: Readable;
+  sizeBytes: number;
+  sha256: string;
+  fileName: string;
 }) {
   const { buildId, attempt, token, kind, body, sizeBytes } = options;
   await requireAttempt({ buildId, attempt, token });
   if (!/^[0-9a-f]{64}$/i.test(options.sha256)) throw new AppError("BAD_REQUEST", "Declare the sha256 as 64 hex digits in X-Content-SHA256");
   const ceiling = getEnv().MAX_UPLOAD_BYTES;
   if (sizeBytes > ceiling) {
-    throw new AppError("TOO_LARGE", `This upload declares ${formatBytes(sizeBytes)} (${sizeBytes} bytes); the dashboard accepts at most ${formatBytes(ceiling)} per artifact (MAX_UPLOAD_BYTES)`);
+    throw new AppError(
+      "TOO_LARGE",
+      `This upload declares ${formatBytes(sizeBytes)} (${sizeBytes} bytes); the dashboard accepts at most ${formatBytes(ceiling)} per artifact (MAX_UPLOAD_BYTES)`,
+    );
   }
   const storage = getArtifactStorage();
   const release = await holdUploadLock({ buildId, attempt });
@@ -68,6 +77,8 @@ async function holdUploadLock({ buildId, attempt }: { buildId: string; attempt: 
   renew.unref();
   return async () => {
     clearInterval(renew);
-    await db.buildAttempt.updateMany({ where: { buildId, number: attempt, uploadLockId: lockId }, data: { uploadLockId: null, uploadLockUntil: null } }).catch(() => undefined);
+    await db.buildAttempt
+      .updateMany({ where: { buildId, number: attempt, uploadLockId: lockId }, data: { uploadLockId: null, uploadLockUntil: null } })
+      .catch(() => undefined);
   };
 }

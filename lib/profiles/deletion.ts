@@ -11,7 +11,10 @@ type Tx = Prisma.TransactionClient;
  */
 export async function deleteBuildsAndFiles(where: Prisma.BuildWhereInput, deleteRest: (tx: Tx) => Promise<unknown>) {
   const orphanKeys = await getDb().$transaction(async (tx) => {
-    const doomed = await tx.build.findMany({ where, select: { id: true, hostId: true, result: true, startedAt: true, finishedAt: true, artifacts: { select: { id: true, kind: true, storageKey: true } } } });
+    const doomed = await tx.build.findMany({
+      where,
+      select: { id: true, hostId: true, result: true, startedAt: true, finishedAt: true, artifacts: { select: { id: true, kind: true, storageKey: true } } },
+    });
     const doomedIds = doomed.map((b) => b.id);
     const keys: string[] = [];
     for (const build of doomed) {

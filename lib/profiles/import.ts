@@ -11,7 +11,10 @@ export type ProfileFile = { size: number; text: () => Promise<string> };
 
 async function readProfileFile(file: ProfileFile): Promise<string> {
   if (file.size > PROFILE_TEXT_MAX_BYTES) {
-    throw new AppError("TOO_LARGE", `That file is ${formatKb(file.size)}; a profile file is at most ${PROFILE_TEXT_MAX_BYTES / 1024} KB. Is it the right file?`);
+    throw new AppError(
+      "TOO_LARGE",
+      `That file is ${formatKb(file.size)}; a profile file is at most ${PROFILE_TEXT_MAX_BYTES / 1024} KB. Is it the right file?`,
+    );
   }
   if (file.size === 0) throw new AppError("BAD_REQUEST", "That file is empty");
   return file.text();

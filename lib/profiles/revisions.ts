@@ -51,11 +51,9 @@ export async function saveRevision({
   const { catalog } = await getChannelOrThrow(profile.channel);
   const stored = toStorableSelection(catalog, selection);
   const staleError = (latest: number) =>
-    new AppError(
-      "CONFLICT",
-      `This profile was saved elsewhere as revision ${latest}; your changes are kept in the editor — review and save again.`,
-      { latestNumber: latest },
-    );
+    new AppError("CONFLICT", `This profile was saved elsewhere as revision ${latest}; your changes are kept in the editor — review and save again.`, {
+      latestNumber: latest,
+    });
   if (profile.latest.number !== baseNumber) throw staleError(profile.latest.number);
   try {
     return await getDb().$transaction(async (tx) => {

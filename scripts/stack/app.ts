@@ -13,9 +13,14 @@ function runQuiet(what: string, command: string, args: string[], env: NodeJS.Pro
     execFileSync(command, args, { env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
   } catch (error) {
     const output = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
-    const lines = output.trim().split("\n").filter((l) => l.trim() && !l.includes("Unknown user config") && !/^\s+at /.test(l));
+    const lines = output
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() && !l.includes("Unknown user config") && !/^\s+at /.test(l));
     const errorLine = lines.find((l) => /error/i.test(l));
-    throw new StackError(`${what} failed: ${errorLine ? lines.slice(lines.indexOf(errorLine), lines.indexOf(errorLine) + 4).join(" ") : lines.slice(-4).join(" ")}`);
+    throw new StackError(
+      `${what} failed: ${errorLine ? lines.slice(lines.indexOf(errorLine), lines.indexOf(errorLine) + 4).join(" ") : lines.slice(-4).join(" ")}`,
+    );
   }
 }
 
@@ -74,7 +79,12 @@ export async function startLocalWorker(options: { env: NodeJS.ProcessEnv; appUrl
 
 function registerLocalHost(env: NodeJS.ProcessEnv, name: string): { token: string; redisUrl: string } {
   try {
-    const [token = "", redisUrl = ""] = execFileSync(process.execPath, ["--import", "tsx", "scripts/stack/register-local-host.ts", name], { env, encoding: "utf8" }).trim().split("\n");
+    const [token = "", redisUrl = ""] = execFileSync(process.execPath, ["--import", "tsx", "scripts/stack/register-local-host.ts", name], {
+      env,
+      encoding: "utf8",
+    })
+      .trim()
+      .split("\n");
     return { token, redisUrl };
   } catch (error) {
     throw new StackError(`could not register the local build host: ${((error as { stderr?: string }).stderr ?? "").trim().split("\n").pop()}`);

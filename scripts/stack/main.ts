@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     if (!(await isPortFree(port, host))) throw new StackError(`port ${port} is in use: stop what uses it or start with PORT=<another port> npm start`);
     ensureDebianPackages(requiredDebianPackages());
     services = await startStackServices(process.env);
-        const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
+    const appUrl = process.env.APP_URL ?? `http://127.0.0.1:${port}`;
     const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, APP_URL: appUrl, NODE_ENV: "production" as const };
     prepareDatabase(env);
     buildApp(env);
@@ -60,13 +60,18 @@ async function main(): Promise<void> {
     // The local build host is supervised: when it dies it is started again, and the dashboard stays up.
     // ZXCV_LOCAL_WORKER=0: a dashboard that leaves building to other hosts.
     if (process.env.ZXCV_LOCAL_WORKER === "0") say("no local build host (ZXCV_LOCAL_WORKER=0): builds wait for a host to connect");
-    else worker = await supervise("the local build host (worker)", async () => {
-      const started = await startLocalWorker({ env, appUrl, workDir: path.join(stateDir(env), "worker") });
-      say(`local build host started (pid ${started.child.pid})`);
-      return started;
-    });
+    else
+      worker = await supervise("the local build host (worker)", async () => {
+        const started = await startLocalWorker({ env, appUrl, workDir: path.join(stateDir(env), "worker") });
+        say(`local build host started (pid ${started.child.pid})`);
+        return started;
+      });
     say(`ZXCV Composer is up: ${appUrl}  (Ctrl-C stops everything)`);
-    say(host === "127.0.0.1" ? "listening on 127.0.0.1 only: set HOST=0.0.0.0 (behind https, with APP_URL) to let other machines in" : `listening on ${host}: reachable from the network${appUrl.startsWith("https://") ? "" : " over plain http (put it behind https and set APP_URL)"}`);
+    say(
+      host === "127.0.0.1"
+        ? "listening on 127.0.0.1 only: set HOST=0.0.0.0 (behind https, with APP_URL) to let other machines in"
+        : `listening on ${host}: reachable from the network${appUrl.startsWith("https://") ? "" : " over plain http (put it behind https and set APP_URL)"}`,
+    );
   } catch (error) {
     const message = error instanceof StackError ? error.message : `unexpected error: ${(error as Error).message}`;
     process.stderr.write(`[zxcv] error: ${message}\n`);

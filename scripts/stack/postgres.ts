@@ -40,7 +40,9 @@ export async function checkDatabaseUrl(url: string): Promise<void> {
     await client.connect();
     await client.query("SELECT 1");
   } catch (error) {
-    throw new StackError(`cannot reach PostgreSQL at ${target} (DATABASE_URL): ${(error as Error).message}. Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded one`);
+    throw new StackError(
+      `cannot reach PostgreSQL at ${target} (DATABASE_URL): ${(error as Error).message}. Start it, fix DATABASE_URL, or unset DATABASE_URL to use the embedded one`,
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -59,7 +61,9 @@ function postgresUser(): RunAs {
       execFileSync("useradd", ["--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"], { stdio: "ignore" });
       return { uid: id("-u"), gid: id("-g") };
     } catch (error) {
-      throw new StackError(`PostgreSQL cannot run as root and there is no OS user "postgres" (creating one failed: ${(error as Error).message}): create it with \`useradd --system postgres\`, or set DATABASE_URL`);
+      throw new StackError(
+        `PostgreSQL cannot run as root and there is no OS user "postgres" (creating one failed: ${(error as Error).message}): create it with \`useradd --system postgres\`, or set DATABASE_URL`,
+      );
     }
   }
 }
@@ -113,7 +117,10 @@ function placement(dataDir: string, user: RunAs): { nativeDir: string; dataDir: 
 
 /** The folder under /var/lib/zxcv-composer for a data directory the OS user postgres cannot reach: named after the repository, unique per path. */
 export function systemHomeFor(dataDir: string): string {
-  const repo = path.basename(path.dirname(path.dirname(path.resolve(dataDir)))).replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40);
+  const repo = path
+    .basename(path.dirname(path.dirname(path.resolve(dataDir))))
+    .replace(/[^A-Za-z0-9_-]/g, "_")
+    .slice(0, 40);
   const hash = createHash("sha256").update(path.resolve(dataDir)).digest("hex").slice(0, 12);
   return path.join(SYSTEM_STATE_ROOT, `${repo}-${hash}`);
 }
@@ -131,7 +138,12 @@ function passwordFor(passwordFile: string): { password: string; isNew: boolean }
 /** Runs a PostgreSQL binary as `user`, resolving on exit 0 and rejecting with its last output lines otherwise. */
 function runBinary(binary: string, args: string[], user: RunAs): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { uid: user?.uid, gid: user?.gid, stdio: ["ignore", "pipe", "pipe"], env: childEnv({ PATH: process.env.PATH, LC_ALL: "C" }) });
+    const child = spawn(binary, args, {
+      uid: user?.uid,
+      gid: user?.gid,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: childEnv({ PATH: process.env.PATH, LC_ALL: "C" }),
+    });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -168,9 +180,17 @@ function startServer(binary: string, dataDir: string, port: number, user: RunAs)
  * `dataDir` (or, when the OS user `postgres` cannot reach that folder, under /var/lib/zxcv-composer), which
  * survives restarts unless `fresh` is set. The superuser password is random and kept in `passwordFile` (0600).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; database: string; passwordFile: string; fresh?: boolean }): Promise<Postgres> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  passwordFile: string;
+  fresh?: boolean;
+}): Promise<Postgres> {
   if (!(await isPortFree(options.port))) {
-    throw new StackError(`port ${options.port} for the embedded PostgreSQL is in use: stop what uses it, set ZXCV_PG_PORT to another port, or set DATABASE_URL`);
+    throw new StackError(
+      `port ${options.port} for the embedded PostgreSQL is in use: stop what uses it, set ZXCV_PG_PORT to another port, or set DATABASE_URL`,
+    );
   }
   const user = postgresUser();
   const where = placement(path.resolve(options.dataDir), user);
@@ -180,7 +200,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(options.passwordFile, { force: true });
   }
-  if (where.relocated) say(`the OS user postgres cannot enter ${path.dirname(path.resolve(options.dataDir))}: the embedded PostgreSQL keeps its data in ${dataDir}`);
+  if (where.relocated)
+    say(`the OS user postgres cannot enter ${path.dirname(path.resolve(options.dataDir))}: the embedded PostgreSQL keeps its data in ${dataDir}`);
   const isFresh = !existsSync(path.join(dataDir, "PG_VERSION"));
   if (!isFresh) assertSameMajorVersion(dataDir, where.nativeDir);
   // A cluster made before the password was random has the password "postgres": it is replaced below.
@@ -197,7 +218,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
       writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
       if (user) chownSync(pwfile, user.uid, user.gid);
       try {
-        await runBinary(bin("initdb"), [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"], user);
+        await runBinary(
+          bin("initdb"),
+          [`--pgdata=${dataDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${pwfile}`, "--encoding=UTF8", "--locale=C"],
+          user,
+        );
       } finally {
         rmSync(pwfile, { force: true });
       }
@@ -221,7 +246,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     return { url, stop };
   } catch (error) {
     await stop();
-    throw new StackError(`the embedded PostgreSQL in ${shown} did not accept its password (${(error as Error).message}): its password is kept in ${options.passwordFile}; remove ${shown} to start from an empty database`);
+    throw new StackError(
+      `the embedded PostgreSQL in ${shown} did not accept its password (${(error as Error).message}): its password is kept in ${options.passwordFile}; remove ${shown} to start from an empty database`,
+    );
   }
 }
 
@@ -240,9 +267,13 @@ async function setPassword(legacyUrl: string, password: string): Promise<void> {
 /** A data directory made by another PostgreSQL major version cannot be opened: say so instead of failing obscurely. */
 function assertSameMajorVersion(dataDir: string, nativeDir: string): void {
   const onDisk = readFileSync(path.join(dataDir, "PG_VERSION"), "utf8").trim();
-  const bundled = /(\d+)\.\d+/.exec(execFileSync(path.join(nativeDir, "bin", "postgres"), ["--version"], { encoding: "utf8" }))?.[1] ?? bundledPostgres().version.split(".")[0]!;
+  const bundled =
+    /(\d+)\.\d+/.exec(execFileSync(path.join(nativeDir, "bin", "postgres"), ["--version"], { encoding: "utf8" }))?.[1] ??
+    bundledPostgres().version.split(".")[0]!;
   if (onDisk !== bundled) {
-    throw new StackError(`${dataDir} holds a PostgreSQL ${onDisk} database but the embedded PostgreSQL is version ${bundled}: dump it with pg_dump ${onDisk}, or move the folder away to start empty`);
+    throw new StackError(
+      `${dataDir} holds a PostgreSQL ${onDisk} database but the embedded PostgreSQL is version ${bundled}: dump it with pg_dump ${onDisk}, or move the folder away to start empty`,
+    );
   }
 }
 

@@ -12,7 +12,13 @@ export type Managed = { name: string; child: ChildProcess; exited: Promise<numbe
  * Starts a long-running child in its own process group (so stopping it also stops what it spawned,
  * such as nix-build and QEMU under the worker), prefixing each output line with its name.
  */
-export function startManaged(name: string, command: string, args: string[], env: Record<string, string | undefined>, options: { quiet?: boolean } = {}): Managed {
+export function startManaged(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { quiet?: boolean } = {},
+): Managed {
   const child = spawn(command, args, { env: childEnv(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout!, child.stderr!]) {
     const lines = readline.createInterface({ input: stream });

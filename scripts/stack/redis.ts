@@ -25,13 +25,17 @@ export async function checkRedisUrl(url: string): Promise<void> {
       await client.connect();
       await client.ping();
     } catch (error) {
-      throw new StackError(`cannot reach Redis at ${redact(url)} (REDIS_URL): ${(error as Error).message}. Start it, fix REDIS_URL, or unset it to let the stack start its own`);
+      throw new StackError(
+        `cannot reach Redis at ${redact(url)} (REDIS_URL): ${(error as Error).message}. Start it, fix REDIS_URL, or unset it to let the stack start its own`,
+      );
     }
     const me = String(await client.call("ACL", "WHOAMI").catch(() => ""));
     // DRYRUN answers OK, or (not as an error) why the user may not.
     const allowed = me ? (await client.call("ACL", "DRYRUN", me, "ACL", "SETUSER", "zxcv-probe").catch(() => "")) === "OK" : false;
     if (!allowed) {
-      throw new StackError(`the Redis user of REDIS_URL (${redact(url)}${me ? `, user "${me}"` : ""}) cannot manage ACL users: each build host gets its own Redis user, so the app needs Redis 7 and a user with +acl (e.g. "ACL SETUSER ${me || "zxcv-app"} +@all ~* &*"), or unset REDIS_URL to let the stack start its own Redis`);
+      throw new StackError(
+        `the Redis user of REDIS_URL (${redact(url)}${me ? `, user "${me}"` : ""}) cannot manage ACL users: each build host gets its own Redis user, so the app needs Redis 7 and a user with +acl (e.g. "ACL SETUSER ${me || "zxcv-app"} +@all ~* &*"), or unset REDIS_URL to let the stack start its own Redis`,
+      );
     }
   } finally {
     client.disconnect();
@@ -48,7 +52,12 @@ function writeAclFile(dir: string, persistent: boolean): { aclFile: string; pass
   if (!persistent || !existsSync(passwordFile)) writeFileSync(passwordFile, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
   chmodSync(passwordFile, 0o600);
   const password = readFileSync(passwordFile, "utf8").trim();
-  const kept = persistent && existsSync(aclFile) ? readFileSync(aclFile, "utf8").split("\n").filter((line) => line.startsWith("user zxcv-host-")) : [];
+  const kept =
+    persistent && existsSync(aclFile)
+      ? readFileSync(aclFile, "utf8")
+          .split("\n")
+          .filter((line) => line.startsWith("user zxcv-host-"))
+      : [];
   const hash = createHash("sha256").update(password).digest("hex");
   const lines = ["user default off resetchannels -@all", `user ${APP_REDIS_USER} on #${hash} ~* &* +@all`, ...kept];
   writeFileSync(aclFile, `${lines.join("\n")}\n`, { mode: 0o600 });
@@ -68,17 +77,29 @@ export async function startPrivateRedis(options: { dir: string; port: number; pe
   const dir = path.resolve(options.dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { aclFile, password } = writeAclFile(dir, options.persistent);
-  const args = ["--bind", "127.0.0.1", "--port", String(options.port), "--dir", dir, "--save", "", "--daemonize", "no", "--protected-mode", "yes", "--aclfile", aclFile];
+  const args = [
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(options.port),
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--daemonize",
+    "no",
+    "--protected-mode",
+    "yes",
+    "--aclfile",
+    aclFile,
+  ];
   args.push("--appendonly", options.persistent ? "yes" : "no");
   const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
-    await Promise.race([
-      waitForPort(options.port, "127.0.0.1", 10_000),
-      exited.then(() => Promise.reject(new Error(stderr.trim() || "redis-server exited"))),
-    ]);
+    await Promise.race([waitForPort(options.port, "127.0.0.1", 10_000), exited.then(() => Promise.reject(new Error(stderr.trim() || "redis-server exited")))]);
   } catch (error) {
     child.kill("SIGKILL");
     throw new StackError(`redis-server did not start on port ${options.port}: ${(error as Error).message}`);

@@ -19,7 +19,11 @@ const server = http.createServer((req, res) => {
       console.error("Unhandled error serving", req.method, req.url, error);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists" } }));
+        res.end(
+          JSON.stringify({
+            error: { code: "INTERNAL", message: "Something went wrong on the server; it has been logged. Try again, and report it if it persists" },
+          }),
+        );
       } else res.destroy();
     });
 });

@@ -33,7 +33,12 @@ export async function startStackServices(env: NodeJS.ProcessEnv): Promise<Servic
       say("using PostgreSQL from DATABASE_URL");
     } else {
       const dataDir = path.join(stateDir(env), "postgres");
-      const pg = await startEmbeddedPostgres({ dataDir, port: portFrom(env.ZXCV_PG_PORT, 54329), database: "zxcv", passwordFile: path.join(stateDir(env), "postgres.password") });
+      const pg = await startEmbeddedPostgres({
+        dataDir,
+        port: portFrom(env.ZXCV_PG_PORT, 54329),
+        database: "zxcv",
+        passwordFile: path.join(stateDir(env), "postgres.password"),
+      });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       say(`embedded PostgreSQL started on 127.0.0.1:${portFrom(env.ZXCV_PG_PORT, 54329)} (data in ${dataDir})`);
@@ -77,7 +82,13 @@ export async function startTestServices(env: NodeJS.ProcessEnv): Promise<Service
     } else {
       const port = await freePort();
       // Test data is throw-away: a new cluster each run, whatever an earlier run or version left behind.
-      const pg = await startEmbeddedPostgres({ dataDir: ".state/test-postgres", port, database: dbName, passwordFile: ".state/test-postgres.password", fresh: true });
+      const pg = await startEmbeddedPostgres({
+        dataDir: ".state/test-postgres",
+        port,
+        database: dbName,
+        passwordFile: ".state/test-postgres.password",
+        fresh: true,
+      });
       stops.push(pg.stop);
       databaseUrl = pg.url;
       stops.push(() => dropDatabase(databaseUrl));

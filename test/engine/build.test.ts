@@ -23,8 +23,21 @@ const mini = (roles: Record<string, string>, packages: string[] = []): Selection
 // One GRUB image with DHCP and OpenSSH booted on BIOS and UEFI (screen, USB keyboard, lease, key login on both),
 // one ISOLINUX image with Dropbear (cloud kernel: no USB, virtio NIC), one with network and SSH off as before.
 const grubBusyboxGzip = mini({ bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "dhcp", ssh: "openssh" });
-const isolinuxBashZstd = mini({ bootloader: "isolinux", shell: "bash", kernel: "cloud", compression: "zstd", network: "dhcp", ssh: "dropbear" }, ["nano", "less"]);
-const grubZshXz = mini({ bootloader: "grub", shell: "zsh", kernel: "generic", compression: "xz", network: "none", ssh: "none" }, ["htop", "jq", "tree", "strace", "e2fsprogs", "fdisk", "ncdu", "file", "efibootmgr"]);
+const isolinuxBashZstd = mini({ bootloader: "isolinux", shell: "bash", kernel: "cloud", compression: "zstd", network: "dhcp", ssh: "dropbear" }, [
+  "nano",
+  "less",
+]);
+const grubZshXz = mini({ bootloader: "grub", shell: "zsh", kernel: "generic", compression: "xz", network: "none", ssh: "none" }, [
+  "htop",
+  "jq",
+  "tree",
+  "strace",
+  "e2fsprogs",
+  "fdisk",
+  "ncdu",
+  "file",
+  "efibootmgr",
+]);
 
 function build(selection: Selection, options: { store: string; bootTest: boolean }): Promise<BuildResult> {
   return buildIso({ selection, store: options.store, bootTest: options.bootTest, workDir: join(root, "work") });
@@ -52,7 +65,11 @@ function assertMarkerShows(result: BuildResult, selection: Selection): void {
 /** Every boot ran exactly these checks, and each passed (the screen showed the prompt, the keys ran, ...). */
 function assertChecks(result: BuildResult, names: string[]): void {
   for (const boot of result.bootTests) {
-    assert.deepEqual(boot.checks?.map((c) => c.name), names, `${boot.firmware} ran ${names.join(", ")}`);
+    assert.deepEqual(
+      boot.checks?.map((c) => c.name),
+      names,
+      `${boot.firmware} ran ${names.join(", ")}`,
+    );
     for (const check of boot.checks ?? []) assert.ok(check.passed, `${boot.firmware} ${check.name}: ${check.problem}`);
   }
 }
@@ -63,7 +80,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
   test("GRUB + busybox + gzip + DHCP + OpenSSH: prompt on screen, USB keyboard, lease and key login on BIOS and UEFI", { timeout: 420_000 }, async () => {
     const result = await build(grubBusyboxGzip, { store: storeA, bootTest: true });
     assert.ok(result.builtDerivations > 20, `a fresh store builds everything (built ${result.builtDerivations})`);
-    assert.deepEqual(result.bootTests.map((t) => t.firmware), ["bios", "uefi"]);
+    assert.deepEqual(
+      result.bootTests.map((t) => t.firmware),
+      ["bios", "uefi"],
+    );
     assertMarkerShows(result, grubBusyboxGzip);
     assertChecks(result, ["marker", "screen", "network", "ssh", "keyboard"]);
     for (const boot of result.bootTests) {
@@ -77,7 +97,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
 
   test("ISOLINUX + bash + zstd + DHCP + Dropbear (cloud kernel, nano, less): key login over SSH on BIOS", { timeout: 300_000 }, async () => {
     const result = await build(isolinuxBashZstd, { store: storeA, bootTest: true });
-    assert.deepEqual(result.bootTests.map((t) => t.firmware), ["bios"]);
+    assert.deepEqual(
+      result.bootTests.map((t) => t.firmware),
+      ["bios"],
+    );
     assertMarkerShows(result, isolinuxBashZstd);
     assertChecks(result, ["marker", "screen", "network", "ssh"]);
     assert.notEqual(result.outPath, results.get("a")!.outPath);
@@ -140,7 +163,9 @@ describe("mini channel build engine", { concurrency: false }, () => {
       });
       await assert.rejects(started, (err: unknown) => err instanceof EngineError && err.code === "cancelled");
       assert.ok(seen, `the build reached ${phase}`);
-      const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((l) => l.includes(store) && /^(nix-store|qemu-system)/.test(l));
+      const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes(store) && /^(nix-store|qemu-system)/.test(l));
       assert.deepEqual(left, [], `no nix or qemu left after cancelling in ${phase}`);
     }
   });
@@ -156,7 +181,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
       child.on("exit", () => reject(new Error("the engine process ended before QEMU ran")));
     });
     const iso = results.get("c")!.isoPath;
-    const qemus = () => execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" }).split("\n").filter((l) => l.includes(iso) && l.includes("qemu-system"));
+    const qemus = () =>
+      execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.includes(iso) && l.includes("qemu-system"));
     assert.equal(qemus().length, 1, "QEMU runs the boot test");
     assert.equal(readdirSync(join(workDir, "processes")).length, 1, "the running QEMU is recorded");
     child.kill("SIGKILL");
@@ -167,7 +195,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
     const survivor = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
     const stat = execFileSync("cat", [`/proc/${survivor.pid}/stat`], { encoding: "utf8" });
     mkdirSync(join(workDir, "processes"), { recursive: true });
-    writeFileSync(join(workDir, "processes", String(survivor.pid)), JSON.stringify({ pid: survivor.pid, cmd: "sleep", startTime: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] }));
+    writeFileSync(
+      join(workDir, "processes", String(survivor.pid)),
+      JSON.stringify({ pid: survivor.pid, cmd: "sleep", startTime: stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] }),
+    );
     const exited = new Promise((r) => survivor.once("exit", r));
     assert.deepEqual(killLeftovers(workDir), [survivor.pid]);
     await exited;
@@ -179,7 +210,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
     const gone = { ...tree, path: tree.path.replace(/_amd64\.deb$/, "-0zxcvgone_amd64.deb"), storeName: "zxcv-stale-test-gone.deb" };
     await assert.rejects(downloadDeb(gone), (err: unknown) => err instanceof StalePinError && /no longer on the mirror.*npm run pin:mini/.test(err.message));
     const changed = { ...tree, sha256: "0".repeat(64), storeName: "zxcv-stale-test-changed.deb" };
-    await assert.rejects(downloadDeb(changed), (err: unknown) => err instanceof StalePinError && /has sha256 [0-9a-f]{64}, the lock says 0{64}.*npm run pin:mini/.test(err.message));
+    await assert.rejects(
+      downloadDeb(changed),
+      (err: unknown) => err instanceof StalePinError && /has sha256 [0-9a-f]{64}, the lock says 0{64}.*npm run pin:mini/.test(err.message),
+    );
   });
 
   test("bad selections are refused before evaluation, naming the culprit", async () => {
@@ -189,7 +223,10 @@ describe("mini channel build engine", { concurrency: false }, () => {
       [{ ...grubBusyboxGzip, packages: ["''x"] }, /''x/],
       [{ ...grubBusyboxGzip, packages: ["/nix/store/x"] }, /\/nix\/store\/x/],
       [{ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, shell: "../x" } }, /\.\.\/x/],
-      [{ ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, bootloader: "isolinux" }, packages: ["efibootmgr"] }, /efibootmgr.*conflicts|conflicts.*ISOLINUX/i],
+      [
+        { ...grubBusyboxGzip, roles: { ...grubBusyboxGzip.roles, bootloader: "isolinux" }, packages: ["efibootmgr"] },
+        /efibootmgr.*conflicts|conflicts.*ISOLINUX/i,
+      ],
     ];
     for (const [selection, culprit] of cases) {
       // A store path that does not exist: reaching Nix at all would fail differently (and create it).

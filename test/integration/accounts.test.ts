@@ -43,7 +43,10 @@ test("only an admin lists, invites, disables and enables accounts", async () => 
   await assert.rejects(enableUser({ actor: member, userId: member.id }), rejectsWith("FORBIDDEN"));
   const users = await listUsers({ actor: admin });
   assert.ok(users.some((u) => u.id === member.id));
-  assert.ok(users.every((u) => !("passwordHash" in u)), "no password hashes leave the data layer");
+  assert.ok(
+    users.every((u) => !("passwordHash" in u)),
+    "no password hashes leave the data layer",
+  );
 });
 
 test("closed sign-up: only an unexpired, unused invitation for that email creates an account", async () => {

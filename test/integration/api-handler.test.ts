@@ -87,16 +87,30 @@ test("no token, a malformed header and an unknown token are 401s with JSON error
 
 test("a profile text body above its cap is a 413; wrong query types are a 400", async () => {
   const big = await callRoute(putProfileText, {
-    method: "PUT", token: ada.token, params: { id: "whatever" }, body: "package = x\n".repeat(10_000), headers: { "content-type": "text/plain" },
+    method: "PUT",
+    token: ada.token,
+    params: { id: "whatever" },
+    body: "package = x\n".repeat(10_000),
+    headers: { "content-type": "text/plain" },
   });
   assert.equal(big.status, 413);
   const badQuery = await callRoute(putProfileText, {
-    method: "PUT", path: "/api/v1/profiles/x/text?baseNumber=two", token: ada.token, params: { id: "x" }, body: "channel = mini\n", headers: { "content-type": "text/plain" },
+    method: "PUT",
+    path: "/api/v1/profiles/x/text?baseNumber=two",
+    token: ada.token,
+    params: { id: "x" },
+    body: "channel = mini\n",
+    headers: { "content-type": "text/plain" },
   });
   assert.equal(badQuery.status, 400);
   assert.match(badQuery.json.error.message, /query\.baseNumber/);
   const unknownQuery = await callRoute(putProfileText, {
-    method: "PUT", path: "/api/v1/profiles/x/text?force=1", token: ada.token, params: { id: "x" }, body: "channel = mini\n", headers: { "content-type": "text/plain" },
+    method: "PUT",
+    path: "/api/v1/profiles/x/text?force=1",
+    token: ada.token,
+    params: { id: "x" },
+    body: "channel = mini\n",
+    headers: { "content-type": "text/plain" },
   });
   assert.equal(unknownQuery.status, 400);
   assert.match(unknownQuery.json.error.message, /unknown field "force"/);

@@ -40,7 +40,10 @@ const ids = { machine: "", profile: "", revision: "", build: "", iso: "", token:
 
 before(async () => {
   const channels = await listChannels();
-  assert.ok(channels.some((c) => c.name === "mini"), "seed the channels first (npm start or npx tsx prisma/seed.ts)");
+  assert.ok(
+    channels.some((c) => c.name === "mini"),
+    "seed the channels first (npm start or npx tsx prisma/seed.ts)",
+  );
   a = await makePerson("alice");
   b = await makePerson("bob");
   const machine = await createMachine({ actor: a.actor, input: { name: "laptop", arch: "x86_64", notes: "" } });
@@ -97,7 +100,11 @@ test("every REST route answers 404 to B for A's objects, with the same body as f
     ["GET profile text", textRoute.GET, { params: { id: ids.profile } }],
     ["PUT profile text", textRoute.PUT, { method: "PUT", params: { id: ids.profile }, body: "channel = mini\n", headers: { "content-type": "text/plain" } }],
     ["GET revisions", revisionsRoute.GET, { params: { id: ids.profile } }],
-    ["POST revision", revisionsRoute.POST, { method: "POST", params: { id: ids.profile }, body: json({ baseNumber: 1, selection: { channel: "mini", roles: {}, packages: [] } }) }],
+    [
+      "POST revision",
+      revisionsRoute.POST,
+      { method: "POST", params: { id: ids.profile }, body: json({ baseNumber: 1, selection: { channel: "mini", roles: {}, packages: [] } }) },
+    ],
     ["GET revision", revisionRoute.GET, { params: { id: ids.profile, number: "1" } }],
     ["POST build of A's revision", buildRoutes.POST, { method: "POST", body: json({ revisionId: ids.revision }) }],
     ["POST build of A's profile", buildRoutes.POST, { method: "POST", body: json({ profileId: ids.profile }) }],
@@ -119,7 +126,11 @@ test("every REST route answers 404 to B for A's objects, with the same body as f
   const foreign = await callRoute(machineRoute.GET, { params: { id: ids.machine }, token: b.token });
   assert.deepEqual(foreign.json, missing.json, "someone else's machine looks exactly like a missing one");
 
-  for (const [name, handler, key] of [["machines", machinesRoute.GET, "machines"], ["builds", buildRoutes.GET, "builds"], ["isos", isosRoute.GET, "isos"]] as const) {
+  for (const [name, handler, key] of [
+    ["machines", machinesRoute.GET, "machines"],
+    ["builds", buildRoutes.GET, "builds"],
+    ["isos", isosRoute.GET, "isos"],
+  ] as const) {
     const list = await callRoute(handler, { token: b.token });
     assert.equal(list.status, 200, name);
     assert.deepEqual(list.json[key], [], `B's ${name} list is empty`);

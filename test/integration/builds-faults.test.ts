@@ -15,7 +15,18 @@ import { getRedis } from "@/lib/redis";
 import { reconcileBuilds } from "@/lib/reconciler";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { getBuild, hostCall as callHost, hostEnv, makeActor, makeRevisions, rawPut, resultFor, spawnChildHost, waitFor, waitForStatus } from "./builds/fixtures";
+import {
+  getBuild,
+  hostCall as callHost,
+  hostEnv,
+  makeActor,
+  makeRevisions,
+  rawPut,
+  resultFor,
+  spawnChildHost,
+  waitFor,
+  waitForStatus,
+} from "./builds/fixtures";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -91,7 +102,11 @@ test("a corrupted upload is refused and the build fails saying why", async () =>
   const failed = await waitForStatus(build.id, "FAILED");
   await host.close();
   assert.match(failed.failureReason!, /^The uploading step failed: Upload is corrupted: its sha256 is [0-9a-f]{64}, the sender declared [0-9a-f]{64}\.$/);
-  assert.deepEqual(failed.artifacts.map((a) => a.kind), ["LOG"], "no ISO was kept; the log was");
+  assert.deepEqual(
+    failed.artifacts.map((a) => a.kind),
+    ["LOG"],
+    "no ISO was kept; the log was",
+  );
   assert.equal((await readdir(join(process.env.ARTIFACT_DIR!, ".incoming"))).length, 0, "the temp file is gone");
 });
 
@@ -119,13 +134,21 @@ test("truncated uploads, wrong tokens and a stale attempt's upload are refused",
   const bytes = Buffer.alloc(100_000, 7);
   const sha = createHash("sha256").update(bytes).digest("hex");
   const put = (attempt: number, token: string, raw: Buffer, size: number, sha256 = sha) =>
-    hostCall(`/api/host/builds/${build.id}/attempts/${attempt}/artifacts/iso`, token, { method: "PUT", raw, headers: { "x-content-size": String(size), "x-content-sha256": sha256 } });
+    hostCall(`/api/host/builds/${build.id}/attempts/${attempt}/artifacts/iso`, token, {
+      method: "PUT",
+      raw,
+      headers: { "x-content-size": String(size), "x-content-sha256": sha256 },
+    });
 
   const short = await put(1, token1, bytes.subarray(0, 60_000), bytes.length);
   assert.equal(short.status, 400);
   assert.match(short.json.error.message, /truncated: received 60000 of the declared 100000 bytes/);
   // Too many bytes: refused as soon as they exceed the declared size, the answer read even if it beats the rest of the body.
-  const long = await rawPut(`${app.appUrl}/api/host/builds/${build.id}/attempts/1/artifacts/iso`, { authorization: `Bearer ${token1}`, "x-content-size": String(bytes.length), "x-content-sha256": sha }, Buffer.concat([bytes, bytes]));
+  const long = await rawPut(
+    `${app.appUrl}/api/host/builds/${build.id}/attempts/1/artifacts/iso`,
+    { authorization: `Bearer ${token1}`, "x-content-size": String(bytes.length), "x-content-sha256": sha },
+    Buffer.concat([bytes, bytes]),
+  );
   assert.equal(long.status, 400);
   assert.match(long.json.error.message, /larger than the declared 100000 bytes/);
   assert.equal((await put(1, "zxa_wrong", bytes, bytes.length)).status, 401);
@@ -185,7 +208,10 @@ test("a build whose host vanished is retried, then failed with a clear reason", 
   }
   const failed = await getBuild(build.id);
   assert.equal(failed.status, "FAILED");
-  assert.equal(failed.failureReason, `The build host ${env.ZXCV_HOST_NAME} stopped responding (no heartbeat for 0 s) during attempt 3 of 3; the build was not retried again.`);
+  assert.equal(
+    failed.failureReason,
+    `The build host ${env.ZXCV_HOST_NAME} stopped responding (no heartbeat for 0 s) during attempt 3 of 3; the build was not retried again.`,
+  );
 });
 
 test("the app restarting mid-build loses nothing: the host retries its calls until the app is back", async () => {
@@ -207,6 +233,9 @@ test("the app restarting mid-build loses nothing: the host retries its calls unt
   const done = await waitForStatus(build.id, "SUCCEEDED", 60_000);
   assert.equal(done.attempt, 1);
   assert.ok(failedWhileDown > 0, "calls failed while the app was down and succeeded once it was back");
-  assert.ok(done.artifacts.some((a) => a.kind === "ISO"), "the upload that failed went through after the restart");
+  assert.ok(
+    done.artifacts.some((a) => a.kind === "ISO"),
+    "the upload that failed went through after the restart",
+  );
   await host.close();
 });

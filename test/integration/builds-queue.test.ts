@@ -80,8 +80,14 @@ test("a build streams its log, uploads a verified ISO, and the same selection ag
   assert.match(text, /event: phase\ndata: \{"phase":"realising"/);
   assert.match(text, /event: end\ndata: \{"status":"SUCCEEDED"/);
   const ids = [...text.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]!);
-  const resumed = await (await fetch(`${app.appUrl}/api/builds/${build.id}/events`, { headers: { cookie: alice.cookie, "last-event-id": ids[ids.length - 3]! } })).text();
-  assert.deepEqual([...resumed.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]), ids.slice(-2), "resumes exactly after Last-Event-ID");
+  const resumed = await (
+    await fetch(`${app.appUrl}/api/builds/${build.id}/events`, { headers: { cookie: alice.cookie, "last-event-id": ids[ids.length - 3]! } })
+  ).text();
+  assert.deepEqual(
+    [...resumed.matchAll(/^id: (\S+)$/gm)].map((m) => m[1]),
+    ids.slice(-2),
+    "resumes exactly after Last-Event-ID",
+  );
 
   const done = await waitForStatus(build.id, "SUCCEEDED");
   const iso = done.artifacts.find((a) => a.kind === "ISO")!;
@@ -92,7 +98,11 @@ test("a build streams its log, uploads a verified ISO, and the same selection ag
 
   const { response, body } = await download(`/api/artifacts/${iso.id}`, alice.cookie);
   assert.equal(response.status, 200);
-  assert.match(response.headers.get("content-disposition")!, /^attachment; filename="m-[0-9a-f]{8}-p-r1-x86_64(-[a-z0-9]+)?\.iso"$/, "named <machine>-<profile>-r<revision>-<arch>.iso");
+  assert.match(
+    response.headers.get("content-disposition")!,
+    /^attachment; filename="m-[0-9a-f]{8}-p-r1-x86_64(-[a-z0-9]+)?\.iso"$/,
+    "named <machine>-<profile>-r<revision>-<arch>.iso",
+  );
   assert.equal(createHash("sha256").update(body).digest("hex"), iso.sha256);
   const logText = (await download(`/api/artifacts/${log.id}`, alice.cookie)).body.toString();
   assert.match(logText, /fake: built derivation 10 of 10/);
@@ -165,7 +175,10 @@ test("two workers on one queue share the builds, each built once", async () => {
   const revisions = await makeRevisions(alice, 4);
   const builds = await Promise.all(revisions.map((revisionId) => createBuild({ actor: alice, revisionId })));
   const done = await Promise.all(builds.map((b) => waitForStatus(b.id, "SUCCEEDED")));
-  assert.ok(done.every((d) => d.attempt === 1), "nobody built twice");
+  assert.ok(
+    done.every((d) => d.attempt === 1),
+    "nobody built twice",
+  );
   assert.equal(new Set(done.map((d) => d.hostId)).size, 2, "both hosts built");
   const redis = new Redis(process.env.REDIS_URL!);
   assert.equal(await redis.llen(`bull:${buildQueueName("x86_64")}:wait`), 0);
@@ -221,7 +234,17 @@ test("retention keeps the newest N ISOs per profile, deleting files and rows tog
   // A build of another profile still reuses the oldest ISO: it stays.
   const [otherRevision] = await makeRevisions(alice);
   const reuser = await getDb().build.create({
-    data: { revisionId: otherRevision!, requestedById: alice.id, arch: "x86_64", channel: "mini", channelRevision: oldest.channelRevision, configHash: "x", status: "SUCCEEDED", reusedFromId: oldest.id, finishedAt: new Date() },
+    data: {
+      revisionId: otherRevision!,
+      requestedById: alice.id,
+      arch: "x86_64",
+      channel: "mini",
+      channelRevision: oldest.channelRevision,
+      configHash: "x",
+      status: "SUCCEEDED",
+      reusedFromId: oldest.id,
+      finishedAt: new Date(),
+    },
   });
   assert.equal((await applyRetention({ profileId, keep: 2 })).deleted, 0);
   await getDb().build.delete({ where: { id: reuser.id } });

@@ -52,7 +52,11 @@ async function claimAndUpload(buildId: string, hostToken: string) {
   assert.equal(claim.status, 200, JSON.stringify(claim.json));
   const bytes = Buffer.from(`an ISO of ${buildId}`);
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const put = await hostCall(`/api/host/builds/${buildId}/attempts/1/artifacts/iso`, claim.json.attemptToken, { method: "PUT", raw: bytes, headers: { "x-content-size": String(bytes.length), "x-content-sha256": sha256 } });
+  const put = await hostCall(`/api/host/builds/${buildId}/attempts/1/artifacts/iso`, claim.json.attemptToken, {
+    method: "PUT",
+    raw: bytes,
+    headers: { "x-content-size": String(bytes.length), "x-content-sha256": sha256 },
+  });
   assert.equal(put.status, 200, JSON.stringify(put.json));
   return { token: claim.json.attemptToken as string, iso: { sha256, isoSizeBytes: bytes.length } };
 }
@@ -65,35 +69,66 @@ test("a second host cannot claim a build running on a live host; it takes it ove
   const arm = await hostCall(`/api/host/builds/${build.id}/claim`, await ensureLocalBuildHost({ name: armName, arch: "aarch64" }), { body: { attempt: 1 } });
   assert.equal(arm.status, 409, "a host of another arch cannot take it");
   assert.equal(arm.json.error.message, `Build ${build.id} is for x86_64; host ${armName} builds aarch64`);
-  assert.equal((await hostCall(`/api/host/builds/${build.id}/claim`, envA.ZXCV_HOST_TOKEN, { body: { attempt: 2 } })).status, 409, "nor a job naming another attempt");
+  assert.equal(
+    (await hostCall(`/api/host/builds/${build.id}/claim`, envA.ZXCV_HOST_TOKEN, { body: { attempt: 2 } })).status,
+    409,
+    "nor a job naming another attempt",
+  );
   const claimA = await hostCall(`/api/host/builds/${build.id}/claim`, envA.ZXCV_HOST_TOKEN, { body: { attempt: 1 } });
   assert.equal(claimA.status, 200);
   assert.equal((await hostCall("/api/host/heartbeat", envA.ZXCV_HOST_TOKEN, { body: { running: [{ buildId: build.id, attempt: 1 }] } })).status, 200);
 
   const claimB = await hostCall(`/api/host/builds/${build.id}/claim`, envB.ZXCV_HOST_TOKEN, { body: { attempt: 1 } });
   assert.equal(claimB.status, 409);
-  assert.match(claimB.json.error.message, new RegExp(`is running on host ${envA.ZXCV_HOST_NAME} \\(attempt 1, last heartbeat \\d+ s ago\\); host ${envB.ZXCV_HOST_NAME} may not take it`));
+  assert.match(
+    claimB.json.error.message,
+    new RegExp(`is running on host ${envA.ZXCV_HOST_NAME} \\(attempt 1, last heartbeat \\d+ s ago\\); host ${envB.ZXCV_HOST_NAME} may not take it`),
+  );
   assert.ok(claimB.json.error.details.retryAfterSeconds >= 1, "the refusal says when to ask again");
   const refusals = await getDb().buildRefusal.findMany({ where: { buildId: build.id }, orderBy: { createdAt: "asc" } });
-  assert.deepEqual(refusals.map((r) => r.hostName), [armName, envB.ZXCV_HOST_NAME], "the refused claims are recorded");
+  assert.deepEqual(
+    refusals.map((r) => r.hostName),
+    [armName, envB.ZXCV_HOST_NAME],
+    "the refused claims are recorded",
+  );
   const running = await getBuild(build.id);
   assert.equal(running.host?.name, envA.ZXCV_HOST_NAME);
   assert.equal(running.attempt, 1);
   const phase = { phase: "realising", progress: 0.2, detail: "" };
-  assert.equal((await hostCall(`/api/host/builds/${build.id}/attempts/1/phase`, claimA.json.attemptToken, { body: phase })).status, 200, "the first host was not cut off");
+  assert.equal(
+    (await hostCall(`/api/host/builds/${build.id}/attempts/1/phase`, claimA.json.attemptToken, { body: phase })).status,
+    200,
+    "the first host was not cut off",
+  );
 
   // The first host goes silent past the offline threshold: now the second one may take it, as attempt 2.
   await getDb().buildHost.update({ where: { name: envA.ZXCV_HOST_NAME }, data: { lastHeartbeatAt: new Date(Date.now() - 60_000) } });
   const takeover = await hostCall(`/api/host/builds/${build.id}/claim`, envB.ZXCV_HOST_TOKEN, { body: { attempt: 1 } });
   assert.equal(takeover.status, 200);
   assert.equal(takeover.json.attempt, 2);
-  assert.equal((await hostCall(`/api/host/builds/${build.id}/attempts/1/phase`, claimA.json.attemptToken, { body: phase })).status, 409, "the lost attempt's token is refused");
+  assert.equal(
+    (await hostCall(`/api/host/builds/${build.id}/attempts/1/phase`, claimA.json.attemptToken, { body: phase })).status,
+    409,
+    "the lost attempt's token is refused",
+  );
   const attempts = await getDb().buildAttempt.findMany({ where: { buildId: build.id }, orderBy: { number: "asc" }, include: { host: true } });
-  assert.deepEqual(attempts.map((a) => [a.number, a.host?.name, a.status]), [[1, envA.ZXCV_HOST_NAME, "LOST"], [2, envB.ZXCV_HOST_NAME, "CLAIMED"]]);
+  assert.deepEqual(
+    attempts.map((a) => [a.number, a.host?.name, a.status]),
+    [
+      [1, envA.ZXCV_HOST_NAME, "LOST"],
+      [2, envB.ZXCV_HOST_NAME, "CLAIMED"],
+    ],
+  );
   assert.match(attempts[0]!.failureReason!, new RegExp(`went offline during attempt 1; host ${envB.ZXCV_HOST_NAME} took the build over`));
   // The REST build resource carries the same history.
   const wire = toBuild(await getBuildOrThrow({ actor: { id: build.requestedById, role: "MEMBER", email: "", name: "alice" }, buildId: build.id }));
-  assert.deepEqual(wire.attempts.map((a) => [a.number, a.host, a.status]), [[1, envA.ZXCV_HOST_NAME, "LOST"], [2, envB.ZXCV_HOST_NAME, "CLAIMED"]]);
+  assert.deepEqual(
+    wire.attempts.map((a) => [a.number, a.host, a.status]),
+    [
+      [1, envA.ZXCV_HOST_NAME, "LOST"],
+      [2, envB.ZXCV_HOST_NAME, "CLAIMED"],
+    ],
+  );
 });
 
 test("a build its live host stopped reporting (the worker restarted) is queued again as the next attempt", async () => {
@@ -123,8 +158,16 @@ test("a forged result is refused with 422, recorded on the attempt, and nothing 
     ["wrong channel revision", (r) => ({ ...r, channelRevision: "f".repeat(64) }), /its channel revision is f{64}, the build's is [0-9a-f]{64}/],
     ["wrong arch", (r) => ({ ...r, arch: "aarch64" }), /its arch is aarch64, the build's is x86_64/],
     ["another ISO's sha256", (r) => ({ ...r, sha256: "a".repeat(64) }), /its ISO sha256 is a{64}, the uploaded ISO's is [0-9a-f]{64}/],
-    ["a failed boot test claimed as passed", (r) => ({ ...r, bootTests: r.bootTests.map((t) => ({ ...t, passed: true, marker: null, problem: "the system printed no marker line" })) }), /its bios boot test says passed but shows no marker line/],
-    ["the UEFI boot test left out (GRUB needs it)", (r) => ({ ...r, bootTests: r.bootTests.filter((t) => t.firmware === "bios") }), /it has no passed uefi boot test, which this selection needs/],
+    [
+      "a failed boot test claimed as passed",
+      (r) => ({ ...r, bootTests: r.bootTests.map((t) => ({ ...t, passed: true, marker: null, problem: "the system printed no marker line" })) }),
+      /its bios boot test says passed but shows no marker line/,
+    ],
+    [
+      "the UEFI boot test left out (GRUB needs it)",
+      (r) => ({ ...r, bootTests: r.bootTests.filter((t) => t.firmware === "bios") }),
+      /it has no passed uefi boot test, which this selection needs/,
+    ],
     ["not a result at all", () => ({ sha256: "a".repeat(64), isoSizeBytes: 1, bootTests: [{ firmware: "bios", passed: true }] }), /result\.version: /],
   ];
   for (const [what, forge, expected] of forgeries) {
@@ -137,7 +180,11 @@ test("a forged result is refused with 422, recorded on the attempt, and nothing 
     const refused = await getBuild(build.id);
     assert.equal(refused.status, "FAILED", what);
     assert.match(refused.failureReason!, /^The result of attempt 1 was refused: /, what);
-    assert.deepEqual(refused.artifacts.filter((a) => a.kind === "ISO"), [], `${what}: the ISO is not published`);
+    assert.deepEqual(
+      refused.artifacts.filter((a) => a.kind === "ISO"),
+      [],
+      `${what}: the ISO is not published`,
+    );
     const attempt = await getDb().buildAttempt.findUniqueOrThrow({ where: { buildId_number: { buildId: build.id, number: 1 } } });
     assert.equal(attempt.status, "FAILED", what);
     assert.match(attempt.failureReason!, expected, `${what}: recorded on the attempt`);
@@ -188,7 +235,10 @@ test("a host speaks only for its own attempt: log lines and phases for another b
 
   const own = await hostCall(`/api/host/builds/${mine.id}/attempts/1/log`, token, { body: { lines: ["line one", "line two"] } });
   assert.equal(own.status, 200);
-  assert.deepEqual((await readAllLogEvents(getRedis(), mine.id)).filter((e) => e.type === "line").map((e) => e.type === "line" && e.text), ["line one", "line two"]);
+  assert.deepEqual(
+    (await readAllLogEvents(getRedis(), mine.id)).filter((e) => e.type === "line").map((e) => e.type === "line" && e.text),
+    ["line one", "line two"],
+  );
   const tooMany = await hostCall(`/api/host/builds/${mine.id}/attempts/1/log`, token, { body: { lines: Array.from({ length: 501 }, () => "x") } });
   assert.equal(tooMany.status, 400);
   assert.match(tooMany.json.error.message, /at most 500 lines per batch/);
@@ -206,7 +256,36 @@ test("a worker whose Redis user sees only its queue's keys builds end to end", a
   const password = `pw-${Date.now()}`;
   const user = `host-only-queue-${Date.now()}`;
   // Its queue's keys and nothing else: no log streams, no cancel channel, no other queue, no admin commands.
-  await redis.call("ACL", "SETUSER", user, "on", `>${password}`, "resetkeys", "~bull:builds-x86_64:*", "resetchannels", "-@all", "+@read", "+@write", "+@stream", "+@list", "+@hash", "+@sortedset", "+@string", "+@set", "+@keyspace", "+@scripting", "+@connection", "+@transaction", "+@blocking", "+@fast", "+@slow", "-@dangerous", "+info", "+client|setname", "+client|getname");
+  await redis.call(
+    "ACL",
+    "SETUSER",
+    user,
+    "on",
+    `>${password}`,
+    "resetkeys",
+    "~bull:builds-x86_64:*",
+    "resetchannels",
+    "-@all",
+    "+@read",
+    "+@write",
+    "+@stream",
+    "+@list",
+    "+@hash",
+    "+@sortedset",
+    "+@string",
+    "+@set",
+    "+@keyspace",
+    "+@scripting",
+    "+@connection",
+    "+@transaction",
+    "+@blocking",
+    "+@fast",
+    "+@slow",
+    "-@dangerous",
+    "+info",
+    "+client|setname",
+    "+client|getname",
+  );
   cleanups.push(() => redis.call("ACL", "DELUSER", user));
   const url = new URL(process.env.REDIS_URL!);
   url.username = user;
@@ -267,7 +346,10 @@ test("a host cannot rename itself or change its arch after registration", async 
   assert.equal((await register(env.ZXCV_HOST_NAME, "x86_64")).status, 200);
   const renamed = await register("someone-else", "x86_64");
   assert.equal(renamed.status, 409);
-  assert.match(renamed.json.error.message, new RegExp(`This token belongs to build host "${env.ZXCV_HOST_NAME}" \\(x86_64\\); it cannot register as "someone-else"`));
+  assert.match(
+    renamed.json.error.message,
+    new RegExp(`This token belongs to build host "${env.ZXCV_HOST_NAME}" \\(x86_64\\); it cannot register as "someone-else"`),
+  );
   const rearched = await register(env.ZXCV_HOST_NAME, "aarch64");
   assert.equal(rearched.status, 409);
   const row = await getDb().buildHost.findUniqueOrThrow({ where: { name: env.ZXCV_HOST_NAME } });
@@ -284,7 +366,10 @@ test("a host whose checkout has another channel revision refuses the build, sayi
   cleanups.push(() => host.close());
   const failed = await waitForStatus(build.id, "FAILED");
   await host.close();
-  assert.match(failed.failureReason!, /^The preparing step failed: this host has channel mini at revision [0-9a-f]{12}, the build needs bbbbbbbbbbbb: update the host's checkout\.$/);
+  assert.match(
+    failed.failureReason!,
+    /^The preparing step failed: this host has channel mini at revision [0-9a-f]{12}, the build needs bbbbbbbbbbbb: update the host's checkout\.$/,
+  );
   assert.equal(isBuilt, false, "nothing was built");
 });
 
@@ -301,7 +386,10 @@ test("uploads: a ceiling, a free-space check, and one upload per attempt at a ti
   const ceiling = Number(process.env.MAX_UPLOAD_BYTES);
   const tooBig = await hostCall(path, token, { method: "PUT", raw: bytes.subarray(0, 10), headers: declare(ceiling + 1) });
   assert.equal(tooBig.status, 413);
-  assert.match(tooBig.json.error.message, new RegExp(`declares .* \\(${ceiling + 1} bytes\\); the dashboard accepts at most .* per artifact \\(MAX_UPLOAD_BYTES\\)`));
+  assert.match(
+    tooBig.json.error.message,
+    new RegExp(`declares .* \\(${ceiling + 1} bytes\\); the dashboard accepts at most .* per artifact \\(MAX_UPLOAD_BYTES\\)`),
+  );
 
   const fs = await statfs(process.env.ARTIFACT_DIR!);
   const free = fs.bavail * fs.bsize;
@@ -311,13 +399,20 @@ test("uploads: a ceiling, a free-space check, and one upload per attempt at a ti
   assert.match(noRoom.json.error.message, /^Artifact storage is full: this file needs .* and .* is free in .* \(ARTIFACT_DIR\)/);
 
   // A first upload that is still sending holds the attempt; a second one is refused until it ended.
-  const first = request(`${app.appUrl}${path}`, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-length": String(bytes.length), ...declare(bytes.length) } });
+  const first = request(`${app.appUrl}${path}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-length": String(bytes.length), ...declare(bytes.length) },
+  });
   const firstAnswer = new Promise<number>((resolve, reject) => {
     first.on("response", (res) => (res.resume(), resolve(res.statusCode ?? 0)));
     first.on("error", reject);
   });
   first.write(bytes.subarray(0, 50_000));
-  await waitFor("the first upload to hold the attempt", async () => (await getDb().buildAttempt.findFirst({ where: { buildId: build.id, number: 1, uploadLockId: { not: null } } })) !== null, 5_000);
+  await waitFor(
+    "the first upload to hold the attempt",
+    async () => (await getDb().buildAttempt.findFirst({ where: { buildId: build.id, number: 1, uploadLockId: { not: null } } })) !== null,
+    5_000,
+  );
   const second = await hostCall(path, token, { method: "PUT", raw: bytes, headers: declare(bytes.length) });
   assert.equal(second.status, 409);
   assert.match(second.json.error.message, new RegExp(`Another upload for attempt 1 of build ${build.id} is still running`));

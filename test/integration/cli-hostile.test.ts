@@ -26,7 +26,14 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 };
-const build = (id: string, status: string, iso: Record<string, unknown> | null = null) => ({ id, status, phase: null, progress: null, failureReason: status === "FAILED" ? "boot test failed\u001b[2J" : null, iso });
+const build = (id: string, status: string, iso: Record<string, unknown> | null = null) => ({
+  id,
+  status,
+  phase: null,
+  progress: null,
+  failureReason: status === "FAILED" ? "boot test failed\u001b[2J" : null,
+  iso,
+});
 
 function hostile(req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? "/";
@@ -41,7 +48,8 @@ function hostile(req: IncomingMessage, res: ServerResponse): void {
   if (url === "/api/v1/builds/outage") {
     // The database restarts: a few 500s while the build goes on, then the build has succeeded.
     state.buildRequests++;
-    if (state.buildRequests >= 2 && state.buildRequests <= 4) return json(res, 500, { error: { code: "INTERNAL", message: "Something went wrong on the server" } });
+    if (state.buildRequests >= 2 && state.buildRequests <= 4)
+      return json(res, 500, { error: { code: "INTERNAL", message: "Something went wrong on the server" } });
     return json(res, 200, build("outage", state.eventConnections >= 3 ? "SUCCEEDED" : "RUNNING"));
   }
   if (url === "/api/v1/builds/outage/events") {
@@ -111,7 +119,10 @@ test("follow rides through 500s and a dropped stream, resumes from the last even
   state = { buildRequests: 0, eventConnections: 0 };
   const run = await cli(["follow", "outage"]);
   assert.equal(run.code, 0, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
-  assert.deepEqual(run.stdout.split("\n").filter((l) => /^(one|two)/.test(l)), ["one ^[]0;owned^G^[[31mred\\x9b", "two"]);
+  assert.deepEqual(
+    run.stdout.split("\n").filter((l) => /^(one|two)/.test(l)),
+    ["one ^[]0;owned^G^[[31mred\\x9b", "two"],
+  );
   assert.doesNotMatch(run.stdout + run.stderr, /[\u0007\u001b\u009b]/, "no raw escape sequence reaches the terminal");
   assert.match(run.stderr, /retrying \(the build goes on meanwhile\)/);
   const resumed = seen.filter((r) => r.path === "/api/v1/builds/outage/events").map((r) => r.lastEventId);

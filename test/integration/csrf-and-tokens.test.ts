@@ -24,13 +24,21 @@ after(async () => {
 });
 
 test("a cross-origin POST with a valid session cookie is refused with a 403 that says why, and changes nothing", async () => {
-  const { status, json } = await callRoute(createMachineRoute, { method: "POST", body: machine, headers: { cookie: ada.sessionCookie, origin: "https://evil.example" } });
+  const { status, json } = await callRoute(createMachineRoute, {
+    method: "POST",
+    body: machine,
+    headers: { cookie: ada.sessionCookie, origin: "https://evil.example" },
+  });
   assert.equal(status, 403);
   assert.match(json.error.message, /Cross-origin request refused.*not https:\/\/evil\.example.*API token/);
   const noOrigin = await callRoute(createMachineRoute, { method: "POST", body: machine, headers: { cookie: ada.sessionCookie } });
   assert.equal(noOrigin.status, 403);
   assert.match(noOrigin.json.error.message, /must say where it comes from/);
-  const foreignReferer = await callRoute(createMachineRoute, { method: "POST", body: machine, headers: { cookie: ada.sessionCookie, referer: "https://evil.example/page" } });
+  const foreignReferer = await callRoute(createMachineRoute, {
+    method: "POST",
+    body: machine,
+    headers: { cookie: ada.sessionCookie, referer: "https://evil.example/page" },
+  });
   assert.equal(foreignReferer.status, 403);
   assert.equal(await machineCount(), 0);
 });
@@ -38,17 +46,30 @@ test("a cross-origin POST with a valid session cookie is refused with a 403 that
 test("the app's own pages (Origin, or Referer without one) may write with the cookie; reads and tokens are not checked", async () => {
   const sameOrigin = await callRoute(createMachineRoute, { method: "POST", body: machine, headers: { cookie: ada.sessionCookie, origin: appOrigin() } });
   assert.equal(sameOrigin.status, 201, sameOrigin.text);
-  const byReferer = await callRoute(createMachineRoute, { method: "POST", body: JSON.stringify({ name: "desk", arch: "x86_64" }), headers: { cookie: ada.sessionCookie, referer: `${appOrigin()}/machines` } });
+  const byReferer = await callRoute(createMachineRoute, {
+    method: "POST",
+    body: JSON.stringify({ name: "desk", arch: "x86_64" }),
+    headers: { cookie: ada.sessionCookie, referer: `${appOrigin()}/machines` },
+  });
   assert.equal(byReferer.status, 201, byReferer.text);
   const read = await callRoute(meRoute, { headers: { cookie: ada.sessionCookie, origin: "https://evil.example" } });
   assert.equal(read.status, 200);
-  const script = await callRoute(createMachineRoute, { method: "POST", token: ada.token, body: JSON.stringify({ name: "script", arch: "x86_64" }), headers: { origin: "https://evil.example" } });
+  const script = await callRoute(createMachineRoute, {
+    method: "POST",
+    token: ada.token,
+    body: JSON.stringify({ name: "script", arch: "x86_64" }),
+    headers: { origin: "https://evil.example" },
+  });
   assert.equal(script.status, 201, "a bearer token carries no ambient credential: no origin check");
 });
 
 test("a JSON route refuses a body without a JSON content type", async () => {
   const before = await machineCount();
-  const form = await callRoute(createMachineRoute, { method: "POST", body: "name=x&arch=x86_64", headers: { cookie: ada.sessionCookie, origin: appOrigin(), "content-type": "text/plain" } });
+  const form = await callRoute(createMachineRoute, {
+    method: "POST",
+    body: "name=x&arch=x86_64",
+    headers: { cookie: ada.sessionCookie, origin: appOrigin(), "content-type": "text/plain" },
+  });
   assert.equal(form.status, 400);
   assert.match(form.json.error.message, /Content-Type: application\/json.*text\/plain/);
   const none = await callRoute(createMachineRoute, { method: "POST", token: ada.token, body: new TextEncoder().encode(machine) });
@@ -63,11 +84,19 @@ test("an API token cannot create tokens: a 403 that points to the dashboard", as
   assert.equal(status, 403);
   assert.match(json.error.message, /cannot create API tokens.*Settings > API tokens/);
   assert.equal(await getDb().apiToken.count({ where: { userId: ada.actor.id } }), before);
-  const signedIn = await callRoute(createTokenRoute, { method: "POST", body: JSON.stringify({ name: "month", expiresInDays: 30 }), headers: { cookie: ada.sessionCookie, origin: appOrigin() } });
+  const signedIn = await callRoute(createTokenRoute, {
+    method: "POST",
+    body: JSON.stringify({ name: "month", expiresInDays: 30 }),
+    headers: { cookie: ada.sessionCookie, origin: appOrigin() },
+  });
   assert.equal(signedIn.status, 201, signedIn.text);
   const days = (new Date(signedIn.json.apiToken.expiresAt).getTime() - Date.now()) / 86_400_000;
   assert.ok(days > 29.9 && days <= 30, `expires in ${days} days`);
-  const odd = await callRoute(createTokenRoute, { method: "POST", body: JSON.stringify({ name: "odd", expiresInDays: 45 }), headers: { cookie: ada.sessionCookie, origin: appOrigin() } });
+  const odd = await callRoute(createTokenRoute, {
+    method: "POST",
+    body: JSON.stringify({ name: "odd", expiresInDays: 45 }),
+    headers: { cookie: ada.sessionCookie, origin: appOrigin() },
+  });
   assert.equal(odd.status, 400);
   assert.match(odd.json.error.message, /expiresInDays.*7, 30, 90, 365/);
 });

@@ -15,8 +15,14 @@ test("30 ISOs: pages of 25 then 5, newest first, and 30 lines in SHA256SUMS", as
   for (let i = 0; i < 30; i++) {
     await db.build.create({
       data: {
-        revisionId: revisionId!, requestedById: actor.id, status: "SUCCEEDED", arch: "x86_64", channel: "mini",
-        channelRevision: "r", configHash: `h${i}`, finishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+        revisionId: revisionId!,
+        requestedById: actor.id,
+        status: "SUCCEEDED",
+        arch: "x86_64",
+        channel: "mini",
+        channelRevision: "r",
+        configHash: `h${i}`,
+        finishedAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
         artifacts: { create: { kind: "ISO", fileName: `iso-${i}.iso`, sizeBytes: 1n, sha256: `${i}`.padStart(64, "0"), storageKey: `test/${randomUUID()}` } },
       },
     });

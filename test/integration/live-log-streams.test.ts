@@ -30,7 +30,16 @@ async function runningBuild(label: string) {
   const [revisionId] = await makeRevisions(actor, 1);
   const revision = await getDb().profileRevision.findUniqueOrThrow({ where: { id: revisionId! } });
   const build = await getDb().build.create({
-    data: { requestedById: actor.id, revisionId: revision.id, channel: "mini", channelRevision: "test", arch: "x86_64", configHash: revision.configHash, status: "RUNNING", startedAt: new Date() },
+    data: {
+      requestedById: actor.id,
+      revisionId: revision.id,
+      channel: "mini",
+      channelRevision: "test",
+      arch: "x86_64",
+      configHash: revision.configHash,
+      status: "RUNNING",
+      startedAt: new Date(),
+    },
   });
   return { actor, build };
 }

@@ -30,7 +30,19 @@ test("migrate deploy builds every table on an empty database, without downloadin
   const tables = await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename");
   await client.end();
   const names = tables.rows.map((r) => r.tablename);
-  for (const table of ["User", "Session", "ApiToken", "Machine", "Profile", "ProfileRevision", "Build", "Artifact", "BuildHost", "Channel", "_prisma_migrations"]) {
+  for (const table of [
+    "User",
+    "Session",
+    "ApiToken",
+    "Machine",
+    "Profile",
+    "ProfileRevision",
+    "Build",
+    "Artifact",
+    "BuildHost",
+    "Channel",
+    "_prisma_migrations",
+  ]) {
     assert.ok(names.includes(table), `table ${table} exists (have: ${names.join(", ")})`);
   }
   const status = prisma("migrate", "status");

@@ -60,7 +60,10 @@ test("another person's machine and profile are NOT_FOUND for reading and writing
   const machine = await createMachine({ actor: alice, input: { name: "laptop", arch: "x86_64", notes: "" } });
   const profile = await createProfile({ actor: alice, machineId: machine.id, name: "desktop", channel });
 
-  assert.deepEqual((await listMachines({ actor: bob })).map((m) => m.id), []);
+  assert.deepEqual(
+    (await listMachines({ actor: bob })).map((m) => m.id),
+    [],
+  );
   await assert.rejects(getMachineOrThrow({ actor: bob, machineId: machine.id }), rejectsWith("NOT_FOUND"));
   await assert.rejects(updateMachine({ actor: bob, machineId: machine.id, input: { name: "mine", arch: "x86_64", notes: "" } }), rejectsWith("NOT_FOUND"));
   await assert.rejects(deleteMachine({ actor: bob, machineId: machine.id }), rejectsWith("NOT_FOUND"));
@@ -92,7 +95,10 @@ test("a save based on a stale revision is refused and writes nothing; racing sav
   );
   assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
   assert.ok(results.filter((r) => r.status === "rejected").every((r) => rejectsWith("CONFLICT")((r as PromiseRejectedResult).reason)));
-  assert.deepEqual((await listRevisions({ actor: alice, profileId: profile.id })).map((r) => r.number), [3, 2, 1]);
+  assert.deepEqual(
+    (await listRevisions({ actor: alice, profileId: profile.id })).map((r) => r.number),
+    [3, 2, 1],
+  );
 
   const restored = await restoreRevision({ actor: alice, profileId: profile.id, number: 1, baseNumber: 3 });
   assert.equal(restored.number, 4);
@@ -107,7 +113,10 @@ test("imports refuse unknown packages and oversized files, naming the line, writ
   const text = [`channel = ${channel}`, ...roleLines, "package = no-such-package"].join("\n");
   await assert.rejects(
     importProfile({ actor: alice, machineId: machine.id, name: "bad", file: textFile(text) }),
-    (error: unknown) => rejectsWith("BAD_REQUEST")(error) && (error as Error).message.includes(`line ${roleLines.length + 2}`) && (error as Error).message.includes("no-such-package"),
+    (error: unknown) =>
+      rejectsWith("BAD_REQUEST")(error) &&
+      (error as Error).message.includes(`line ${roleLines.length + 2}`) &&
+      (error as Error).message.includes("no-such-package"),
   );
   const huge = { size: 5 * 1024 * 1024, text: async () => assert.fail("a 5 MB file must not be read") };
   await assert.rejects(importProfile({ actor: alice, machineId: machine.id, name: "huge", file: huge }), rejectsWith("TOO_LARGE"));
@@ -128,8 +137,15 @@ test("names are trimmed free text; HTML and Nix syntax are stored as typed", asy
 async function succeededBuild(actor: Actor, revisionId: string, configHash: string, options: { reusedFromId?: string; withIso?: boolean } = {}) {
   const build = await getDb().build.create({
     data: {
-      revisionId, requestedById: actor.id, status: "SUCCEEDED", arch: "x86_64", channel, channelRevision: "test", configHash,
-      reusedFromId: options.reusedFromId, finishedAt: new Date(),
+      revisionId,
+      requestedById: actor.id,
+      status: "SUCCEEDED",
+      arch: "x86_64",
+      channel,
+      channelRevision: "test",
+      configHash,
+      reusedFromId: options.reusedFromId,
+      finishedAt: new Date(),
     },
   });
   if (options.withIso) {

@@ -103,7 +103,11 @@ test("a BullMQ Worker on a host's own Redis user takes, locks, extends, complete
   const errors: Error[] = [];
   worker.on("error", (error) => errors.push(error));
   await queue.add("build", { buildId: "plain" }, { jobId: "plain", removeOnComplete: true });
-  await queue.add("build", { buildId: "retried" }, { jobId: "retried", attempts: 2, backoff: { type: "fixed", delay: 100 }, removeOnComplete: true, removeOnFail: true });
+  await queue.add(
+    "build",
+    { buildId: "retried" },
+    { jobId: "retried", attempts: 2, backoff: { type: "fixed", delay: 100 }, removeOnComplete: true, removeOnFail: true },
+  );
   await queue.add("build", { buildId: "long" }, { jobId: "long", removeOnComplete: true });
   // Hold the long job until its lock has been extended at least twice over its duration.
   const lockKey = `bull:${buildQueueName(ARCH)}:long:lock`;
@@ -123,17 +127,25 @@ test("a BullMQ Worker on a host's own Redis user takes, locks, extends, complete
   assert.equal((await queue.getJobCounts("active", "wait", "delayed", "failed")).active, 0);
   await worker.close();
   await queue.close();
-  assert.deepEqual(errors.map((e) => e.message), [], "the worker saw no Redis error");
+  assert.deepEqual(
+    errors.map((e) => e.message),
+    [],
+    "the worker saw no Redis error",
+  );
   assert.deepEqual(await aclDenials(hostRedisUser(host.id)), [], "Redis denied nothing to the worker (ACL LOG)");
 });
 
 test("with a host's credentials, pub/sub, other builds' log streams, rate-limit keys, FLUSHALL and another arch's queue are refused by Redis", async () => {
   const redis = connect(host.url, { maxRetriesPerRequest: 0 });
   const refused = async (what: string, call: () => Promise<unknown>, why: RegExp) => {
-    await assert.rejects(call, (error: Error) => {
-      assert.match(error.message, why, `${what}: ${error.message}`);
-      return true;
-    }, what);
+    await assert.rejects(
+      call,
+      (error: Error) => {
+        assert.match(error.message, why, `${what}: ${error.message}`);
+        return true;
+      },
+      what,
+    );
   };
   await admin().set("zxcv:rl:sign-in:victim", "9");
   await refused("PUBLISH on a channel", () => redis.publish(CANCEL_CHANNEL, "some-build"), /NOPERM/);

@@ -18,7 +18,16 @@ import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { createMachine } from "@/lib/machines";
 import { createProfile, getProfileOrThrow } from "@/lib/profiles";
-import { getSharedArtifactOrThrow, getSharedBuild, getSharedProfile, importSharedProfile, shareBuild, shareProfile, unshareBuild, unshareProfile } from "@/lib/sharing";
+import {
+  getSharedArtifactOrThrow,
+  getSharedBuild,
+  getSharedProfile,
+  importSharedProfile,
+  shareBuild,
+  shareProfile,
+  unshareBuild,
+  unshareProfile,
+} from "@/lib/sharing";
 import { callRoute, deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 
 let a: TestPerson;
@@ -35,12 +44,24 @@ async function finishedBuild(revisionId: string, configHash: string, label: stri
   const now = new Date();
   const build = await db.build.create({
     data: {
-      revisionId, requestedById: a.actor.id, arch: "x86_64", channel: "mini", channelRevision: "test", configHash: `${configHash}-${label}`,
-      status: "SUCCEEDED", phase: "done", progress: 1, queuedAt: now, startedAt: now, finishedAt: now,
+      revisionId,
+      requestedById: a.actor.id,
+      arch: "x86_64",
+      channel: "mini",
+      channelRevision: "test",
+      configHash: `${configHash}-${label}`,
+      status: "SUCCEEDED",
+      phase: "done",
+      progress: 1,
+      queuedAt: now,
+      startedAt: now,
+      finishedAt: now,
       result: { bootTests: [{ firmware: "bios", passed: true, seconds: 3 }] },
     },
   });
-  const files: { kind: "ISO" | "LOG"; bytes: Buffer; name: string }[] = [{ kind: "ISO", bytes: Buffer.concat([ISO_BYTES, Buffer.from(label)]), name: `${label}.iso` }];
+  const files: { kind: "ISO" | "LOG"; bytes: Buffer; name: string }[] = [
+    { kind: "ISO", bytes: Buffer.concat([ISO_BYTES, Buffer.from(label)]), name: `${label}.iso` },
+  ];
   if (withLog) files.push({ kind: "LOG", bytes: Buffer.from(`log of ${label}\n`), name: `${label}.log` });
   const artifacts: Record<string, string> = {};
   for (const file of files) {
@@ -48,14 +69,19 @@ async function finishedBuild(revisionId: string, configHash: string, label: stri
     const storageKey = `sharing-test/${build.id}/${file.name}`;
     await getArtifactStorage().put(storageKey, Readable.from([file.bytes]), { sizeBytes: file.bytes.length, sha256 });
     storageKeys.push(storageKey);
-    const row = await db.artifact.create({ data: { buildId: build.id, kind: file.kind, fileName: file.name, sizeBytes: BigInt(file.bytes.length), sha256, storageKey } });
+    const row = await db.artifact.create({
+      data: { buildId: build.id, kind: file.kind, fileName: file.name, sizeBytes: BigInt(file.bytes.length), sha256, storageKey },
+    });
     artifacts[file.kind] = row.id;
   }
   return { id: build.id, iso: artifacts.ISO!, log: artifacts.LOG ?? "" };
 }
 
 before(async () => {
-  assert.ok((await listChannels()).some((c) => c.name === "mini"), "seed the channels first (npx tsx prisma/seed.ts)");
+  assert.ok(
+    (await listChannels()).some((c) => c.name === "mini"),
+    "seed the channels first (npx tsx prisma/seed.ts)",
+  );
   a = await makePerson("alice");
   b = await makePerson("bob");
   const machine = await createMachine({ actor: a.actor, input: { name: "laptop", arch: "x86_64", notes: "" } });
@@ -66,7 +92,16 @@ before(async () => {
   const queued = await getDb().build.create({
     data: { revisionId: latest.id, requestedById: a.actor.id, arch: "x86_64", channel: "mini", channelRevision: "test", configHash: "queued" },
   });
-  Object.assign(ids, { profile: profile.id, revision: latest.id, buildOne: one.id, isoOne: one.iso, logOne: one.log, buildTwo: two.id, isoTwo: two.iso, queued: queued.id });
+  Object.assign(ids, {
+    profile: profile.id,
+    revision: latest.id,
+    buildOne: one.id,
+    isoOne: one.iso,
+    logOne: one.log,
+    buildTwo: two.id,
+    isoTwo: two.iso,
+    queued: queued.id,
+  });
 });
 
 after(async () => {
@@ -117,7 +152,10 @@ test("a build: its link shows and serves this build's ISO and log only, with Ran
   assert.equal(seen.iso.fileName, "one.iso");
   assert.equal(seen.iso.sizeBytes, ISO_BYTES.length + 3);
   assert.equal(seen.log?.id, ids.logOne);
-  assert.deepEqual(seen.bootTests.map((t) => t.passed), [true]);
+  assert.deepEqual(
+    seen.bootTests.map((t) => t.passed),
+    [true],
+  );
   assert.match(seen.profileText, /^channel = mini$/m);
   const wire = JSON.stringify({ ...seen, storage: undefined });
   assert.doesNotMatch(wire, new RegExp(`${ids.isoTwo}|${ids.buildTwo}|${a.actor.email}`), "one build's link reveals no other build");
@@ -148,7 +186,11 @@ test("a build: its link shows and serves this build's ISO and log only, with Ran
   const { token: tokenTwo } = await shareBuild({ actor: a.actor, buildId: ids.buildTwo });
   assert.notEqual(tokenTwo, token);
   assert.equal((await getSharedBuild({ token: tokenTwo })).iso.id, ids.isoTwo);
-  assert.equal((await callRoute(sharedLogRoute.GET as never, { params: { token: tokenTwo } })).status, 404, "build two has no log, and does not fall back to one's");
+  assert.equal(
+    (await callRoute(sharedLogRoute.GET as never, { params: { token: tokenTwo } })).status,
+    404,
+    "build two has no log, and does not fall back to one's",
+  );
 
   await unshareBuild({ actor: a.actor, buildId: ids.buildOne });
   await assert.rejects(getSharedBuild({ token }), notFound, "revoked: 404 at once");

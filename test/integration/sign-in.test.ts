@@ -44,7 +44,11 @@ test("a 1 MB email at sign-in gets a 400 that says what is wrong, and nothing of
   const huge = `${"a".repeat(1024 * 1024)}@example.test`;
   await assert.rejects(signInWithPassword({ email: huge, password: "x", address: "198.51.100.1" }), rejectsWith("BAD_REQUEST", /at most 254 characters/));
   const after = await rateLimitKeys();
-  assert.deepEqual(after.filter((k) => !before.includes(k)), [], "no rate-limit key was written");
+  assert.deepEqual(
+    after.filter((k) => !before.includes(k)),
+    [],
+    "no rate-limit key was written",
+  );
   const memory = await getRedis().info("memory");
   assert.ok(!(await getRedis().keys("*aaaaaaaa*")).length, "no key holds the email");
   assert.match(memory, /used_memory:/);
@@ -56,15 +60,31 @@ test("rate-limit keys hold a hash, never the email or address a client sent", as
   await assert.rejects(signInWithPassword({ email, password: "wrong", address: "198.51.100.2" }), rejectsWith("UNAUTHORIZED"));
   const keys = (await rateLimitKeys()).filter((k) => !before.includes(k));
   assert.equal(keys.length, 3, "address, account from address, account");
-  assert.ok(keys.every((k) => !k.includes(email) && !k.includes("198.51.100.2") && /^zxcv:rl:[a-z-]+:[0-9a-f]{32}$/.test(k)), keys.join(", "));
+  assert.ok(
+    keys.every((k) => !k.includes(email) && !k.includes("198.51.100.2") && /^zxcv:rl:[a-z-]+:[0-9a-f]{32}$/.test(k)),
+    keys.join(", "),
+  );
 });
 
 test("50 bad tries from one address: that address is refused, and the right password from another address works", async () => {
   const email = await person("admin-under-attack");
   const attacker = "203.0.113.66";
-  const answers = await Promise.all(Array.from({ length: 50 }, () => signInWithPassword({ email, password: "guess", address: attacker }).then(() => "OK", (e) => (isAppError(e) ? e.code : String(e)))));
-  assert.ok(answers.every((a) => a === "UNAUTHORIZED" || a === "RATE_LIMITED"), answers.join(","));
-  await assert.rejects(signInWithPassword({ email, password: "guess", address: attacker }), rejectsWith("RATE_LIMITED", /Too many sign-in attempts: try again in \d+ minutes?/));
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, () =>
+      signInWithPassword({ email, password: "guess", address: attacker }).then(
+        () => "OK",
+        (e) => (isAppError(e) ? e.code : String(e)),
+      ),
+    ),
+  );
+  assert.ok(
+    answers.every((a) => a === "UNAUTHORIZED" || a === "RATE_LIMITED"),
+    answers.join(","),
+  );
+  await assert.rejects(
+    signInWithPassword({ email, password: "guess", address: attacker }),
+    rejectsWith("RATE_LIMITED", /Too many sign-in attempts: try again in \d+ minutes?/),
+  );
   const actor = await signInWithPassword({ email, password, address: "192.0.2.10" });
   assert.equal(actor.email, email);
 });
@@ -73,7 +93,9 @@ test("50 bad tries spread over many addresses slow the account down but do not l
   const email = await person("spread-attack");
   for (let wave = 0; wave < SIGN_IN_LIMIT.limit / 2; wave++) {
     // Ten new addresses at once per wave: 50 failures on the account in all, none of them refused by address.
-    await Promise.all(Array.from({ length: 10 }, (_, i) => signInWithPassword({ email, password: "guess", address: `198.18.${wave}.${i}` }).catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => signInWithPassword({ email, password: "guess", address: `198.18.${wave}.${i}` }).catch(() => undefined)),
+    );
   }
   const actor = await signInWithPassword({ email, password, address: "192.0.2.11" });
   assert.equal(actor.email, email);

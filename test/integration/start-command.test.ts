@@ -35,7 +35,10 @@ test("an unreachable DATABASE_URL is named in one line", async () => {
   assert.equal(await run.exited, 1);
   const lines = errorLines(run.output());
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, new RegExp(`cannot reach PostgreSQL at 127\\.0\\.0\\.1:${deadPort}/zxcv \\(DATABASE_URL\\).*unset DATABASE_URL to use the embedded one`));
+  assert.match(
+    lines[0]!,
+    new RegExp(`cannot reach PostgreSQL at 127\\.0\\.0\\.1:${deadPort}/zxcv \\(DATABASE_URL\\).*unset DATABASE_URL to use the embedded one`),
+  );
   assert.doesNotMatch(run.output(), /\n\s+at /);
 });
 
@@ -61,9 +64,17 @@ test("a missing Debian package without the right to install it says which comman
   // As a user with no sudo (nobody), asking for a package that is not installed.
   const script = `import { ensureDebianPackages } from "./scripts/stack/apt.ts"; try { ensureDebianPackages(["zxcv-no-such-package"]); } catch (e) { console.log(e.message); }`;
   const asNobody = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
-  const result = spawnSync(asNobody[0] ?? process.execPath, [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), "--import", "tsx", "--input-type=module", "-e", script], {
-    encoding: "utf8",
-    env: childEnv({ PATH: process.env.PATH, HOME: os.tmpdir() }),
-  });
-  assert.equal(result.stdout.trim(), "missing Debian packages zxcv-no-such-package: run `sudo apt-get install -y --no-install-recommends zxcv-no-such-package` and start again", result.stderr);
+  const result = spawnSync(
+    asNobody[0] ?? process.execPath,
+    [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), "--import", "tsx", "--input-type=module", "-e", script],
+    {
+      encoding: "utf8",
+      env: childEnv({ PATH: process.env.PATH, HOME: os.tmpdir() }),
+    },
+  );
+  assert.equal(
+    result.stdout.trim(),
+    "missing Debian packages zxcv-no-such-package: run `sudo apt-get install -y --no-install-recommends zxcv-no-such-package` and start again",
+    result.stderr,
+  );
 });

@@ -32,7 +32,18 @@ after(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-const PROFILE = ["# my laptop, for the CLI test", "channel = mini", "bootloader = isolinux", "shell = busybox", "kernel = generic", "compression = gzip", "network = none", "ssh = none", "package = jq", ""].join("\n");
+const PROFILE = [
+  "# my laptop, for the CLI test",
+  "channel = mini",
+  "bootloader = isolinux",
+  "shell = busybox",
+  "kernel = generic",
+  "compression = gzip",
+  "network = none",
+  "ssh = none",
+  "package = jq",
+  "",
+].join("\n");
 
 async function api(pathname: string, person: TestPerson | undefined, init: RequestInit & { cookie?: boolean } = {}) {
   const headers = new Headers(init.headers);
@@ -108,7 +119,13 @@ test("zxcv download refuses a file whose sha256 does not match, and keeps nothin
   const server = createServer((request, response) => {
     if (request.url === "/api/v1/builds/b1") {
       response.setHeader("content-type", "application/json");
-      response.end(JSON.stringify({ id: "b1", status: "SUCCEEDED", iso: { id: "i1", fileName: "x.iso", sizeBytes: payload.length, sha256: "0".repeat(64), downloadUrl: "/dl" } }));
+      response.end(
+        JSON.stringify({
+          id: "b1",
+          status: "SUCCEEDED",
+          iso: { id: "i1", fileName: "x.iso", sizeBytes: payload.length, sha256: "0".repeat(64), downloadUrl: "/dl" },
+        }),
+      );
     } else if (request.url === "/dl") response.end(payload);
     else response.writeHead(404).end();
   });
@@ -128,7 +145,12 @@ test("zxcv download refuses a file whose sha256 does not match, and keeps nothin
 
 test("B gets 404 for each of A's objects through pages, REST, the log stream and downloads", async () => {
   assert.ok(made.buildId && made.isoId, "needs the build of the previous test");
-  const pages = [`/machines/${made.machineId}`, `/machines/${made.machineId}/profiles/${made.profileId}`, `/machines/${made.machineId}/profiles/${made.profileId}/history`, `/builds/${made.buildId}`];
+  const pages = [
+    `/machines/${made.machineId}`,
+    `/machines/${made.machineId}/profiles/${made.profileId}`,
+    `/machines/${made.machineId}/profiles/${made.profileId}/history`,
+    `/builds/${made.buildId}`,
+  ];
   for (const page of pages) {
     const mine = await api(page, a, { cookie: true });
     assert.equal(mine.status, 200, `A sees ${page}`);
@@ -170,7 +192,12 @@ test("B gets 404 for each of A's objects through pages, REST, the log stream and
 
 test("a revoked token stops working at once, through the CLI too", async () => {
   // Tokens are created signed in (a token cannot mint tokens).
-  const created = await api("/api/v1/tokens", a, { method: "POST", cookie: true, headers: { "content-type": "application/json", origin: baseUrl }, body: JSON.stringify({ name: "short-lived" }) });
+  const created = await api("/api/v1/tokens", a, {
+    method: "POST",
+    cookie: true,
+    headers: { "content-type": "application/json", origin: baseUrl },
+    body: JSON.stringify({ name: "short-lived" }),
+  });
   assert.equal(created.status, 201);
   const { token, apiToken } = (await created.json()) as { token: string; apiToken: { id: string } };
   const env = { ZXCV_URL: baseUrl, ZXCV_TOKEN: token };

@@ -32,7 +32,17 @@ before(async () => {
   const db = getDb();
   iso.shareToken = randomBytes(18).toString("base64url");
   const build = await db.build.create({
-    data: { revisionId: revisionId!, requestedById: owner.actor.id, status: "SUCCEEDED", arch: "x86_64", channel: "mini", channelRevision: "r", configHash: "h", finishedAt: new Date(), shareToken: iso.shareToken },
+    data: {
+      revisionId: revisionId!,
+      requestedById: owner.actor.id,
+      status: "SUCCEEDED",
+      arch: "x86_64",
+      channel: "mini",
+      channelRevision: "r",
+      configHash: "h",
+      finishedAt: new Date(),
+      shareToken: iso.shareToken,
+    },
   });
   // 6 MiB of random bytes stored as the build's ISO, the way an upload stores it.
   iso.bytes = randomBytes(6 * 1024 * 1024 + 123);
@@ -40,7 +50,9 @@ before(async () => {
   const key = storageKeyFor({ buildId: build.id, attempt: 1, kind: "ISO" });
   await getArtifactStorage().put(key, Readable.from([iso.bytes]), { sizeBytes: iso.bytes.length, sha256: iso.sha256 });
   iso.fileName = await artifactFileName({ buildId: build.id, kind: "ISO" });
-  const artifact = await db.artifact.create({ data: { buildId: build.id, kind: "ISO", fileName: iso.fileName, sizeBytes: BigInt(iso.bytes.length), sha256: iso.sha256, storageKey: key } });
+  const artifact = await db.artifact.create({
+    data: { buildId: build.id, kind: "ISO", fileName: iso.fileName, sizeBytes: BigInt(iso.bytes.length), sha256: iso.sha256, storageKey: key },
+  });
   iso.id = artifact.id;
   iso.buildId = build.id;
 });
@@ -165,7 +177,10 @@ test("curl -C -, wget -c and aria2c -x4 resume an interrupted download and the f
 });
 
 test("Chromium, signed in, downloads the ISO from the build page knowing its size (what its progress and time left need) and under its readable name", async () => {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   try {
     const context = await browser.newContext({ acceptDownloads: true });
     await context.addCookies([{ name: "zxcv_session", value: owner.sessionCookie.split("=")[1]!, url: baseUrl }]);
@@ -191,7 +206,10 @@ test("Chromium, signed in, downloads the ISO from the build page knowing its siz
     assert.equal(progress.at(-1)!.state, "completed");
     assert.equal(suggested, iso.fileName);
     assert.equal(download.suggestedFilename(), iso.fileName);
-    assert.ok(progress.every((p) => p.totalBytes === iso.bytes.length), `the browser knew the size from the start: ${JSON.stringify(progress.map((p) => p.totalBytes))}`);
+    assert.ok(
+      progress.every((p) => p.totalBytes === iso.bytes.length),
+      `the browser knew the size from the start: ${JSON.stringify(progress.map((p) => p.totalBytes))}`,
+    );
     assert.equal(sha256Of((await download.path())!), iso.sha256);
   } finally {
     await browser.close();

@@ -24,7 +24,16 @@ before(async () => {
   const profile = await getDb().profile.create({ data: { machineId: machine.id, name: "p", channel: "mini" } });
   const revision = await getDb().profileRevision.create({ data: { profileId: profile.id, number: 1, selection: {}, configHash: "0".repeat(64) } });
   const build = await getDb().build.create({
-    data: { requestedById: ada.actor.id, revisionId: revision.id, channel: "mini", channelRevision: "test", arch: "x86_64", configHash: revision.configHash, status: "RUNNING", startedAt: new Date() },
+    data: {
+      requestedById: ada.actor.id,
+      revisionId: revision.id,
+      channel: "mini",
+      channelRevision: "test",
+      arch: "x86_64",
+      configHash: revision.configHash,
+      status: "RUNNING",
+      startedAt: new Date(),
+    },
   });
   buildId = build.id;
   await redis.xadd(buildLogKey(buildId), "*", "type", "line", "text", "<script>alert(1)</script>");
@@ -61,7 +70,11 @@ test("a page, an API route and the log download carry the security headers", () 
   const log = rawHeaders(`/api/v1/builds/${buildId}/log`, ["-H", `cookie: ${ada.sessionCookie}`]);
   assert.equal(log.get(":status"), "200");
   assert.match(log.get("content-type") ?? "", /^text\/plain/);
-  for (const [what, headers] of [["page", page], ["API route", api], ["log download", log]] as const) {
+  for (const [what, headers] of [
+    ["page", page],
+    ["API route", api],
+    ["log download", log],
+  ] as const) {
     assert.equal(headers.get("x-content-type-options"), "nosniff", what);
     assert.equal(headers.get("x-frame-options"), "DENY", what);
     assert.equal(headers.get("referrer-policy"), "strict-origin-when-cross-origin", what);
@@ -115,7 +128,9 @@ test("a 1 GB body to a host route without a valid token gets its 401 after a sma
   assert.match(JSON.parse(body).error.message, /host token is not valid/);
   assert.ok(sentWhenAnswered < 64 * 1024 * 1024, `the answer came after ${Math.round(sentWhenAnswered / 1024 / 1024)} MB of 1024 MB`);
   const grewMb = (appRssKb() - rssBefore) / 1024;
-  t.diagnostic(`answered after ${(sentWhenAnswered / 1024 / 1024).toFixed(1)} MB of 1024 MB sent; app RSS ${(rssBefore / 1024).toFixed(0)} MB, grew ${grewMb.toFixed(1)} MB`);
+  t.diagnostic(
+    `answered after ${(sentWhenAnswered / 1024 / 1024).toFixed(1)} MB of 1024 MB sent; app RSS ${(rssBefore / 1024).toFixed(0)} MB, grew ${grewMb.toFixed(1)} MB`,
+  );
   assert.ok(grewMb < 100, `the app's RSS grew by ${grewMb.toFixed(0)} MB`);
 });
 

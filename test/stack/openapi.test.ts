@@ -11,7 +11,12 @@ import { createHostToken } from "@/lib/hosts";
 import { deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 import { requireBaseUrl } from "@/test/support/cli";
 
-type Operation = { operationId: string; parameters?: { name: string; in: string; required: boolean }[]; requestBody?: unknown; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
+type Operation = {
+  operationId: string;
+  parameters?: { name: string; in: string; required: boolean }[];
+  requestBody?: unknown;
+  responses: Record<string, { content?: Record<string, { schema?: object }> }>;
+};
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
 
 let baseUrl: string;
@@ -52,7 +57,12 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 
 /** Calls one documented operation and checks the answer against the document. */
-async function call(method: string, template: string, values: Record<string, string>, init: { body?: unknown; text?: string; query?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  template: string,
+  values: Record<string, string>,
+  init: { body?: unknown; text?: string; query?: string; headers?: Record<string, string> } = {},
+) {
   const operation = doc.paths[template]?.[method];
   assert.ok(operation, `${method.toUpperCase()} ${template} is not in the document`);
   const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name] ?? "missing"));
@@ -74,7 +84,10 @@ async function call(method: string, template: string, values: Record<string, str
   const [contentType, media] = Object.entries(documented.content ?? {})[0] ?? [];
   let json: any;
   if (contentType) {
-    assert.ok(response.headers.get("content-type")?.startsWith(contentType), `${label}: content type ${response.headers.get("content-type")}, documented ${contentType}`);
+    assert.ok(
+      response.headers.get("content-type")?.startsWith(contentType),
+      `${label}: content type ${response.headers.get("content-type")}, documented ${contentType}`,
+    );
     if (contentType === "application/json") {
       json = JSON.parse(text);
       const validate = ajv.compile({ ...media!.schema, components: doc.components });
@@ -99,7 +112,12 @@ async function waitForBuild(id: string): Promise<any> {
 
 test("every documented route answers as documented", { timeout: 15 * 60_000 }, async () => {
   await call("get", "/api/v1/me", {});
-  const token = await call("post", "/api/v1/tokens", {}, { body: { name: "documented", expiresInDays: 30 }, headers: { cookie: person.sessionCookie, origin: baseUrl } });
+  const token = await call(
+    "post",
+    "/api/v1/tokens",
+    {},
+    { body: { name: "documented", expiresInDays: 30 }, headers: { cookie: person.sessionCookie, origin: baseUrl } },
+  );
   await call("get", "/api/v1/tokens", {});
   await call("delete", "/api/v1/tokens/{id}", { id: token.json.apiToken.id });
 
@@ -123,7 +141,12 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   assert.equal(saved.json.created, true);
   assert.equal(saved.json.revision.number, 2);
   await call("get", "/api/v1/profiles/{id}/revisions", { id: profileId });
-  const revision = await call("post", "/api/v1/profiles/{id}/revisions", { id: profileId }, { body: { baseNumber: 2, selection: profile.json.latest.selection, message: "back to defaults" } });
+  const revision = await call(
+    "post",
+    "/api/v1/profiles/{id}/revisions",
+    { id: profileId },
+    { body: { baseNumber: 2, selection: profile.json.latest.selection, message: "back to defaults" } },
+  );
   await call("get", "/api/v1/profiles/{id}/revisions/{number}", { id: profileId, number: "1" });
 
   const build = await call("post", "/api/v1/builds", {}, { body: { profileId } });
@@ -171,7 +194,11 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   await call("delete", "/api/v1/machines/{id}", { id: machineId });
 
   const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
-  assert.deepEqual(documented.filter((route) => !answered.has(route)), [], "every documented route was called");
+  assert.deepEqual(
+    documented.filter((route) => !answered.has(route)),
+    [],
+    "every documented route was called",
+  );
 });
 
 test("documented errors are JSON with a code and a message", async () => {
@@ -182,7 +209,9 @@ test("documented errors are JSON with a code and a message", async () => {
   const validate = ajv.compile({ allOf: [{ $ref: "#/components/schemas/Error" }], components: doc.components });
   assert.ok(validate(body), ajv.errorsText(validate.errors));
   const malformed = await fetch(`${baseUrl}/api/v1/machines`, {
-    method: "POST", headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" }, body: "{",
+    method: "POST",
+    headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" },
+    body: "{",
   });
   assert.equal(malformed.status, 400);
   assert.ok(validate(await malformed.json()));

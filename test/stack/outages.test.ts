@@ -45,56 +45,67 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, "g"))?.length ?? 0;
 
-test("PostgreSQL and Redis stopped under the running dashboard: 503 that names the database, one log line per outage, and recovery by itself", { timeout: 10 * 60_000 }, async () => {
-  const pgOptions = { dataDir: path.join(dir, "pg"), port: await freePort(), database: "zxcv", passwordFile: path.join(dir, "pg.password") };
-  let pg: Postgres = await startEmbeddedPostgres(pgOptions);
-  cleanups.push(() => pg.stop());
-  const redisPort = await freePort();
-  let redis: RedisServer = await startPrivateRedis({ dir: path.join(dir, "redis"), port: redisPort, persistent: false });
-  cleanups.push(() => redis.stop());
-  const port = await freePort();
-  const run: StartRun = runStartCommand({ PORT: String(port), DATABASE_URL: pg.url, REDIS_URL: redis.url, ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: dir, ZXCV_HOST_NAME: `outage-test-${port}` });
-  cleanups.push(async () => {
-    run.child.kill("SIGINT");
-    await run.exited;
-  });
-  const app = `http://127.0.0.1:${port}`;
-  await run.waitFor(/ZXCV Composer is up/, 240_000);
-  const page = () => get(`${app}/sign-in`, { accept: "text/html" });
-  const api = () => get(`${app}/api/v1/me`, { authorization: "Bearer zxcv_some-token-to-look-up" });
-  assert.equal((await page()).status, 200);
-  assert.equal((await api()).status, 401);
+test(
+  "PostgreSQL and Redis stopped under the running dashboard: 503 that names the database, one log line per outage, and recovery by itself",
+  { timeout: 10 * 60_000 },
+  async () => {
+    const pgOptions = { dataDir: path.join(dir, "pg"), port: await freePort(), database: "zxcv", passwordFile: path.join(dir, "pg.password") };
+    let pg: Postgres = await startEmbeddedPostgres(pgOptions);
+    cleanups.push(() => pg.stop());
+    const redisPort = await freePort();
+    let redis: RedisServer = await startPrivateRedis({ dir: path.join(dir, "redis"), port: redisPort, persistent: false });
+    cleanups.push(() => redis.stop());
+    const port = await freePort();
+    const run: StartRun = runStartCommand({
+      PORT: String(port),
+      DATABASE_URL: pg.url,
+      REDIS_URL: redis.url,
+      ZXCV_SKIP_BUILD: "1",
+      ZXCV_STATE_DIR: dir,
+      ZXCV_HOST_NAME: `outage-test-${port}`,
+    });
+    cleanups.push(async () => {
+      run.child.kill("SIGINT");
+      await run.exited;
+    });
+    const app = `http://127.0.0.1:${port}`;
+    await run.waitFor(/ZXCV Composer is up/, 240_000);
+    const page = () => get(`${app}/sign-in`, { accept: "text/html" });
+    const api = () => get(`${app}/api/v1/me`, { authorization: "Bearer zxcv_some-token-to-look-up" });
+    assert.equal((await page()).status, 200);
+    assert.equal((await api()).status, 401);
 
-  // PostgreSQL goes away.
-  await pg.stop();
-  const down = await until("the sign-in page answers 503", 30_000, async () => {
-    const answer = await page();
-    return answer.status === 503 ? answer : undefined;
-  });
-  assert.equal(down.headers["retry-after"], "5");
-  assert.match(down.body, /The database is unreachable/);
-  assert.doesNotMatch(down.body, /Something went wrong/);
-  const apiDown = await api();
-  assert.equal(apiDown.status, 503);
-  assert.equal(apiDown.headers["retry-after"], "5");
-  assert.deepEqual(JSON.parse(apiDown.body).error.code, "UNAVAILABLE");
-  assert.match(JSON.parse(apiDown.body).error.message, /database \(PostgreSQL\) is unreachable/);
+    // PostgreSQL goes away.
+    await pg.stop();
+    const down = await until("the sign-in page answers 503", 30_000, async () => {
+      const answer = await page();
+      return answer.status === 503 ? answer : undefined;
+    });
+    assert.equal(down.headers["retry-after"], "5");
+    assert.match(down.body, /The database is unreachable/);
+    assert.doesNotMatch(down.body, /Something went wrong/);
+    const apiDown = await api();
+    assert.equal(apiDown.status, 503);
+    assert.equal(apiDown.headers["retry-after"], "5");
+    assert.deepEqual(JSON.parse(apiDown.body).error.code, "UNAVAILABLE");
+    assert.match(JSON.parse(apiDown.body).error.message, /database \(PostgreSQL\) is unreachable/);
 
-  // It comes back (same data, same port): the dashboard recovers without a restart.
-  pg = await startEmbeddedPostgres(pgOptions);
-  await until("the sign-in page answers 200 again", 30_000, async () => ((await page()).status === 200 ? true : undefined));
-  await until("the API answers 401 for the bad token again", 30_000, async () => ((await api()).status === 401 ? true : undefined));
-  await run.waitFor(/the database is reachable again/, 10_000);
-  assert.equal(count(run.output(), /\[zxcv\] the database is unreachable/), 1, "one line for the outage");
+    // It comes back (same data, same port): the dashboard recovers without a restart.
+    pg = await startEmbeddedPostgres(pgOptions);
+    await until("the sign-in page answers 200 again", 30_000, async () => ((await page()).status === 200 ? true : undefined));
+    await until("the API answers 401 for the bad token again", 30_000, async () => ((await api()).status === 401 ? true : undefined));
+    await run.waitFor(/the database is reachable again/, 10_000);
+    assert.equal(count(run.output(), /\[zxcv\] the database is unreachable/), 1, "one line for the outage");
 
-  // Redis goes away for a while: one line per process, no "[ioredis] Unhandled error event" flood.
-  await redis.stop();
-  await run.waitFor(/\[worker\] .*Redis is unreachable/, 30_000);
-  redis = await startPrivateRedis({ dir: path.join(dir, "redis"), port: redisPort, persistent: false });
-  await run.waitFor(/\[worker\] .*Redis is reachable again/, 60_000);
-  const output = run.output();
-  assert.equal(count(output, /Unhandled error event/), 0, output);
-  assert.equal(count(output, /\[worker\] .*Redis is unreachable/), 1);
-  assert.ok(count(output, /\[app\] .*Redis is unreachable/) <= 1);
-  assert.equal((await page()).status, 200);
-});
+    // Redis goes away for a while: one line per process, no "[ioredis] Unhandled error event" flood.
+    await redis.stop();
+    await run.waitFor(/\[worker\] .*Redis is unreachable/, 30_000);
+    redis = await startPrivateRedis({ dir: path.join(dir, "redis"), port: redisPort, persistent: false });
+    await run.waitFor(/\[worker\] .*Redis is reachable again/, 60_000);
+    const output = run.output();
+    assert.equal(count(output, /Unhandled error event/), 0, output);
+    assert.equal(count(output, /\[worker\] .*Redis is unreachable/), 1);
+    assert.ok(count(output, /\[app\] .*Redis is unreachable/) <= 1);
+    assert.equal((await page()).status, 200);
+  },
+);

@@ -43,7 +43,14 @@ async function stop(run: StartRun): Promise<void> {
 test("with DATABASE_URL and REDIS_URL set, it uses them and Ctrl-C stops what it started", async () => {
   assert.ok(process.env.DATABASE_URL && process.env.REDIS_URL, "the test runner provides DATABASE_URL and REDIS_URL");
   const port = await freePort();
-  const run = runStartCommand({ PORT: String(port), DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: stateDir, ZXCV_HOST_NAME: "start-test-configured" });
+  const run = runStartCommand({
+    PORT: String(port),
+    DATABASE_URL: process.env.DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL,
+    ZXCV_SKIP_BUILD: "1",
+    ZXCV_STATE_DIR: stateDir,
+    ZXCV_HOST_NAME: "start-test-configured",
+  });
   await assertServesSignIn(run, port);
   assert.match(run.output(), /using PostgreSQL from DATABASE_URL/);
   assert.match(run.output(), /using Redis from REDIS_URL/);
@@ -53,7 +60,14 @@ test("with DATABASE_URL and REDIS_URL set, it uses them and Ctrl-C stops what it
 
 test("with nothing configured, it starts an embedded PostgreSQL and its own Redis, stops them on Ctrl-C, and keeps the data", async () => {
   const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
-  const env = { PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: stateDir, ZXCV_HOST_NAME: "start-test-embedded" };
+  const env = {
+    PORT: String(port),
+    ZXCV_PG_PORT: String(pgPort),
+    ZXCV_REDIS_PORT: String(redisPort),
+    ZXCV_SKIP_BUILD: "1",
+    ZXCV_STATE_DIR: stateDir,
+    ZXCV_HOST_NAME: "start-test-embedded",
+  };
   const first = runStartCommand(env);
   await assertServesSignIn(first, port);
   assert.match(first.output(), new RegExp(`embedded PostgreSQL started on 127\\.0\\.0\\.1:${pgPort}`));
@@ -63,7 +77,10 @@ test("with nothing configured, it starts an embedded PostgreSQL and its own Redi
   assert.equal(statSync(passwordFile).mode & 0o777, 0o600);
   const password = readFileSync(passwordFile, "utf8").trim();
   assert.ok(password.length >= 24 && password !== "postgres");
-  await assert.rejects(withClient(`postgresql://postgres:postgres@127.0.0.1:${pgPort}/zxcv`, (db) => db.query("SELECT 1")), /password authentication failed/);
+  await assert.rejects(
+    withClient(`postgresql://postgres:postgres@127.0.0.1:${pgPort}/zxcv`, (db) => db.query("SELECT 1")),
+    /password authentication failed/,
+  );
   const databaseUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/zxcv`;
   await withClient(databaseUrl, (db) => db.query(`INSERT INTO "User" (id, email, name, "passwordHash") VALUES ('kept', 'kept@example.test', 'Kept', 'x')`));
   await stop(first);
@@ -105,7 +122,10 @@ test("a clone in a 0700 folder starts (as root the embedded PostgreSQL keeps its
   const isRoot = process.getuid?.() === 0;
   try {
     const [port, pgPort, redisPort] = [await freePort(), await freePort(), await freePort()];
-    const run = runStartCommand({ PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_HOST_NAME: "start-test-private" }, { cwd: repo });
+    const run = runStartCommand(
+      { PORT: String(port), ZXCV_PG_PORT: String(pgPort), ZXCV_REDIS_PORT: String(redisPort), ZXCV_HOST_NAME: "start-test-private" },
+      { cwd: repo },
+    );
     await assertServesSignIn(run, port);
     if (isRoot) {
       const home = systemHomeFor(path.join(repo, ".state/postgres"));
@@ -117,7 +137,10 @@ test("a clone in a 0700 folder starts (as root the embedded PostgreSQL keeps its
     await stop(run);
 
     // `npm test` in the same clone: its throw-away PostgreSQL goes to the same kind of place.
-    const tests = runStartCommand({ ZXCV_HOST_NAME: "start-test-private" }, { cwd: repo, script: "scripts/test.sh", args: ["lib/artifacts/downloads.test.ts"] });
+    const tests = runStartCommand(
+      { ZXCV_HOST_NAME: "start-test-private" },
+      { cwd: repo, script: "scripts/test.sh", args: ["lib/artifacts/downloads.test.ts"] },
+    );
     const code = await tests.exited;
     assert.equal(code, 0, tests.output());
     assert.match(tests.output(), /tests use database \S+ on an embedded PostgreSQL/);
@@ -174,60 +197,79 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
   }
 }
 
-test("the local build host is supervised: killed with -9 mid-build it is restarted, the dashboard answers, the build finishes and no QEMU is left behind", { timeout: 15 * 60_000 }, async () => {
-  // Its own Redis (the test stack's worker must not take this build) and the test database.
-  const [port, redisPort] = [await freePort(), await freePort()];
-  const dir = mkdtempSync(path.join(os.tmpdir(), "zxcv-supervised-"));
-  chmodSync(dir, 0o755);
-  const run = runStartCommand({ PORT: String(port), DATABASE_URL: process.env.DATABASE_URL, ZXCV_REDIS_PORT: String(redisPort), ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: dir, ZXCV_HOST_NAME: `start-test-supervised-${port}` });
-  const person = await makePerson("supervised");
-  let atWork: { pid: number; comm: string }[] = [];
-  try {
-    await run.waitFor(/ZXCV Composer is up/, 240_000);
-    const firstPid = Number(/local build host started \(pid (\d+)\)/.exec(run.output())![1]);
-    const [revisionId] = await makeRevisions(person.actor, 1);
-    const appUrl = `http://127.0.0.1:${port}`;
-    const created = await fetch(`${appUrl}/api/v1/builds`, { method: "POST", headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" }, body: JSON.stringify({ revisionId }) });
-    assert.equal(created.status, 201, await created.clone().text());
-    const { id: buildId } = (await created.json()) as { id: string };
-
-    // Mid-build: once the worker has QEMU running for the boot test (or, failing that, any child at work).
-    atWork = await until("the worker starts QEMU for the boot test", 600_000, () => {
-      const below = descendants(firstPid);
-      return below.some((p) => p.comm.startsWith("qemu-system")) ? below : undefined;
+test(
+  "the local build host is supervised: killed with -9 mid-build it is restarted, the dashboard answers, the build finishes and no QEMU is left behind",
+  { timeout: 15 * 60_000 },
+  async () => {
+    // Its own Redis (the test stack's worker must not take this build) and the test database.
+    const [port, redisPort] = [await freePort(), await freePort()];
+    const dir = mkdtempSync(path.join(os.tmpdir(), "zxcv-supervised-"));
+    chmodSync(dir, 0o755);
+    const run = runStartCommand({
+      PORT: String(port),
+      DATABASE_URL: process.env.DATABASE_URL,
+      ZXCV_REDIS_PORT: String(redisPort),
+      ZXCV_SKIP_BUILD: "1",
+      ZXCV_STATE_DIR: dir,
+      ZXCV_HOST_NAME: `start-test-supervised-${port}`,
     });
-    process.kill(firstPid, "SIGKILL");
-    await run.waitFor(/the local build host \(worker\) exited unexpectedly \(killed by SIGKILL\); restarting it in \d+ s/, 30_000);
-    await run.waitFor(/local build host started \(pid \d+\)[\s\S]*local build host started \(pid \d+\)/, 60_000);
-    const secondPid = Number([...run.output().matchAll(/local build host started \(pid (\d+)\)/g)].at(-1)![1]);
-    assert.notEqual(secondPid, firstPid);
-    const page = await fetch(`${appUrl}/sign-in`);
-    assert.equal(page.status, 200, "the dashboard stayed up");
+    const person = await makePerson("supervised");
+    let atWork: { pid: number; comm: string }[] = [];
+    try {
+      await run.waitFor(/ZXCV Composer is up/, 240_000);
+      const firstPid = Number(/local build host started \(pid (\d+)\)/.exec(run.output())![1]);
+      const [revisionId] = await makeRevisions(person.actor, 1);
+      const appUrl = `http://127.0.0.1:${port}`;
+      const created = await fetch(`${appUrl}/api/v1/builds`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ revisionId }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const { id: buildId } = (await created.json()) as { id: string };
 
-    const finished = await until("the build finishes", 600_000, async () => {
-      const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId } });
-      return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) ? build : undefined;
-    });
-    assert.equal(finished.status, "SUCCEEDED", finished.failureReason ?? "");
-    // The killed worker's Nix and QEMU processes are gone (the worker engine cleans them up; see docs/engine.md).
-    await until(`the killed worker's processes (${atWork.map((p) => `${p.comm}:${p.pid}`).join(", ")}) end`, 60_000, () => atWork.every((p) => !isAlive(p.pid)) || undefined);
-    assert.equal(run.output().match(/exited unexpectedly/g)?.length, 1, "one line per restart");
-    await stop(run);
-  } finally {
-    if (run.child.exitCode === null) run.child.kill("SIGINT");
-    await run.exited;
-    // Whatever the killed worker left running (the assertion above failed) is not left to burn CPU after the test.
-    for (const p of atWork) {
-      const stat = (() => {
-        try {
-          return readFileSync(`/proc/${p.pid}/stat`, "utf8");
-        } catch {
-          return "";
-        }
-      })();
-      if (stat.includes(`(${p.comm})`)) process.kill(p.pid, "SIGKILL");
+      // Mid-build: once the worker has QEMU running for the boot test (or, failing that, any child at work).
+      atWork = await until("the worker starts QEMU for the boot test", 600_000, () => {
+        const below = descendants(firstPid);
+        return below.some((p) => p.comm.startsWith("qemu-system")) ? below : undefined;
+      });
+      process.kill(firstPid, "SIGKILL");
+      await run.waitFor(/the local build host \(worker\) exited unexpectedly \(killed by SIGKILL\); restarting it in \d+ s/, 30_000);
+      await run.waitFor(/local build host started \(pid \d+\)[\s\S]*local build host started \(pid \d+\)/, 60_000);
+      const secondPid = Number([...run.output().matchAll(/local build host started \(pid (\d+)\)/g)].at(-1)![1]);
+      assert.notEqual(secondPid, firstPid);
+      const page = await fetch(`${appUrl}/sign-in`);
+      assert.equal(page.status, 200, "the dashboard stayed up");
+
+      const finished = await until("the build finishes", 600_000, async () => {
+        const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId } });
+        return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) ? build : undefined;
+      });
+      assert.equal(finished.status, "SUCCEEDED", finished.failureReason ?? "");
+      // The killed worker's Nix and QEMU processes are gone (the worker engine cleans them up; see docs/engine.md).
+      await until(
+        `the killed worker's processes (${atWork.map((p) => `${p.comm}:${p.pid}`).join(", ")}) end`,
+        60_000,
+        () => atWork.every((p) => !isAlive(p.pid)) || undefined,
+      );
+      assert.equal(run.output().match(/exited unexpectedly/g)?.length, 1, "one line per restart");
+      await stop(run);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill("SIGINT");
+      await run.exited;
+      // Whatever the killed worker left running (the assertion above failed) is not left to burn CPU after the test.
+      for (const p of atWork) {
+        const stat = (() => {
+          try {
+            return readFileSync(`/proc/${p.pid}/stat`, "utf8");
+          } catch {
+            return "";
+          }
+        })();
+        if (stat.includes(`(${p.comm})`)) process.kill(p.pid, "SIGKILL");
+      }
+      await deletePeople([person]);
+      rmSync(dir, { recursive: true, force: true });
     }
-    await deletePeople([person]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);

@@ -26,36 +26,55 @@ after(async () => {
   await database.drop();
 });
 
-test("an ISO that does not fit the artifact disk fails the build saying storage is full and how much was needed, shown on the admin's Hosts page", { timeout: 15 * 60_000 }, async () => {
-  execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", artifacts]);
-  const port = await freePort();
-  const run = runStartCommand({ PORT: String(port), DATABASE_URL: database.url, ZXCV_REDIS_PORT: String(await freePort()), ARTIFACT_DIR: artifacts, ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: dir, ZXCV_HOST_NAME: `storage-full-${port}` });
-  try {
-    await run.waitFor(/ZXCV Composer is up/, 240_000);
-    const admin = await makePerson("storage-admin");
-    await getDb().user.update({ where: { id: admin.actor.id }, data: { role: "ADMIN" } });
-    const [revisionId] = await makeRevisions(admin.actor, 1);
-    const app = `http://127.0.0.1:${port}`;
-    const created = await fetch(`${app}/api/v1/builds`, { method: "POST", headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" }, body: JSON.stringify({ revisionId }) });
-    assert.equal(created.status, 201, await created.clone().text());
-    const { id } = (await created.json()) as { id: string };
-    const deadline = Date.now() + 10 * 60_000;
-    let build = await getDb().build.findUniqueOrThrow({ where: { id } });
-    while (!["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
-      build = await getDb().build.findUniqueOrThrow({ where: { id } });
-    }
-    assert.equal(build.status, "FAILED");
-    assert.match(build.failureReason ?? "", /Artifact storage is full: this file needs \d+(\.\d)? MB and \d+(\.\d)? (KB|MB|bytes) is free in .*artifacts \(ARTIFACT_DIR\)/);
-    assert.doesNotMatch(build.failureReason ?? "", /Something went wrong/);
+test(
+  "an ISO that does not fit the artifact disk fails the build saying storage is full and how much was needed, shown on the admin's Hosts page",
+  { timeout: 15 * 60_000 },
+  async () => {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", artifacts]);
+    const port = await freePort();
+    const run = runStartCommand({
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      ZXCV_REDIS_PORT: String(await freePort()),
+      ARTIFACT_DIR: artifacts,
+      ZXCV_SKIP_BUILD: "1",
+      ZXCV_STATE_DIR: dir,
+      ZXCV_HOST_NAME: `storage-full-${port}`,
+    });
+    try {
+      await run.waitFor(/ZXCV Composer is up/, 240_000);
+      const admin = await makePerson("storage-admin");
+      await getDb().user.update({ where: { id: admin.actor.id }, data: { role: "ADMIN" } });
+      const [revisionId] = await makeRevisions(admin.actor, 1);
+      const app = `http://127.0.0.1:${port}`;
+      const created = await fetch(`${app}/api/v1/builds`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ revisionId }),
+      });
+      assert.equal(created.status, 201, await created.clone().text());
+      const { id } = (await created.json()) as { id: string };
+      const deadline = Date.now() + 10 * 60_000;
+      let build = await getDb().build.findUniqueOrThrow({ where: { id } });
+      while (!["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        build = await getDb().build.findUniqueOrThrow({ where: { id } });
+      }
+      assert.equal(build.status, "FAILED");
+      assert.match(
+        build.failureReason ?? "",
+        /Artifact storage is full: this file needs \d+(\.\d)? MB and \d+(\.\d)? (KB|MB|bytes) is free in .*artifacts \(ARTIFACT_DIR\)/,
+      );
+      assert.doesNotMatch(build.failureReason ?? "", /Something went wrong/);
 
-    const hosts = await fetch(`${app}/hosts`, { headers: { cookie: admin.sessionCookie } });
-    assert.equal(hosts.status, 200);
-    const html = await hosts.text();
-    assert.match(html, /data-testid="artifact-storage"/);
-    assert.match(html, /Artifact storage is full: this file needs/);
-  } finally {
-    run.child.kill("SIGINT");
-    await run.exited;
-  }
-});
+      const hosts = await fetch(`${app}/hosts`, { headers: { cookie: admin.sessionCookie } });
+      assert.equal(hosts.status, 200);
+      const html = await hosts.text();
+      assert.match(html, /data-testid="artifact-storage"/);
+      assert.match(html, /Artifact storage is full: this file needs/);
+    } finally {
+      run.child.kill("SIGINT");
+      await run.exited;
+    }
+  },
+);

@@ -35,7 +35,15 @@ after(async () => {
 async function startCiWorker(app: string, redisUrl: string, name: string, args: string[]) {
   const token = await ensureLocalBuildHost({ name, arch: "x86_64" });
   const worker = spawn("npm", ["run", "--silent", "worker", "--", ...args], {
-    env: childEnv({ PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl, APP_URL: app, ZXCV_HOST_TOKEN: token, ZXCV_HOST_NAME: name, ZXCV_WORK_DIR: path.join(dir, `work-${name}`) }),
+    env: childEnv({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      REDIS_URL: redisUrl,
+      APP_URL: app,
+      ZXCV_HOST_TOKEN: token,
+      ZXCV_HOST_NAME: name,
+      ZXCV_WORK_DIR: path.join(dir, `work-${name}`),
+    }),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -54,7 +62,11 @@ async function queueBuild(app: string, person: TestPerson, compression: string):
   const channel = await getChannelOrThrow("mini");
   const base = defaultSelection(channel.catalog);
   const [revisionId] = await makeRevisions(person.actor, 1, { ...base, roles: { ...base.roles, compression } });
-  const created = await fetch(`${app}/api/v1/builds`, { method: "POST", headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" }, body: JSON.stringify({ revisionId }) });
+  const created = await fetch(`${app}/api/v1/builds`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${person.token}`, "content-type": "application/json" },
+    body: JSON.stringify({ revisionId }),
+  });
   assert.equal(created.status, 201);
   return (await created.json()) as { id: string; waitingReason: string | null };
 }
@@ -69,7 +81,14 @@ test("a worker started with --idle-exit takes a job, then deregisters and exits 
   const port = await freePort();
   const app = `http://127.0.0.1:${port}`;
   [stackApp, stackRedis] = [app, redis.url];
-  const stack = runStartCommand({ PORT: String(port), DATABASE_URL: database.url, REDIS_URL: redis.url, ZXCV_LOCAL_WORKER: "0", ZXCV_SKIP_BUILD: "1", ZXCV_STATE_DIR: dir });
+  const stack = runStartCommand({
+    PORT: String(port),
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    ZXCV_LOCAL_WORKER: "0",
+    ZXCV_SKIP_BUILD: "1",
+    ZXCV_STATE_DIR: dir,
+  });
   cleanups.push(async () => {
     stack.child.kill("SIGINT");
     await stack.exited;

@@ -1,12 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { childEnv } from "../../scripts/stack/processes";
 
-export type StartRun = { child: ChildProcess; output: () => string; waitFor: (pattern: RegExp, timeoutMs: number) => Promise<string>; exited: Promise<number | null> };
+export type StartRun = {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<string>;
+  exited: Promise<number | null>;
+};
 
 /** Runs `bash scripts/start.sh` as a user would, with the given environment on top of a clean one. */
 export function runStartCommand(env: Record<string, string | undefined>, options: { cwd?: string; script?: string; args?: string[] } = {}): StartRun {
   const base = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" };
-  const child = spawn("bash", [options.script ?? "scripts/start.sh", ...(options.args ?? [])], { cwd: options.cwd, env: childEnv({ ...base, ...env }), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("bash", [options.script ?? "scripts/start.sh", ...(options.args ?? [])], {
+    cwd: options.cwd,
+    env: childEnv({ ...base, ...env }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -34,7 +34,8 @@ test("deb822 sources: deb stanzas only, disabled and deb-src-only ones skipped, 
 });
 
 test("one-line sources: options in brackets and comments are ignored", () => {
-  const text = "# deb http://x.example/old buster main\ndeb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main contrib\ndeb-src http://mirror.example/debian bookworm main\n";
+  const text =
+    "# deb http://x.example/old buster main\ndeb [arch=amd64 signed-by=/k.gpg] http://mirror.example/debian bookworm main contrib\ndeb-src http://mirror.example/debian bookworm main\n";
   assert.deepEqual(parseOneLineSources(text), [{ uri: "http://mirror.example/debian", suites: ["bookworm"], components: ["main", "contrib"] }]);
 });
 

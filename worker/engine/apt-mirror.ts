@@ -14,7 +14,11 @@ export function parseOneLineSources(text: string): AptSource[] {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, "").trim();
     if (!line.startsWith("deb ")) continue;
-    const words = line.slice(4).replace(/\[[^\]]*\]/, "").trim().split(/\s+/);
+    const words = line
+      .slice(4)
+      .replace(/\[[^\]]*\]/, "")
+      .trim()
+      .split(/\s+/);
     const [uri, suite, ...components] = words;
     if (uri && suite) sources.push({ uri: stripSlash(uri), suites: [suite], components });
   }
@@ -74,9 +78,7 @@ export function uriForSuite(sources: AptSource[], suite: string): string | undef
 
 /** Splits a download URL printed by apt into (suite, archive-relative path), by the source whose URI prefixes it. */
 export function splitAptUrl(sources: AptSource[], url: string): { suite: string; path: string } | undefined {
-  const source = sources
-    .filter((s) => url.startsWith(`${s.uri}/`))
-    .sort((a, b) => b.uri.length - a.uri.length)[0];
+  const source = sources.filter((s) => url.startsWith(`${s.uri}/`)).sort((a, b) => b.uri.length - a.uri.length)[0];
   if (!source || source.suites.length === 0) return undefined;
   return { suite: source.suites[0]!, path: decodeURIComponent(url.slice(source.uri.length + 1)) };
 }

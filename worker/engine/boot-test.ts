@@ -28,7 +28,16 @@ const OVMF_VARS = ["/usr/share/OVMF/OVMF_VARS_4M.fd", "/usr/share/OVMF/OVMF_VARS
 
 export type Firmware = "bios" | "uefi";
 
-export type ParsedMarker = { kernel: string; shell: string; bootloader: string; compression: string; packages: string[]; network?: string; ssh?: string; modules?: number };
+export type ParsedMarker = {
+  kernel: string;
+  shell: string;
+  bootloader: string;
+  compression: string;
+  packages: string[];
+  network?: string;
+  ssh?: string;
+  modules?: number;
+};
 
 export function parseMarker(line: string): ParsedMarker | undefined {
   const m = /ZXCV-MARKER kernel=(\S+) shell=(\S+) bootloader=(\S+) compression=(\S+) packages=(\S*)(?: network=(\S+) ssh=(\S+) modules=(\d+))?/.exec(line);
@@ -48,12 +57,14 @@ export function markerMismatches(marker: ParsedMarker, selection: Selection): st
   const wrong: string[] = [];
   const kernelIsCloud = marker.kernel.endsWith("-cloud-amd64");
   if ((selection.roles.kernel === "cloud") !== kernelIsCloud) wrong.push(`kernel ${marker.kernel} is not the ${selection.roles.kernel} kernel`);
-  if (!marker.shell.startsWith(`${selection.roles.shell}-`) || marker.shell.endsWith("-BROKEN")) wrong.push(`shell ${marker.shell}, wanted ${selection.roles.shell}`);
+  if (!marker.shell.startsWith(`${selection.roles.shell}-`) || marker.shell.endsWith("-BROKEN"))
+    wrong.push(`shell ${marker.shell}, wanted ${selection.roles.shell}`);
   if (marker.bootloader !== selection.roles.bootloader) wrong.push(`bootloader ${marker.bootloader}, wanted ${selection.roles.bootloader}`);
   if (marker.compression !== selection.roles.compression) wrong.push(`compression ${marker.compression}, wanted ${selection.roles.compression}`);
   if (marker.network !== selection.roles.network) wrong.push(`network ${marker.network ?? "(not reported)"}, wanted ${selection.roles.network}`);
   const ssh = selection.roles.ssh;
-  if (ssh === "none" ? marker.ssh !== "none" : !marker.ssh?.startsWith(`${ssh}-`) || marker.ssh.endsWith("-BROKEN")) wrong.push(`ssh ${marker.ssh ?? "(not reported)"}, wanted ${ssh}`);
+  if (ssh === "none" ? marker.ssh !== "none" : !marker.ssh?.startsWith(`${ssh}-`) || marker.ssh.endsWith("-BROKEN"))
+    wrong.push(`ssh ${marker.ssh ?? "(not reported)"}, wanted ${ssh}`);
   if (!marker.modules) wrong.push("no kernel module was loaded");
   const want = [...selection.packages].sort();
   const seen: string[] = [];
@@ -98,7 +109,7 @@ function freePort(): Promise<number> {
 function run(cmd: string, args: string[], timeoutMs: number): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { env: childEnv(), timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
       resolve({ code, out: `${stdout}${stderr}` });
     });
   });
@@ -127,8 +138,35 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
   const needsNet = wanted.includes("network") || wanted.includes("ssh");
   const temp = mkdtempSync(join(tmpdir(), "zxcv-boot-"));
   const qmpPath = join(temp, "qmp.sock");
-  const args = ["-m", "512", "-accel", "tcg", "-no-reboot", "-display", "none", "-vga", "none", "-device", "VGA,id=video0", "-serial", "stdio", "-monitor", "none"];
-  args.push("-qmp", `unix:${qmpPath},server=on,wait=off`, "-boot", "order=d", "-cdrom", options.isoPath, "-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0,display=video0");
+  const args = [
+    "-m",
+    "512",
+    "-accel",
+    "tcg",
+    "-no-reboot",
+    "-display",
+    "none",
+    "-vga",
+    "none",
+    "-device",
+    "VGA,id=video0",
+    "-serial",
+    "stdio",
+    "-monitor",
+    "none",
+  ];
+  args.push(
+    "-qmp",
+    `unix:${qmpPath},server=on,wait=off`,
+    "-boot",
+    "order=d",
+    "-cdrom",
+    options.isoPath,
+    "-device",
+    "qemu-xhci,id=xhci",
+    "-device",
+    "usb-kbd,bus=xhci.0,display=video0",
+  );
   let sshPort = 0;
   if (needsNet) {
     sshPort = await freePort();
@@ -178,16 +216,18 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
       if (clean.trim()) options.onLog?.(`[qemu ${options.firmware}] ${clean.trimEnd()}`);
       for (const l of listeners) l();
     },
-  }).then(
-    (r) => {
-      exited = `QEMU exited (code ${r.code})`;
-    },
-    (err: unknown) => {
-      exited = err instanceof Error ? err.message : String(err);
-    },
-  ).finally(() => {
-    for (const l of listeners) l();
-  });
+  })
+    .then(
+      (r) => {
+        exited = `QEMU exited (code ${r.code})`;
+      },
+      (err: unknown) => {
+        exited = err instanceof Error ? err.message : String(err);
+      },
+    )
+    .finally(() => {
+      for (const l of listeners) l();
+    });
 
   /** The first serial line (from `from` on) that matches, or a Stopped error at the deadline or when QEMU ends. */
   const serialLine = (pattern: RegExp, until: number, from = 0): Promise<{ line: string; index: number }> =>
@@ -247,7 +287,13 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     }
     const shown = screen.filter((l) => l.trim());
     if (promptLine(screen)) record("screen", true, `prompt "${promptLine(screen)}"`);
-    else record("screen", false, undefined, shown.length ? `the screen shows no shell prompt; it reads: ${shown.slice(-3).join(" / ")}` : "the screen stayed blank");
+    else
+      record(
+        "screen",
+        false,
+        undefined,
+        shown.length ? `the screen shows no shell prompt; it reads: ${shown.slice(-3).join(" / ")}` : "the screen stayed blank",
+      );
 
     if (wanted.includes("network")) {
       try {
@@ -259,7 +305,12 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
           router === "10.0.2.2" ? "" : `default route ${router || "missing"}`,
           dns.split(",").includes("10.0.2.3") ? "" : `DNS ${dns || "missing"}`,
         ].filter(Boolean);
-        record("network", problems.length === 0, `${field("interface")} ${address} via ${router}, DNS ${dns}`, problems.length ? `the lease is wrong: ${problems.join(", ")}` : undefined);
+        record(
+          "network",
+          problems.length === 0,
+          `${field("interface")} ${address} via ${router}, DNS ${dns}`,
+          problems.length ? `the lease is wrong: ${problems.join(", ")}` : undefined,
+        );
       } catch (err) {
         if (!(err instanceof Stopped)) throw err;
         record("network", false, undefined, `no DHCP lease from QEMU's user network (${err.message})`);
@@ -269,7 +320,30 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     if (wanted.includes("ssh")) {
       const knownHosts = join(temp, "known_hosts");
       const ssh = (key: string) =>
-        run("ssh", ["-F", "/dev/null", "-i", join(temp, key), "-p", String(sshPort), "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "ConnectTimeout=10", "root@127.0.0.1", "echo ZXCV-SSH $(uname -r)"], 30_000);
+        run(
+          "ssh",
+          [
+            "-F",
+            "/dev/null",
+            "-i",
+            join(temp, key),
+            "-p",
+            String(sshPort),
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            `UserKnownHostsFile=${knownHosts}`,
+            "-o",
+            "ConnectTimeout=10",
+            "root@127.0.0.1",
+            "echo ZXCV-SSH $(uname -r)",
+          ],
+          30_000,
+        );
       const until = Math.min(deadline, Date.now() + 90_000);
       let login = await ssh("id");
       while (!/ZXCV-SSH \S+/.test(login.out) && Date.now() < until && !exited) {
@@ -293,7 +367,10 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
       while (!got && Date.now() < until && !exited) {
         // Keys typed before usbhid is bound are lost; each attempt starts a fresh line.
         await qmp.type("\necho zxcv-kbd $((6*7)) >/dev/console\n", "video0");
-        got = await serialLine(/zxcv-kbd 42/, Math.min(until, Date.now() + 8000), from).then((m) => m.line, () => undefined);
+        got = await serialLine(/zxcv-kbd 42/, Math.min(until, Date.now() + 8000), from).then(
+          (m) => m.line,
+          () => undefined,
+        );
       }
       if (options.screenshot) await readDisplay();
       if (got) record("keyboard", true, "typed a command on tty1; its output reached the serial port");
@@ -309,7 +386,14 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     rmSync(temp, { recursive: true, force: true });
   }
   if (options.signal?.aborted) throw new Error("cancelled");
-  for (const name of wanted) if (!checks.some((c) => c.name === name)) checks.push({ name, passed: false, seconds: Math.round((Date.now() - started) / 100) / 10, problem: `not reached (${exited ?? "an earlier check failed"})` });
+  for (const name of wanted)
+    if (!checks.some((c) => c.name === name))
+      checks.push({
+        name,
+        passed: false,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+        problem: `not reached (${exited ?? "an earlier check failed"})`,
+      });
   const failed = checks.find((c) => !c.passed);
   return {
     firmware: options.firmware,

@@ -45,7 +45,10 @@ export type BuildIsoOptions = {
 };
 
 export class BootTestFailedError extends EngineError {
-  constructor(message: string, readonly result: BuildResult) {
+  constructor(
+    message: string,
+    readonly result: BuildResult,
+  ) {
     super("boot-test-failed", message);
   }
 }
@@ -62,11 +65,18 @@ export function assertBuildableSelection(input: unknown): Selection {
   const selection = parsed.data;
   if (!isChannelId(selection.channel)) throw new EngineError("invalid-selection", `unknown channel "${selection.channel}"`);
   if (selection.channel !== "mini") {
-    throw new EngineError("unsupported-channel", `the ${selection.channel} channel needs nixpkgs and a binary cache; this engine builds the mini channel offline`);
+    throw new EngineError(
+      "unsupported-channel",
+      `the ${selection.channel} channel needs nixpkgs and a binary cache; this engine builds the mini channel offline`,
+    );
   }
   const problems = validateSelection(loadCatalog(selection.channel), selection);
   if (problems.length > 0) {
-    throw new EngineError("invalid-selection", problems.map((p) => p.message).join("; "), problems.map((p) => p.subject));
+    throw new EngineError(
+      "invalid-selection",
+      problems.map((p) => p.message).join("; "),
+      problems.map((p) => p.subject),
+    );
   }
   return selection;
 }
@@ -89,7 +99,12 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
   try {
     enter("preparing");
     const lock = readLock();
-    await seedStore(lock, { store: options.store, signal: options.signal, onLog: log, onProgress: (done, total) => options.onPhase?.({ phase: "preparing", done, total }) });
+    await seedStore(lock, {
+      store: options.store,
+      signal: options.signal,
+      onLog: log,
+      onProgress: (done, total) => options.onPhase?.({ phase: "preparing", done, total }),
+    });
     mkdirSync(options.workDir, { recursive: true });
     const selectionFile = join(options.workDir, `selection-${selectionHash(selection).slice(0, 16)}.json`);
     writeFileSync(selectionFile, canonicalSelectionJson(selection));
@@ -115,7 +130,10 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
           }
         },
       })
-    ).trim().split("\n").pop()!;
+    )
+      .trim()
+      .split("\n")
+      .pop()!;
     // A GC root keeps the ISO until the publisher has it (the host's own store only).
     if (!options.store) await runOrThrow("nix-store", ["--add-root", join(options.workDir, "iso-result"), "--realise", outPath], run);
     const storeRoot = options.store ?? "";
@@ -127,7 +145,19 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
       for (const [i, firmware] of firmwares.entries()) {
         enter("boot-test", { done: i, total: firmwares.length });
         log(`boot test: ${firmware}`);
-        bootTests.push(await runBootTest({ isoPath, firmware, bootloader: selection.roles.bootloader!, selection, signal: options.signal, onLog: log, timeoutMs: options.bootTimeoutMs, processDir, screenshot: options.screenshotDir && join(options.screenshotDir, `iso-screen-${firmware}.ppm`) }));
+        bootTests.push(
+          await runBootTest({
+            isoPath,
+            firmware,
+            bootloader: selection.roles.bootloader!,
+            selection,
+            signal: options.signal,
+            onLog: log,
+            timeoutMs: options.bootTimeoutMs,
+            processDir,
+            screenshot: options.screenshotDir && join(options.screenshotDir, `iso-screen-${firmware}.ppm`),
+          }),
+        );
         log(`boot test ${firmware}: ${bootTests.at(-1)!.passed ? "passed" : `FAILED (${bootTests.at(-1)!.problem})`}`);
       }
     }
@@ -202,7 +232,10 @@ async function sha256File(file: string): Promise<string> {
 async function sumSizes(store: string[], paths: string[], signal?: AbortSignal): Promise<number> {
   if (paths.length === 0) return 0;
   const out = await runOrThrow("nix-store", [...store, "--query", "--size", ...paths], { signal });
-  return out.split("\n").filter(Boolean).reduce((sum, n) => sum + Number(n), 0);
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .reduce((sum, n) => sum + Number(n), 0);
 }
 
 async function closureSize(store: string[], paths: string[], signal?: AbortSignal): Promise<number> {
@@ -213,5 +246,9 @@ async function closureSize(store: string[], paths: string[], signal?: AbortSigna
 /** Every store path a cold build of this ISO needs or makes: the outputs of every derivation in its closure. */
 export async function inputClosureSize(store: string[], drvPath: string, signal?: AbortSignal): Promise<number> {
   const all = (await runOrThrow("nix-store", [...store, "--query", "--requisites", "--include-outputs", drvPath], { signal })).split("\n").filter(Boolean);
-  return sumSizes(store, all.filter((p) => !p.endsWith(".drv")), signal);
+  return sumSizes(
+    store,
+    all.filter((p) => !p.endsWith(".drv")),
+    signal,
+  );
 }

@@ -10,7 +10,12 @@ import { join } from "node:path";
  */
 export function readChannelRevision(channelDir: string): string {
   const hash = createHash("sha256");
-  for (const file of channelFiles(channelDir)) hash.update(file).update("\0").update(readFileSync(join(channelDir, file))).update("\0");
+  for (const file of channelFiles(channelDir))
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(channelDir, file)))
+      .update("\0");
   return hash.digest("hex");
 }
 

@@ -12,7 +12,14 @@ test("both channel catalogs parse with the catalog schema", () => {
 test("mini catalog offers the real alternatives and at least eight optional packages, with a requirement and a conflict", () => {
   const catalog = loadCatalog("mini");
   const alts = Object.fromEntries(catalog.roles.map((r) => [r.id, r.alternatives.map((a) => a.id)]));
-  assert.deepEqual(alts, { bootloader: ["grub", "isolinux"], shell: ["busybox", "bash", "zsh"], kernel: ["generic", "cloud"], compression: ["gzip", "xz", "zstd"], network: ["none", "dhcp"], ssh: ["none", "dropbear", "openssh"] });
+  assert.deepEqual(alts, {
+    bootloader: ["grub", "isolinux"],
+    shell: ["busybox", "bash", "zsh"],
+    kernel: ["generic", "cloud"],
+    compression: ["gzip", "xz", "zstd"],
+    network: ["none", "dhcp"],
+    ssh: ["none", "dropbear", "openssh"],
+  });
   assert.ok(catalog.packages.length >= 8);
   assert.ok(catalog.packages.some((p) => p.requires.length > 0));
   assert.ok(catalog.packages.some((p) => p.conflicts.length > 0));
@@ -23,7 +30,8 @@ test("every catalog choice of mini has components, and every component deb is pi
   const components = readComponents();
   const lock = readLock();
   const pinned = new Set(lock.debs.map((d) => d.name));
-  for (const role of catalog.roles) for (const alt of role.alternatives) assert.ok(components.roles[role.id]?.[alt.id], `${role.id}=${alt.id} has no components`);
+  for (const role of catalog.roles)
+    for (const alt of role.alternatives) assert.ok(components.roles[role.id]?.[alt.id], `${role.id}=${alt.id} has no components`);
   for (const pkg of catalog.packages) assert.ok(components.packages[pkg.id], `package ${pkg.id} has no components`);
   const wanted = [
     ...Object.values(components.tools).flatMap((t) => t.debs),
@@ -40,7 +48,9 @@ test("the lock's revision is the hash of its content and no mirror host is commi
     assert.match(d.path, /^pool\//);
     assert.doesNotMatch(d.storeName, /[~:]/);
   }
-  const files = readdirSync(channelDir("mini")).map((f) => join(channelDir("mini"), f)).filter((f) => statSync(f).isFile());
+  const files = readdirSync(channelDir("mini"))
+    .map((f) => join(channelDir("mini"), f))
+    .filter((f) => statSync(f).isFile());
   for (const file of [...files, join(repoRoot, "scripts", "pin-mini.ts")]) {
     assert.doesNotMatch(readFileSync(file, "utf8"), /https?:\/\/|debian\.org/, `${file} names a host`);
   }

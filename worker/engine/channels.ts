@@ -62,7 +62,9 @@ export function storeNameFor(pkg: string, version: string, arch: string): string
 
 /** The channel revision: sha256 of the lock's pinned content (everything but the revision itself). */
 export function lockRevision(body: Omit<DebsLock, "revision">): string {
-  return createHash("sha256").update(JSON.stringify({ debs: body.debs, bootstrap: body.bootstrap })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ debs: body.debs, bootstrap: body.bootstrap }))
+    .digest("hex");
 }
 
 export function readLock(): DebsLock {

@@ -53,7 +53,11 @@ export function storeArgs(store: string | undefined): string[] {
 }
 
 export class CommandError extends Error {
-  constructor(message: string, readonly exitCode: number | null, readonly tail: string[]) {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly tail: string[],
+  ) {
     super(message);
   }
 }
@@ -138,7 +142,11 @@ function killRecorded(dir: string, killed: number[]): void {
  */
 export function runStreaming(cmd: string, args: string[], options: RunOptions = {}): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], { env: options.env ?? nixEnv(), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", cmd, ...args], {
+      env: options.env ?? nixEnv(),
+      detached: true,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let recorded: string | undefined;
     if (options.processDir && child.pid) {
       mkdirSync(options.processDir, { recursive: true });
@@ -211,7 +219,11 @@ export async function runOrThrow(cmd: string, args: string[], options: RunOption
     },
   });
   if (result.code !== 0) {
-    const reason = tail.filter((l) => /error|fail|throw/i.test(l)).slice(-3).join(" | ") || tail.slice(-3).join(" | ");
+    const reason =
+      tail
+        .filter((l) => /error|fail|throw/i.test(l))
+        .slice(-3)
+        .join(" | ") || tail.slice(-3).join(" | ");
     throw new CommandError(`${cmd} exited with ${result.code}: ${reason}`, result.code, tail);
   }
   return result.stdout;

@@ -35,7 +35,11 @@ test("alternatives and packages map onto their NixOS options", () => {
   assert.equal(plan["services.pipewire.enable"], false);
   assert.equal(plan["services.xserver.desktopManager.xfce.enable"], true);
   assert.deepEqual(plan["environment.systemPackages"], [{ pkg: "firefox" }, { pkg: "zsh-autosuggestions" }]);
-  const pipewire = evalNixosPlan({ channel: "nixos", roles: { boot: "hybrid", shell: "bash", kernel: "lts", audio: "pipewire", desktop: "gnome", compression: "zstd" }, packages: [] });
+  const pipewire = evalNixosPlan({
+    channel: "nixos",
+    roles: { boot: "hybrid", shell: "bash", kernel: "lts", audio: "pipewire", desktop: "gnome", compression: "zstd" },
+    packages: [],
+  });
   assert.equal(pipewire["services.pipewire.pulse.enable"], true);
   assert.equal(pipewire["hardware.pulseaudio.enable"], false);
   assert.equal(pipewire["services.xserver.displayManager.gdm.enable"], true);
@@ -43,7 +47,12 @@ test("alternatives and packages map onto their NixOS options", () => {
 
 test("the expression itself refuses a name outside the catalog, naming it", () => {
   assert.throws(
-    () => evalNixosPlan({ channel: "nixos", roles: { boot: "hybrid", shell: "bash", kernel: "lts", audio: "none", desktop: "none", compression: "zstd" }, packages: ["emacs"] }),
+    () =>
+      evalNixosPlan({
+        channel: "nixos",
+        roles: { boot: "hybrid", shell: "bash", kernel: "lts", audio: "none", desktop: "none", compression: "zstd" },
+        packages: ["emacs"],
+      }),
     /unknown package \\"emacs\\"|unknown package "emacs"/,
   );
 });

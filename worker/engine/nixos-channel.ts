@@ -19,7 +19,11 @@ export function evalNixosPlan(selection: Selection): NixosPlan {
     const file = join(dir, "selection.json");
     writeFileSync(file, canonicalSelectionJson(selection));
     const expr = `(import ${join(channelDir("nixos"), "mapping.nix")} { catalog = builtins.fromJSON (builtins.readFile ${join(channelDir("nixos"), "catalog.json")}); }) (builtins.fromJSON (builtins.readFile ${file}))`;
-    const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", expr], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    const out = execFileSync("nix-instantiate", ["--eval", "--strict", "--json", "-E", expr], {
+      env: nixEnv(),
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     return JSON.parse(out) as NixosPlan;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -62,7 +62,9 @@ export class Qmp {
   execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error(`QMP ${command}: QEMU closed its QMP socket`));
-      this.waiting.push((reply) => ("error" in reply ? reject(new Error(`QMP ${command}: ${reply.error.desc}`)) : resolve("return" in reply ? reply.return : undefined)));
+      this.waiting.push((reply) =>
+        "error" in reply ? reject(new Error(`QMP ${command}: ${reply.error.desc}`)) : resolve("return" in reply ? reply.return : undefined),
+      );
       this.socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
     });
   }
@@ -76,7 +78,9 @@ export class Qmp {
     const event = (key: string, down: boolean) => ({ type: "key", data: { down, key: { type: "qcode", data: key } } });
     for (const char of text) {
       const key = qcodeOf(char);
-      const events = key.shift ? [event("shift", true), event(key.code, true), event(key.code, false), event("shift", false)] : [event(key.code, true), event(key.code, false)];
+      const events = key.shift
+        ? [event("shift", true), event(key.code, true), event(key.code, false), event("shift", false)]
+        : [event(key.code, true), event(key.code, false)];
       for (const e of events) {
         await this.execute("input-send-event", { device, events: [e] });
         await new Promise((r) => setTimeout(r, gapMs));
@@ -90,8 +94,38 @@ export class Qmp {
   }
 }
 
-const SHIFTED: Record<string, string> = { "!": "1", "@": "2", "#": "3", $: "4", "%": "5", "^": "6", "&": "7", "*": "8", "(": "9", ")": "0", _: "minus", "+": "equal", ">": "dot", "<": "comma", "|": "backslash", '"': "apostrophe", ":": "semicolon", "?": "slash" };
-const PLAIN: Record<string, string> = { " ": "spc", "\n": "ret", "-": "minus", "=": "equal", ".": "dot", ",": "comma", "/": "slash", "\\": "backslash", "'": "apostrophe", ";": "semicolon" };
+const SHIFTED: Record<string, string> = {
+  "!": "1",
+  "@": "2",
+  "#": "3",
+  $: "4",
+  "%": "5",
+  "^": "6",
+  "&": "7",
+  "*": "8",
+  "(": "9",
+  ")": "0",
+  _: "minus",
+  "+": "equal",
+  ">": "dot",
+  "<": "comma",
+  "|": "backslash",
+  '"': "apostrophe",
+  ":": "semicolon",
+  "?": "slash",
+};
+const PLAIN: Record<string, string> = {
+  " ": "spc",
+  "\n": "ret",
+  "-": "minus",
+  "=": "equal",
+  ".": "dot",
+  ",": "comma",
+  "/": "slash",
+  "\\": "backslash",
+  "'": "apostrophe",
+  ";": "semicolon",
+};
 
 /** The US-layout QEMU key code for one character. */
 export function qcodeOf(char: string): { code: string; shift: boolean } {

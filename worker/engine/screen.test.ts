@@ -18,17 +18,25 @@ function fontFile(): string {
 /** A screendump of text drawn with the font: 80x25 cells of 9x16 pixels (VGA text) or 8x16 (framebuffer). */
 function screendump(font: ConsoleFont, rows: string[], cellWidth: 8 | 9, width: number, height: number, noise = false): Buffer {
   const rgb = Buffer.alloc(width * height * 3);
-  rows.forEach((text, row) => [...text].forEach((char, col) => {
-    const glyph = font.glyphs[char.charCodeAt(0)]!;
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 8; x++) if (glyph[y]! & (0x80 >> x)) rgb.fill(0xaa, ((row * 16 + y) * width + col * cellWidth + x) * 3, ((row * 16 + y) * width + col * cellWidth + x) * 3 + 3);
-  }));
+  rows.forEach((text, row) =>
+    [...text].forEach((char, col) => {
+      const glyph = font.glyphs[char.charCodeAt(0)]!;
+      for (let y = 0; y < 16; y++)
+        for (let x = 0; x < 8; x++)
+          if (glyph[y]! & (0x80 >> x))
+            rgb.fill(0xaa, ((row * 16 + y) * width + col * cellWidth + x) * 3, ((row * 16 + y) * width + col * cellWidth + x) * 3 + 3);
+    }),
+  );
   if (noise) for (let i = 0; i < rgb.length; i += 7) rgb[i] = 0xff;
   return Buffer.concat([Buffer.from(`P6\n${width} ${height}\n255\n`), rgb]);
 }
 
 test("reads the prompt off a VGA text screen and an EFI framebuffer", () => {
   const font = readPsf(fontFile());
-  for (const [cellWidth, width, height] of [[9, 720, 400], [8, 1280, 800]] as const) {
+  for (const [cellWidth, width, height] of [
+    [9, 720, 400],
+    [8, 1280, 800],
+  ] as const) {
     const lines = readScreen(parsePpm(screendump(font, ["BusyBox v1.35.0 built-in shell (ash)", "", "zxcv# "], cellWidth, width, height)), font);
     assert.equal(lines[0], "BusyBox v1.35.0 built-in shell (ash)");
     assert.equal(promptLine(lines), "zxcv#");

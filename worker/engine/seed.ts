@@ -43,7 +43,9 @@ export async function downloadDeb(pin: DebPin, options: { sources?: AptSource[];
   const got = await sha256File(partial);
   if (got !== pin.sha256) {
     rmSync(partial, { force: true });
-    throw new StalePinError(`${pin.package} ${pin.version} from the mirror has sha256 ${got}, the lock says ${pin.sha256} (the pin is stale): run ${PIN_COMMAND}`);
+    throw new StalePinError(
+      `${pin.package} ${pin.version} from the mirror has sha256 ${got}, the lock says ${pin.sha256} (the pin is stale): run ${PIN_COMMAND}`,
+    );
   }
   renameSync(partial, file);
   return file;
@@ -74,9 +76,15 @@ export function extractBootstrap(debFile: string, pin: DebPin): { dir: string; n
  * Puts every pinned .deb and the bootstrap busybox into the store, once per (store, revision): later builds only
  * evaluate and realise. Paths come out exactly as the fixed-output derivations in nix/channels/mini expect.
  */
-export async function seedStore(lock: DebsLock, options: { store?: string; signal?: AbortSignal; onLog?: (line: string) => void; onProgress?: (done: number, total: number) => void }): Promise<void> {
+export async function seedStore(
+  lock: DebsLock,
+  options: { store?: string; signal?: AbortSignal; onLog?: (line: string) => void; onProgress?: (done: number, total: number) => void },
+): Promise<void> {
   const stampDir = join(stateDir(), "seeded");
-  const storeKey = createHash("sha256").update(options.store ?? "/nix/store").digest("hex").slice(0, 16);
+  const storeKey = createHash("sha256")
+    .update(options.store ?? "/nix/store")
+    .digest("hex")
+    .slice(0, 16);
   const stamp = join(stampDir, `${storeKey}-${lock.revision}`);
   // The stamp lists the seeded store paths; any missing one (a new store, a garbage collection) means seed again.
   const storeRoot = options.store ?? "";
@@ -99,7 +107,11 @@ export async function seedStore(lock: DebsLock, options: { store?: string; signa
   }
   const args = [...storeArgs(options.store), "--add-fixed", "sha256"];
   const added = execFileSync("nix-store", [...args, ...files], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const addedBootstrap = execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const addedBootstrap = execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], {
+    env: nixEnv(),
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   options.onLog?.(`seeded ${files.length} pinned debs and the bootstrap busybox into ${options.store ?? "/nix/store"}`);
   mkdirSync(stampDir, { recursive: true });
   writeFileSync(stamp, `${added.trim()}\n${addedBootstrap.trim()}\n`);

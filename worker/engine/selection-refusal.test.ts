@@ -4,15 +4,22 @@ import { parseProfileText } from "../../contracts/profile-text";
 import { assertBuildableSelection } from "./build-iso";
 import { EngineError } from "./errors";
 
-const base = { channel: "mini", roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "none", ssh: "none" }, packages: [] as string[] };
+const base = {
+  channel: "mini",
+  roles: { bootloader: "grub", shell: "busybox", kernel: "generic", compression: "gzip", network: "none", ssh: "none" },
+  packages: [] as string[],
+};
 
 function refused(input: unknown, culprit: string): void {
-  assert.throws(() => assertBuildableSelection(input), (err: unknown) => {
-    assert.ok(err instanceof EngineError, String(err));
-    assert.equal(err.code, "invalid-selection");
-    assert.ok(err.message.includes(culprit), `"${err.message}" does not name ${culprit}`);
-    return true;
-  });
+  assert.throws(
+    () => assertBuildableSelection(input),
+    (err: unknown) => {
+      assert.ok(err instanceof EngineError, String(err));
+      assert.equal(err.code, "invalid-selection");
+      assert.ok(err.message.includes(culprit), `"${err.message}" does not name ${culprit}`);
+      return true;
+    },
+  );
 }
 
 test("a valid selection passes", () => {

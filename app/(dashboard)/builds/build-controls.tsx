@@ -14,17 +14,25 @@ export function BuildControls({ buildId, canCancel, canRetry }: { buildId: strin
         {canCancel && (
           <form action={cancel}>
             <input type="hidden" name="buildId" value={buildId} />
-            <Button variant="danger" type="submit" disabled={cancelling}>Cancel build</Button>
+            <Button variant="danger" type="submit" disabled={cancelling}>
+              Cancel build
+            </Button>
           </form>
         )}
         {canRetry && (
           <form action={retry}>
             <input type="hidden" name="buildId" value={buildId} />
-            <Button variant="secondary" type="submit" disabled={retrying}>Retry</Button>
+            <Button variant="secondary" type="submit" disabled={retrying}>
+              Retry
+            </Button>
           </form>
         )}
       </div>
-      {message && <p role="alert" className="text-sm text-red-700">{message}</p>}
+      {message && (
+        <p role="alert" className="text-sm text-red-700">
+          {message}
+        </p>
+      )}
     </div>
   );
 }

@@ -22,7 +22,9 @@ export default async function HostsPage() {
       <PageHeader title="Build hosts" description="Machines that build ISOs on their own Nix store. A host is online while it sends heartbeats." />
       <p className="mb-4 text-sm text-slate-700" data-testid="queue-depth">
         Queue:{" "}
-        {queues.map((q) => (q.depth ? `${q.arch} ${q.depth.waiting} waiting, ${q.depth.active} building` : `${q.arch} unknown (Redis unreachable)`)).join(" · ")}
+        {queues
+          .map((q) => (q.depth ? `${q.arch} ${q.depth.waiting} waiting, ${q.depth.active} building` : `${q.arch} unknown (Redis unreachable)`))
+          .join(" · ")}
       </p>
       {hosts.length === 0 ? (
         <EmptyState title="No build hosts yet" className="mb-6" />
@@ -43,9 +45,13 @@ export default async function HostsPage() {
                   ? "idle"
                   : host.builds.map((b) =>
                       b.isMine ? (
-                        <Link key={b.id} className="mr-2 text-indigo-700 underline" href={`/builds/${b.id}`}>building {b.phase ?? ""}</Link>
+                        <Link key={b.id} className="mr-2 text-indigo-700 underline" href={`/builds/${b.id}`}>
+                          building {b.phase ?? ""}
+                        </Link>
                       ) : (
-                        <span key={b.id} className="mr-2">building (someone else&apos;s)</span>
+                        <span key={b.id} className="mr-2">
+                          building (someone else&apos;s)
+                        </span>
                       ),
                     )}
               </span>

@@ -32,12 +32,27 @@ export function fakeBuild({ durationMs = 500, sizeBytes = 256 * 1024, fault }: F
     const bytes = randomBytes(sizeBytes);
     const isoPath = join(workDir, "fake.iso");
     await writeFile(isoPath, bytes);
-    const sha256 = createHash("sha256").update(fault === "corrupt-hash" ? Buffer.from("not the iso") : bytes).digest("hex");
+    const sha256 = createHash("sha256")
+      .update(fault === "corrupt-hash" ? Buffer.from("not the iso") : bytes)
+      .digest("hex");
     const firmwares = selection.roles.bootloader === "grub" ? (["bios", "uefi"] as const) : (["bios"] as const);
     const result: BuildResult = {
-      version: 1, channel: selection.channel, channelRevision: channelRevision("mini"), arch: "x86_64", selectionHash: selectionHash(selection),
-      drvPath: "/nix/store/fake-zxcv-mini.iso.drv", outPath: "/nix/store/fake-zxcv-mini.iso", isoPath, isoSizeBytes: sizeBytes, sha256,
-      closureBytes: sizeBytes, inputClosureBytes: sizeBytes, nixVersion: "fake", host: "fake", builtDerivations: steps, builtDerivationNames: [],
+      version: 1,
+      channel: selection.channel,
+      channelRevision: channelRevision("mini"),
+      arch: "x86_64",
+      selectionHash: selectionHash(selection),
+      drvPath: "/nix/store/fake-zxcv-mini.iso.drv",
+      outPath: "/nix/store/fake-zxcv-mini.iso",
+      isoPath,
+      isoSizeBytes: sizeBytes,
+      sha256,
+      closureBytes: sizeBytes,
+      inputClosureBytes: sizeBytes,
+      nixVersion: "fake",
+      host: "fake",
+      builtDerivations: steps,
+      builtDerivationNames: [],
       bootTests: firmwares.map((firmware) => ({ firmware, passed: true, marker: `ZXCV-MARKER fake ${firmware}`, seconds: 0 })),
       durations: { preparing: 0, evaluating: 0, realising: 0, "boot-test": 0, hashing: 0 },
     };

@@ -35,14 +35,25 @@ export async function makeRevisions(actor: Actor, count = 1, selection?: Selecti
 export async function hostEnv(appUrl: string, name = `test-host-${randomUUID().slice(0, 8)}`, extra: Record<string, string> = {}): Promise<WorkerEnv> {
   const token = await ensureLocalBuildHost({ name, arch: "x86_64" });
   return getWorkerEnv(<NodeJS.ProcessEnv>(<unknown>{
-    REDIS_URL: process.env.REDIS_URL, APP_URL: appUrl, ZXCV_HOST_TOKEN: token, ZXCV_HOST_NAME: name,
-    ZXCV_WORK_DIR: `/tmp/zxcv-test-worker-${name}`, ZXCV_HEARTBEAT_MS: "300", ZXCV_LOCK_MS: "1500", ZXCV_BOOT_TEST: "1", ...extra,
+    REDIS_URL: process.env.REDIS_URL,
+    APP_URL: appUrl,
+    ZXCV_HOST_TOKEN: token,
+    ZXCV_HOST_NAME: name,
+    ZXCV_WORK_DIR: `/tmp/zxcv-test-worker-${name}`,
+    ZXCV_HEARTBEAT_MS: "300",
+    ZXCV_LOCK_MS: "1500",
+    ZXCV_BOOT_TEST: "1",
+    ...extra,
   }));
 }
 
 export function spawnChildHost(env: WorkerEnv, fakeBuildMs: number): { child: ChildProcess; ready: Promise<void>; output: () => string } {
   const child = spawn(process.execPath, ["--import", "tsx", "test/integration/builds/child-host.ts"], {
-    env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v === true ? "1" : v === false ? "0" : v)])), FAKE_BUILD_MS: String(fakeBuildMs) },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v === true ? "1" : v === false ? "0" : v)])),
+      FAKE_BUILD_MS: String(fakeBuildMs),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -76,22 +87,32 @@ export async function getBuild(buildId: string) {
 }
 
 export function waitForStatus(buildId: string, status: string, timeoutMs = 30_000) {
-  return waitFor(`build ${buildId} to be ${status}`, async () => {
-    const build = await getBuild(buildId);
-    if (build.status !== status && ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status)) {
-      throw new Error(`build ${buildId} is ${build.status} (${build.failureReason}), expected ${status}`);
-    }
-    return build.status === status ? build : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `build ${buildId} to be ${status}`,
+    async () => {
+      const build = await getBuild(buildId);
+      if (build.status !== status && ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status)) {
+        throw new Error(`build ${buildId} is ${build.status} (${build.failureReason}), expected ${status}`);
+      }
+      return build.status === status ? build : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** One call as a build host makes it, answering the status and the JSON body. */
-export async function hostCall(appUrl: string, path: string, token: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: Buffer } = {}) {
-  const call = () => fetch(`${appUrl}${path}`, {
-    method: init.method ?? "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": init.raw ? "application/octet-stream" : "application/json", ...init.headers },
-    body: (init.raw ? new Uint8Array(init.raw) : init.body === undefined ? undefined : JSON.stringify(init.body)) as BodyInit | undefined,
-  });
+export async function hostCall(
+  appUrl: string,
+  path: string,
+  token: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: Buffer } = {},
+) {
+  const call = () =>
+    fetch(`${appUrl}${path}`, {
+      method: init.method ?? "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": init.raw ? "application/octet-stream" : "application/json", ...init.headers },
+      body: (init.raw ? new Uint8Array(init.raw) : init.body === undefined ? undefined : JSON.stringify(init.body)) as BodyInit | undefined,
+    });
   // A kept-alive socket the server closed after an aborted upload fails once; a real host retries too.
   const response = await call().catch(() => call());
   return { status: response.status, json: (await response.json().catch(() => ({}))) as any };
@@ -123,9 +144,21 @@ export async function resultFor(buildId: string, iso: { sha256: string; isoSizeB
   const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId }, include: { revision: true } });
   const selection = selectionSchema.parse(build.revision.selection);
   return {
-    version: 1, channel: build.channel, channelRevision: build.channelRevision, arch: build.arch as BuildResult["arch"], selectionHash: selectionHash(selection),
-    drvPath: "/nix/store/x-zxcv-mini.iso.drv", outPath: "/nix/store/x-zxcv-mini.iso", isoPath: "/nix/store/x-zxcv-mini.iso/zxcv-mini.iso", ...iso,
-    closureBytes: 1, inputClosureBytes: 1, nixVersion: "nix (Nix) 2.8.0", host: "by-hand", builtDerivations: 0, builtDerivationNames: [],
+    version: 1,
+    channel: build.channel,
+    channelRevision: build.channelRevision,
+    arch: build.arch as BuildResult["arch"],
+    selectionHash: selectionHash(selection),
+    drvPath: "/nix/store/x-zxcv-mini.iso.drv",
+    outPath: "/nix/store/x-zxcv-mini.iso",
+    isoPath: "/nix/store/x-zxcv-mini.iso/zxcv-mini.iso",
+    ...iso,
+    closureBytes: 1,
+    inputClosureBytes: 1,
+    nixVersion: "nix (Nix) 2.8.0",
+    host: "by-hand",
+    builtDerivations: 0,
+    builtDerivationNames: [],
     bootTests: requiredBootFirmwares(selection).map((firmware) => ({ firmware, passed: true, marker: `ZXCV-MARKER by-hand ${firmware}`, seconds: 1 })),
     durations: { preparing: 0, evaluating: 0, realising: 0, "boot-test": 0, hashing: 0 },
   };

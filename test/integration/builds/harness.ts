@@ -28,7 +28,11 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/log$/, "app/api/host/builds/[buildId]/attempts/[attempt]/log/route", ["buildId", "attempt"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/complete$/, "app/api/host/builds/[buildId]/attempts/[attempt]/complete/route", ["buildId", "attempt"]],
   [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/fail$/, "app/api/host/builds/[buildId]/attempts/[attempt]/fail/route", ["buildId", "attempt"]],
-  [/^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/artifacts\/([^/]+)$/, "app/api/host/builds/[buildId]/attempts/[attempt]/artifacts/[kind]/route", ["buildId", "attempt", "kind"]],
+  [
+    /^\/api\/host\/builds\/([^/]+)\/attempts\/([^/]+)\/artifacts\/([^/]+)$/,
+    "app/api/host/builds/[buildId]/attempts/[attempt]/artifacts/[kind]/route",
+    ["buildId", "attempt", "kind"],
+  ],
   [/^\/api\/artifacts\/([^/]+)$/, "app/api/artifacts/[artifactId]/route", ["artifactId"]],
   [/^\/api\/builds\/([^/]+)\/events$/, "app/api/builds/[buildId]/events/route", ["buildId"]],
 ];
@@ -78,9 +82,10 @@ export async function startAppServer(): Promise<{ appUrl: string; server: Server
   return {
     appUrl,
     server,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

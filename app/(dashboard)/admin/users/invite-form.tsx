@@ -11,11 +11,13 @@ export function InviteForm() {
   return (
     <div className="space-y-4">
       {state.data && (
-        <ShownOnce testId="invite-url" value={state.data.url} title={`Send this one-time sign-up link to ${state.data.email}. It works for a week and is not shown again.`} />
+        <ShownOnce
+          testId="invite-url"
+          value={state.data.url}
+          title={`Send this one-time sign-up link to ${state.data.email}. It works for a week and is not shown again.`}
+        />
       )}
-      {state.message && !state.fieldErrors && (
-        <FormError message={state.message} />
-      )}
+      {state.message && !state.fieldErrors && <FormError message={state.message} />}
       <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
         <div className="min-w-64 flex-1">
           <Field label="Email" name="email" type="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email} />

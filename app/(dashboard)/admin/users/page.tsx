@@ -71,7 +71,12 @@ export default async function UsersPage() {
                     {invitation.expiresAt < new Date() ? "expired" : `expires ${invitation.expiresAt.toISOString().slice(0, 10)}`}
                   </span>
                 </span>
-                <ActionButton action={revokeInvitationAction} fields={{ invitationId: invitation.id }} variant="ghost" label={`Revoke the invitation for ${invitation.email}`}>
+                <ActionButton
+                  action={revokeInvitationAction}
+                  fields={{ invitationId: invitation.id }}
+                  variant="ghost"
+                  label={`Revoke the invitation for ${invitation.email}`}
+                >
                   Revoke
                 </ActionButton>
               </li>

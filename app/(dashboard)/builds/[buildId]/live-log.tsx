@@ -65,7 +65,14 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
         </span>
         <span className="text-slate-500">{isConnected ? "live" : "reconnecting…"}</span>
       </div>
-      <div role="progressbar" aria-label="Build progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="h-2 overflow-hidden rounded bg-slate-200">
+      <div
+        role="progressbar"
+        aria-label="Build progress"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        className="h-2 overflow-hidden rounded bg-slate-200"
+      >
         <div className="h-full bg-indigo-600 transition-all" style={{ width: `${percent}%` }} />
       </div>
       <pre ref={logRef} data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">

@@ -53,15 +53,36 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
         </div>
       )}
       <dl className="mb-6 grid grid-cols-2 gap-4 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200 sm:grid-cols-4">
-        <div><dt className="text-slate-500">Status</dt><dd><StatusBadge status={build.status} /> {build.reusedFromId && <span data-testid="reused" className="ml-1 text-xs text-slate-600">reused</span>}</dd></div>
-        <div><dt className="text-slate-500">Build host</dt><dd>{build.host?.name ?? source.host?.name ?? "—"}</dd></div>
-        <div><dt className="text-slate-500">Attempt</dt><dd>{build.attempt}</dd></div>
-        <div><dt className="text-slate-500">Duration</dt><dd>{formatDuration(source.startedAt, source.finishedAt)}</dd></div>
+        <div>
+          <dt className="text-slate-500">Status</dt>
+          <dd>
+            <StatusBadge status={build.status} />{" "}
+            {build.reusedFromId && (
+              <span data-testid="reused" className="ml-1 text-xs text-slate-600">
+                reused
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Build host</dt>
+          <dd>{build.host?.name ?? source.host?.name ?? "—"}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Attempt</dt>
+          <dd>{build.attempt}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Duration</dt>
+          <dd>{formatDuration(source.startedAt, source.finishedAt)}</dd>
+        </div>
       </dl>
       {iso && (
         <div className="mb-6 rounded-lg bg-white p-4 text-sm ring-1 ring-slate-200">
           <p className="flex flex-wrap items-center gap-3">
-            <a className="font-medium text-indigo-700 underline" href={`/api/artifacts/${iso.id}`} data-testid="iso-download">Download ISO</a>
+            <a className="font-medium text-indigo-700 underline" href={`/api/artifacts/${iso.id}`} data-testid="iso-download">
+              Download ISO
+            </a>
             <span>{formatBytes(Number(iso.sizeBytes))}</span>
             <code className="break-all text-xs text-slate-600">sha256 {iso.sha256}</code>
           </p>
@@ -90,14 +111,22 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
         <section aria-label="Build log" className="space-y-2">
           <div className="flex items-center justify-between text-sm">
             <h2 className="font-medium">Log</h2>
-            {log && <a className="text-indigo-700 underline" href={`/api/artifacts/${log.id}`}>Download log</a>}
+            {log && (
+              <a className="text-indigo-700 underline" href={`/api/artifacts/${log.id}`}>
+                Download log
+              </a>
+            )}
           </div>
           <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
             {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}
           </pre>
         </section>
       )}
-      <p className="mt-6 text-sm"><Link className="text-indigo-700 underline" href="/builds">All builds</Link></p>
+      <p className="mt-6 text-sm">
+        <Link className="text-indigo-700 underline" href="/builds">
+          All builds
+        </Link>
+      </p>
     </>
   );
 }

@@ -20,12 +20,7 @@ export default async function MachinePage({ params }: { params: Promise<{ machin
   const { machineId } = await params;
   const actor = await requireActor();
   const [machine, profiles, impact, channels] = await loadOr404(() =>
-    Promise.all([
-      getMachineOrThrow({ actor, machineId }),
-      listProfiles({ actor, machineId }),
-      getMachineDeletionImpact({ actor, machineId }),
-      listChannels(),
-    ]),
+    Promise.all([getMachineOrThrow({ actor, machineId }), listProfiles({ actor, machineId }), getMachineDeletionImpact({ actor, machineId }), listChannels()]),
   );
   return (
     <>

@@ -12,7 +12,13 @@ export function NewProfileForm({ action, channels }: { action: FormAction; chann
   return (
     <form action={formAction} className="grid gap-3 sm:grid-cols-[2fr_1fr_auto] sm:items-end" noValidate>
       <Field label="Profile name" name="name" defaultValue={state.values?.name} maxLength={80} required error={state.fieldErrors?.name} autoComplete="off" />
-      <SelectField label="Channel" name="channel" options={channels.map((c) => ({ value: c.name, label: c.label }))} defaultValue={state.values?.channel} error={state.fieldErrors?.channel} />
+      <SelectField
+        label="Channel"
+        name="channel"
+        options={channels.map((c) => ({ value: c.name, label: c.label }))}
+        defaultValue={state.values?.channel}
+        error={state.fieldErrors?.channel}
+      />
       <Button type="submit" disabled={pending}>
         New profile
       </Button>
@@ -34,7 +40,15 @@ export function ImportProfileForm({ action }: { action: FormAction }) {
       className="grid gap-3 sm:grid-cols-[2fr_2fr_auto] sm:items-end"
       noValidate
     >
-      <Field label="Name for the imported profile" name="name" defaultValue={state.values?.name} maxLength={80} required error={state.fieldErrors?.name} autoComplete="off" />
+      <Field
+        label="Name for the imported profile"
+        name="name"
+        defaultValue={state.values?.name}
+        maxLength={80}
+        required
+        error={state.fieldErrors?.name}
+        autoComplete="off"
+      />
       <ProfileFileInput label="Profile file" onError={setFileError} error={fileError ?? state.fieldErrors?.file} />
       <Button type="submit" variant="secondary" disabled={pending || Boolean(fileError)}>
         Import

@@ -17,18 +17,33 @@ export function CreateTokenForm({ appUrl }: { appUrl: string }) {
       {state.data && (
         <ShownOnce testId="new-token" value={state.data.token} title={`Token “${state.data.name}” created. Copy it now: it is not shown again.`}>
           <p className="mt-2 text-emerald-900">
-            Use it with the CLI: <code className="font-mono">zxcv login --url {appUrl} --token {state.data.token.slice(0, 12)}…</code>
+            Use it with the CLI:{" "}
+            <code className="font-mono">
+              zxcv login --url {appUrl} --token {state.data.token.slice(0, 12)}…
+            </code>
           </p>
         </ShownOnce>
       )}
-      {state.message && !state.fieldErrors && (
-        <FormError message={state.message} />
-      )}
+      {state.message && !state.fieldErrors && <FormError message={state.message} />}
       <form action={formAction} className="flex flex-wrap items-end gap-3" noValidate>
         <div className="min-w-64 flex-1">
-          <Field label="Token name" name="name" placeholder="e.g. laptop CLI" required maxLength={80} defaultValue={state.values?.name} error={state.fieldErrors?.name} />
+          <Field
+            label="Token name"
+            name="name"
+            placeholder="e.g. laptop CLI"
+            required
+            maxLength={80}
+            defaultValue={state.values?.name}
+            error={state.fieldErrors?.name}
+          />
         </div>
-        <SelectField label="Expires" name="expiresInDays" options={EXPIRY_OPTIONS} defaultValue={state.values?.expiresInDays ?? "90"} error={state.fieldErrors?.expiresInDays} />
+        <SelectField
+          label="Expires"
+          name="expiresInDays"
+          options={EXPIRY_OPTIONS}
+          defaultValue={state.values?.expiresInDays ?? "90"}
+          error={state.fieldErrors?.expiresInDays}
+        />
         <Button type="submit" disabled={pending}>
           Create token
         </Button>

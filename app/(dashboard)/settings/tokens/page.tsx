@@ -21,10 +21,7 @@ export default async function TokensPage() {
   const appUrl = getEnv().APP_URL;
   return (
     <>
-      <PageHeader
-        title="API tokens"
-        description="Personal tokens let scripts and the zxcv CLI act as you. Send one as “Authorization: Bearer zxcv_…”."
-      />
+      <PageHeader title="API tokens" description="Personal tokens let scripts and the zxcv CLI act as you. Send one as “Authorization: Bearer zxcv_…”." />
       <p className="mb-6 text-sm text-slate-600">
         The REST API is described at{" "}
         <a className="text-indigo-700 underline" href="/api/v1/openapi.json">

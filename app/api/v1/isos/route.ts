@@ -7,6 +7,15 @@ import { listDownloads } from "@/lib/artifacts/downloads";
 export const GET = withActor(async ({ actor }) => {
   const downloads = await listDownloads({ actor });
   return toWire(isoListSchema, {
-    isos: downloads.map((d) => ({ ...d.iso, downloadUrl: isoDownloadUrl(d.iso.id), requestedBuildId: d.buildId, machine: d.machine, profile: d.profile, profileId: d.profileId, revisionNumber: d.revisionNumber, host: d.host })),
+    isos: downloads.map((d) => ({
+      ...d.iso,
+      downloadUrl: isoDownloadUrl(d.iso.id),
+      requestedBuildId: d.buildId,
+      machine: d.machine,
+      profile: d.profile,
+      profileId: d.profileId,
+      revisionNumber: d.revisionNumber,
+      host: d.host,
+    })),
   });
 });

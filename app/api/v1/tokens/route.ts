@@ -10,7 +10,8 @@ export const GET = withActor(async ({ actor }) => toWire(apiTokenListSchema, { t
 export const POST = withActor(
   async ({ request, actor, body }) => {
     // A leaked token must not be able to mint tokens that outlive its revocation.
-    if (isTokenRequest(request)) throw new AppError("FORBIDDEN", "An API token cannot create API tokens: create one on the dashboard under Settings > API tokens");
+    if (isTokenRequest(request))
+      throw new AppError("FORBIDDEN", "An API token cannot create API tokens: create one on the dashboard under Settings > API tokens");
     return jsonResponse(toWire(createdApiTokenSchema, await createApiToken({ actor, name: body.name, expiresInDays: body.expiresInDays })), 201);
   },
   { body: createApiTokenBody },

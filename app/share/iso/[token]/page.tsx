@@ -14,7 +14,9 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
   return (
     <>
       <div className="mb-6">
-        <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]" data-testid="shared-title">{build.title}</h1>
+        <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]" data-testid="shared-title">
+          {build.title}
+        </h1>
         <p className="mt-1 text-sm text-slate-600">
           {build.channel} · {build.arch} · built {build.finishedAt.toISOString().slice(0, 16).replace("T", " ")} UTC
         </p>
@@ -28,10 +30,15 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
         </p>
         <p>
           <span className="text-slate-500">SHA256 </span>
-          <code className="break-all text-xs" data-testid="iso-sha256">{build.iso.sha256}</code>
+          <code className="break-all text-xs" data-testid="iso-sha256">
+            {build.iso.sha256}
+          </code>
         </p>
         <p className="text-slate-600">
-          Check it after downloading: <code className="text-xs">echo &quot;{build.iso.sha256}  {build.iso.fileName}&quot; | sha256sum -c</code>
+          Check it after downloading:{" "}
+          <code className="text-xs">
+            echo &quot;{build.iso.sha256} {build.iso.fileName}&quot; | sha256sum -c
+          </code>
         </p>
         {build.bootTests.length > 0 && (
           <p className="text-slate-700" data-testid="boot-tests">
@@ -42,13 +49,19 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
       {build.profileText && (
         <section aria-label="Configuration" className="mb-6 space-y-2">
           <h2 className="text-sm font-medium">The configuration that produced it</h2>
-          <pre data-testid="shared-profile-text" className="overflow-auto rounded-lg bg-white p-4 text-xs leading-5 ring-1 ring-slate-200">{build.profileText}</pre>
+          <pre data-testid="shared-profile-text" className="overflow-auto rounded-lg bg-white p-4 text-xs leading-5 ring-1 ring-slate-200">
+            {build.profileText}
+          </pre>
         </section>
       )}
       <section aria-label="Build log" className="space-y-2">
         <div className="flex items-center justify-between text-sm">
           <h2 className="font-medium">Log</h2>
-          {build.log && <a className="text-indigo-700 underline" href={`/share/iso/${token}/log`} rel="noreferrer">Download log</a>}
+          {build.log && (
+            <a className="text-indigo-700 underline" href={`/share/iso/${token}/log`} rel="noreferrer">
+              Download log
+            </a>
+          )}
         </div>
         <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
           {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}

@@ -55,7 +55,11 @@ export default async function SharedProfilePage({ params }: { params: Promise<{ 
           </p>
         ) : machines.length === 0 ? (
           <p className="text-slate-600">
-            Register a machine first: <Link href="/machines" className="text-indigo-700 underline">Machines</Link>.
+            Register a machine first:{" "}
+            <Link href="/machines" className="text-indigo-700 underline">
+              Machines
+            </Link>
+            .
           </p>
         ) : (
           <CopyToMachineForm

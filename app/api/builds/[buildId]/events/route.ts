@@ -8,6 +8,11 @@ export const GET = withActor(async ({ actor, params, request }) => {
   const lastEventId = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
   const stream = await streamBuildEvents({ actor, buildId: params.buildId!, lastEventId, signal: request.signal });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 });

@@ -14,7 +14,15 @@ import { profileSharePath } from "@/lib/sharing";
 import { deleteProfileAction } from "../../../actions";
 import { loadOr404 } from "@/lib/load-or-404";
 import { DeleteForm } from "../../profile-forms";
-import { buildRevisionAction, cloneProfileAction, importRevisionAction, renameProfileAction, saveProfileAction, shareProfileAction, unshareProfileAction } from "./actions";
+import {
+  buildRevisionAction,
+  cloneProfileAction,
+  importRevisionAction,
+  renameProfileAction,
+  saveProfileAction,
+  shareProfileAction,
+  unshareProfileAction,
+} from "./actions";
 import { ImportRevisionForm, RenameForm } from "./profile-tools";
 
 export const metadata: Metadata = { title: "Configurator" };

@@ -27,7 +27,11 @@ export function ImportRevisionForm({ importRevision }: { importRevision: (form: 
         setPending(true);
         try {
           const result = await importRevision(form);
-          setState(result.data ? { ok: true, message: `Imported as revision ${result.data.number}.` } : { message: result.message ?? Object.values(result.fieldErrors ?? {}).join("; ") });
+          setState(
+            result.data
+              ? { ok: true, message: `Imported as revision ${result.data.number}.` }
+              : { message: result.message ?? Object.values(result.fieldErrors ?? {}).join("; ") },
+          );
           if (result.ok) router.refresh();
         } finally {
           setPending(false);

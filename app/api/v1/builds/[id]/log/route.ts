@@ -15,6 +15,10 @@ export const GET = withActor(async ({ actor, params, request }) => {
     return response;
   }
   const events = await readAllLogEvents(getRedis(), build.id);
-  const text = events.flatMap((e) => (e.type === "line" ? [e.text] : e.type === "phase" ? [`== ${e.phase} ${Math.round(e.progress * 100)}%${e.detail ? ` ${e.detail}` : ""}`] : [])).join("\n");
+  const text = events
+    .flatMap((e) =>
+      e.type === "line" ? [e.text] : e.type === "phase" ? [`== ${e.phase} ${Math.round(e.progress * 100)}%${e.detail ? ` ${e.detail}` : ""}`] : [],
+    )
+    .join("\n");
   return new Response(text ? `${text}\n` : "", { headers: { "content-type": "text/plain; charset=utf-8" } });
 });

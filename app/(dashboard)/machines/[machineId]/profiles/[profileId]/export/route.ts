@@ -5,7 +5,13 @@ import { getProfileOrThrow } from "@/lib/profiles";
 import { getRevisionOrThrow } from "@/lib/profiles/revisions";
 
 function fileSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "profile";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "profile"
+  );
 }
 
 // GET /machines/:machineId/profiles/:profileId/export?revision=N - the revision as a profile text file

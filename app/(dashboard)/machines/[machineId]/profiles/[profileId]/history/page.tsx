@@ -31,7 +31,8 @@ export default async function HistoryPage({
   const { catalog } = await getChannelOrThrow(profile.channel);
   const url = `/machines/${profile.machineId}/profiles/${profile.id}`;
   const latest = profile.latest.number;
-  const pick = (value: string | undefined, fallback: number) => revisions.find((r) => r.number === Number(value)) ?? revisions.find((r) => r.number === fallback)!;
+  const pick = (value: string | undefined, fallback: number) =>
+    revisions.find((r) => r.number === Number(value)) ?? revisions.find((r) => r.number === fallback)!;
   const b = pick(query.b, latest);
   const a = pick(query.a, Math.max(1, b.number - 1));
   const changes = diffSelections(a.selection, b.selection, catalog);

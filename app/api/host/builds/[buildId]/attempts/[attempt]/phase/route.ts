@@ -3,4 +3,6 @@ import { reportPhase } from "@/lib/builds/host";
 import { phaseEventSchema } from "@/contracts/jobs";
 
 // POST /api/host/builds/{buildId}/attempts/{attempt}/phase - progress of a running attempt
-export const POST = withAttempt(async ({ buildId, attempt, bearer, body }) => reportPhase({ buildId, attempt, token: bearer, event: body }), { body: phaseEventSchema });
+export const POST = withAttempt(async ({ buildId, attempt, bearer, body }) => reportPhase({ buildId, attempt, token: bearer, event: body }), {
+  body: phaseEventSchema,
+});
