@@ -6,9 +6,9 @@ export async function register() {
   await stampPeerAddresses();
   const { startReconciler } = await import("./lib/reconciler");
   startReconciler();
-  // Build hosts' Redis users follow the database (Redis may have restarted without them).
-  const { syncHostRedisUsers } = await import("./lib/redis-acl");
-  await syncHostRedisUsers().catch((error) => console.error(`build hosts' Redis users not synced: ${(error as Error).message}`));
+  // Build hosts' Redis users follow the database, also after Redis restarted without them.
+  const { keepHostRedisUsersSynced } = await import("./lib/redis-acl");
+  await keepHostRedisUsersSynced();
   // No admin yet: the one-time link that creates it, on the console.
   const { announceSetupLink } = await import("./lib/auth/setup");
   await announceSetupLink().catch((error) => console.error(`no setup link: ${(error as Error).message}`));

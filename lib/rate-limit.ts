@@ -29,7 +29,7 @@ export const SIGN_IN_ADDRESS_LIMIT: RateLimit = { limit: 100, windowSeconds: 15 
 /** Failed sign-ins per account are counted over this window; each one past the first few slows the next answer. */
 export const SIGN_IN_ACCOUNT_WINDOW_SECONDS = 15 * 60;
 /** Sign-up attempts (with a valid form) per client address. */
-export const SIGN_UP_LIMIT: RateLimit = { limit: 10, windowSeconds: 60 * 60 };
+export const signUpLimit = (): RateLimit => ({ limit: getEnv().SIGN_UPS_PER_HOUR_PER_ADDRESS, windowSeconds: 60 * 60 });
 /** Build requests per person. */
 export const BUILD_LIMIT: RateLimit = { limit: 30, windowSeconds: 60 * 60 };
 
@@ -80,9 +80,9 @@ export async function enforceBuildRateLimit({ userId }: { userId: string }): Pro
   await enforceRateLimit({ scope: "build", key: userId, what: "builds requested", ...BUILD_LIMIT });
 }
 
-/** Before creating an account: at most SIGN_UP_LIMIT per client address. */
+/** Before creating an account: at most SIGN_UPS_PER_HOUR_PER_ADDRESS per client address. */
 export async function enforceSignUpRateLimit({ address }: { address: string }): Promise<void> {
-  await enforceRateLimit({ scope: "sign-up", key: address, what: "sign-ups from your address", ...SIGN_UP_LIMIT });
+  await enforceRateLimit({ scope: "sign-up", key: address, what: "sign-ups from your address", ...signUpLimit() });
 }
 
 /**

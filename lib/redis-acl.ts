@@ -144,16 +144,36 @@ export async function deleteHostRedisUser({ hostId }: { hostId: string }, redis:
   await saveAcl(redis);
 }
 
-/** Every host in the database gets its user back, and users of hosts that no longer exist are removed. */
-export async function syncHostRedisUsers(redis: Redis = getRedis()): Promise<{ created: number; removed: number }> {
+/**
+ * Every active host in the database gets its user back and every revoked one loses it. Users this database does not
+ * know are left alone: a test stack or a second dashboard may share the Redis, and their hosts are theirs.
+ */
+export async function syncHostRedisUsers(redis: Redis = getRedis()): Promise<{ synced: number; removed: number }> {
   // A revoked host keeps its token hash (its next request must say it was revoked), never its Redis user.
-  const hosts = await getDb().buildHost.findMany({ where: { revokedAt: null }, select: { id: true, arch: true, tokenHash: true } });
-  for (const host of hosts) await acl(redis, setUserArgs({ hostId: host.id, arch: host.arch, tokenHash: host.tokenHash }));
-  const known = new Set(hosts.map((h) => hostRedisUser(h.id)));
-  const stale = ((await acl(redis, ["USERS"])) as string[]).filter((user) => user.startsWith("zxcv-host-") && !known.has(user));
-  if (stale.length) await acl(redis, ["DELUSER", ...stale]);
+  const hosts = await getDb().buildHost.findMany({ select: { id: true, arch: true, tokenHash: true, revokedAt: true } });
+  const active = hosts.filter((h) => !h.revokedAt);
+  for (const host of active) await acl(redis, setUserArgs({ hostId: host.id, arch: host.arch, tokenHash: host.tokenHash }));
+  const users = new Set((await acl(redis, ["USERS"])) as string[]);
+  const revoked = hosts.filter((h) => h.revokedAt && users.has(hostRedisUser(h.id))).map((h) => hostRedisUser(h.id));
+  if (revoked.length) await acl(redis, ["DELUSER", ...revoked]);
   await saveAcl(redis);
-  return { created: hosts.length, removed: stale.length };
+  return { synced: active.length, removed: revoked.length };
+}
+
+/**
+ * Keeps the hosts' users in Redis for the life of the app: synced now, and again each time the app's connection is
+ * ready after a loss (a Redis restarted without its data, or without the ACL file, has forgotten them).
+ */
+export async function keepHostRedisUsersSynced(redis: Redis = getRedis()): Promise<void> {
+  const sync = () => syncHostRedisUsers(redis).catch((error) => console.error(`[zxcv] build hosts' Redis users not synced: ${(error as Error).message}`));
+  let wasLost = false;
+  redis.on("close", () => (wasLost = true));
+  redis.on("ready", () => {
+    if (!wasLost) return;
+    wasLost = false;
+    void sync();
+  });
+  await sync();
 }
 
 /**

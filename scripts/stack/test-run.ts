@@ -171,7 +171,9 @@ async function main(): Promise<number> {
     // Suites that drive the running stack: the app and one local build-host worker, as `npm start` runs them.
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
-    const stackEnv = { ...base, APP_URL: appUrl, NODE_ENV: "production" as const };
+    // Every browser spec signs up from 127.0.0.1: the stack allows more sign-ups per address than a real dashboard
+    // (the limit itself is tested in test/integration/sign-in.test.ts with the default).
+    const stackEnv = { ...base, APP_URL: appUrl, NODE_ENV: "production" as const, SIGN_UPS_PER_HOUR_PER_ADDRESS: "1000" };
     buildApp(stackEnv);
     const stackLog = createWriteStream(path.join(RESULTS, "stack.log"));
     const app = await startApp({ env: stackEnv, port, host: "127.0.0.1", quiet: true });

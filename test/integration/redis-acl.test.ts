@@ -184,15 +184,19 @@ test("rotating a host's token replaces its Redis password, deleting the host's u
   fresh.disconnect();
   await assert.rejects(authenticate(rotated.id, newToken), /WRONGPASS/, "a deleted user cannot log in");
 
-  // Redis lost its users (a restart without the ACL file): the app's sync at start brings them back from the rows.
+  // Redis lost its users (a restart without the ACL file): the app's sync brings them back from the rows, drops the
+  // user of a revoked host, and leaves users it does not know alone (another dashboard's, on a shared Redis).
   for (const client of clients.splice(0)) client.disconnect();
-  await getDb().buildHost.delete({ where: { id: rotated.id } });
+  await getDb().buildHost.update({ where: { id: rotated.id }, data: { revokedAt: new Date() } });
+  await setHostRedisUser({ hostId: rotated.id, arch: ARCH, tokenHash: hashSecret(newToken) });
   await admin().call("ACL", "DELUSER", hostRedisUser(host.id));
-  await admin().call("ACL", "SETUSER", "zxcv-host-deleted-long-ago", "on", ">x");
+  await admin().call("ACL", "SETUSER", "zxcv-host-of-another-dashboard", "on", ">x");
   await syncHostRedisUsers();
   const users = (await admin().call("ACL", "USERS")) as string[];
   assert.ok(users.includes(hostRedisUser(host.id)), "the existing host's user is back");
-  assert.ok(!users.includes("zxcv-host-deleted-long-ago") && !users.includes(hostRedisUser(rotated.id)), "users of hosts that no longer exist are removed");
+  assert.ok(!users.includes(hostRedisUser(rotated.id)), "the revoked host's user is gone");
+  assert.ok(users.includes("zxcv-host-of-another-dashboard"), "a user this dashboard does not know is left alone");
+  await admin().call("ACL", "DELUSER", "zxcv-host-of-another-dashboard");
   assert.equal(await connect(host.url, { maxRetriesPerRequest: 0 }).ping(), "PONG");
 });
 

@@ -8,7 +8,7 @@ import { createUser, SIGN_UP_REFUSED } from "@/lib/auth/sessions";
 import { announceSetupLink } from "@/lib/auth/setup";
 import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
-import { disconnectRateLimit, enforceSignUpRateLimit, SIGN_IN_LIMIT, SIGN_UP_LIMIT } from "@/lib/rate-limit";
+import { disconnectRateLimit, enforceSignUpRateLimit, SIGN_IN_LIMIT, signUpLimit } from "@/lib/rate-limit";
 import { getRedis } from "@/lib/redis";
 import { registerUser } from "@/lib/users";
 
@@ -114,7 +114,7 @@ test("sign-up is limited per address, and a taken email gets the same answer as 
     return true;
   });
   const address = `192.0.2.${Math.floor(Math.random() * 200) + 20}`;
-  for (let i = 0; i < SIGN_UP_LIMIT.limit; i++) await enforceSignUpRateLimit({ address });
+  for (let i = 0; i < signUpLimit().limit; i++) await enforceSignUpRateLimit({ address });
   await assert.rejects(enforceSignUpRateLimit({ address }), rejectsWith("RATE_LIMITED", /Too many sign-ups from your address/));
 });
 

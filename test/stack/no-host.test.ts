@@ -28,7 +28,16 @@ after(async () => {
 
 // The nixos channel builds for aarch64 too (mini is x86_64 only).
 const ARM_PROFILE = ["channel = nixos", "boot = hybrid", "shell = bash", "kernel = lts", "audio = none", "desktop = none", "compression = zstd", ""].join("\n");
-const PROFILE = ["channel = mini", "bootloader = isolinux", "shell = busybox", "kernel = generic", "compression = gzip", ""].join("\n");
+const PROFILE = [
+  "channel = mini",
+  "bootloader = isolinux",
+  "shell = busybox",
+  "kernel = generic",
+  "compression = gzip",
+  "network = none",
+  "ssh = none",
+  "",
+].join("\n");
 
 test("a build for aarch64 with no aarch64 host online is queued, and the CLI, the API and the build page say no host of that arch is online", async () => {
   const file = path.join(home, "arm.zxcv");
