@@ -49,7 +49,8 @@ export async function checkRedisUrl(url: string): Promise<void> {
 function writeAclFile(dir: string, persistent: boolean): { aclFile: string; password: string } {
   const passwordFile = path.join(dir, "app-password");
   const aclFile = path.join(dir, "users.acl");
-  if (!persistent || !existsSync(passwordFile)) writeFileSync(passwordFile, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+  // The password is configuration, not data: a Redis restarted without its data still takes the app's password.
+  if (!existsSync(passwordFile)) writeFileSync(passwordFile, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
   chmodSync(passwordFile, 0o600);
   const password = readFileSync(passwordFile, "utf8").trim();
   const kept =
