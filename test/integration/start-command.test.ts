@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { buildSync } from "esbuild";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
 import { childEnv } from "../../scripts/stack/processes";
 import { errorLines, runStartCommand } from "../support/start-command";
@@ -61,20 +62,31 @@ test("a failure after the embedded PostgreSQL started stops it again", async () 
 });
 
 test("a missing Debian package without the right to install it says which command to run", () => {
-  // As a user with no sudo (nobody), asking for a package that is not installed.
-  const script = `import { ensureDebianPackages } from "./scripts/stack/apt.ts"; try { ensureDebianPackages(["zxcv-no-such-package"]); } catch (e) { console.log(e.message); }`;
-  const asNobody = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
-  const result = spawnSync(
-    asNobody[0] ?? process.execPath,
-    [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), "--import", "tsx", "--input-type=module", "-e", script],
-    {
-      encoding: "utf8",
-      env: childEnv({ PATH: process.env.PATH, HOME: os.tmpdir() }),
-    },
-  );
-  assert.equal(
-    result.stdout.trim(),
-    "missing Debian packages zxcv-no-such-package: run `sudo apt-get install -y --no-install-recommends zxcv-no-such-package` and start again",
-    result.stderr,
-  );
+  // As a user with no sudo (nobody), asking for a package that is not installed. The check is bundled into a folder
+  // nobody can read (the clone itself may sit in a 0700 folder, as under root's home).
+  const dir = mkdtempSync(path.join(os.tmpdir(), "zxcv-apt-"));
+  chmodSync(dir, 0o755);
+  try {
+    const bundle = path.join(dir, "apt.mjs");
+    buildSync({ entryPoints: ["scripts/stack/apt.ts"], bundle: true, platform: "node", format: "esm", outfile: bundle, logLevel: "silent" });
+    chmodSync(bundle, 0o644);
+    const script = `import { ensureDebianPackages } from ${JSON.stringify(bundle)}; try { ensureDebianPackages(["zxcv-no-such-package"]); } catch (e) { console.log(e.message); }`;
+    const asNobody = process.getuid?.() === 0 ? ["runuser", "-u", "nobody", "--"] : [];
+    const result = spawnSync(
+      asNobody[0] ?? process.execPath,
+      [...asNobody.slice(1), ...(asNobody.length ? [process.execPath] : []), "--input-type=module", "-e", script],
+      {
+        encoding: "utf8",
+        cwd: dir,
+        env: childEnv({ PATH: process.env.PATH, HOME: os.tmpdir() }),
+      },
+    );
+    assert.equal(
+      result.stdout.trim(),
+      "missing Debian packages zxcv-no-such-package: run `sudo apt-get install -y --no-install-recommends zxcv-no-such-package` and start again",
+      result.stderr,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
