@@ -60,16 +60,13 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
       },
       orderBy: { finishedAt: "desc" },
     });
+    // What makes this build this build, for the reused and the queued row alike.
+    const identity = { revisionId, requestedById: actor.id, arch, channel: channel.name, channelRevision: channel.revision, configHash };
     if (source) {
       const now = new Date();
       const reused = await tx.build.create({
         data: {
-          revisionId,
-          requestedById: actor.id,
-          arch,
-          channel: channel.name,
-          channelRevision: channel.revision,
-          configHash,
+          ...identity,
           status: "SUCCEEDED",
           reusedFromId: source.id,
           hostId: source.hostId,
@@ -91,12 +88,7 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
     }
     const queued = await tx.build.create({
       data: {
-        revisionId,
-        requestedById: actor.id,
-        arch,
-        channel: channel.name,
-        channelRevision: channel.revision,
-        configHash,
+        ...identity,
         status: "QUEUED",
         phase: "queued",
         progress: 0,
