@@ -32,8 +32,45 @@ export type BootTest = z.infer<typeof bootTestSchema>;
 export const enginePhaseSchema = z.enum(["preparing", "evaluating", "realising", "boot-test", "hashing"]);
 export type EnginePhase = z.infer<typeof enginePhaseSchema>;
 
-/** What a build host reports when an ISO is built (v1). The control plane stores it beside the artifact. */
-export const buildResultSchema = z.strictObject({
+/** What the parts of an ISO are made of (worker/engine/sizes.ts measures them; docs/sizes.md). */
+export const sizePartKinds = ["base", "kernel", "modules", "bootloader", "shell", "ssh", "package", "customizations"] as const;
+export type SizePartKind = (typeof sizePartKinds)[number];
+/** No real ISO comes near this (the mini channel's are 17-40 MiB): a bigger claim is a host's mistake or a lie. */
+export const MAX_MEASURED_BYTES = 64 * 1024 ** 3;
+const measuredBytes = z.number().int().nonnegative().max(MAX_MEASURED_BYTES);
+const debianName = z.string().regex(/^[a-z0-9][a-z0-9+.-]{0,99}$/, "is not a Debian package name");
+const debianVersion = z.string().regex(/^[A-Za-z0-9.+~:-]{1,100}$/, "is not a Debian version");
+
+/** One part of an ISO: what it is, the pinned version of its main package, and the bytes it adds, as staged. */
+export const sizePartSchema = z.strictObject({
+  kind: z.enum(sizePartKinds),
+  /** The choice or package id (`jq`, `grub`, `generic`), or `glibc`/`base` for the base. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9+._-]{0,99}$/, "is not a part name"),
+  /** The pinned Debian version of the part's main package; null when it has none (the base's own files). */
+  version: debianVersion.nullable(),
+  /** Bytes of the files this part puts in the image (a file two parts share counts once, for the first). */
+  bytes: measuredBytes,
+  files: z.number().int().nonnegative().max(10_000_000),
+  /** The pinned .debs the part was built from, by name, with their versions. */
+  debs: z.array(z.strictObject({ name: debianName, version: debianVersion })).max(1000),
+});
+export type SizePart = z.infer<typeof sizePartSchema>;
+
+/** Where an ISO's size goes: its parts, and the total as shipped (the ISO) and as staged (the parts summed). */
+export const buildSizesSchema = z.strictObject({
+  /** The ISO's bytes: the initramfs is compressed, the kernel is compressed by itself. */
+  compressedBytes: measuredBytes,
+  /** The sum of the parts' bytes: what the image holds before compression. */
+  uncompressedBytes: measuredBytes,
+  parts: z.array(sizePartSchema).min(1).max(20_000),
+});
+export type BuildSizes = z.infer<typeof buildSizesSchema>;
+
+/**
+ * What a build host reports when an ISO is built. The control plane stores it beside the artifact. Version 1 has no
+ * size record (hosts before it; still accepted, the build then shows no size breakdown); version 2 must have one.
+ */
+const buildResultV1Schema = z.strictObject({
   version: z.literal(1),
   channel: z.string(),
   /** The channel's revision (worker/engine/channel-revision.ts); equal revision + selection = equal ISO. */
@@ -58,6 +95,13 @@ export const buildResultSchema = z.strictObject({
   bootTests: z.array(bootTestSchema),
   /** Milliseconds per phase. */
   durations: z.record(enginePhaseSchema, z.number().nonnegative()),
+});
+const buildResultV2Schema = buildResultV1Schema.extend({ version: z.literal(2), sizes: buildSizesSchema });
+/** The result versions this app reads: a host sending another is refused with the versions named. */
+export const BUILD_RESULT_VERSIONS = [1, 2] as const;
+export const buildResultSchema = z.discriminatedUnion("version", [buildResultV1Schema, buildResultV2Schema], {
+  error: (issue) =>
+    issue.code === "invalid_union" ? `this app reads result versions ${BUILD_RESULT_VERSIONS.join(" and ")}: update the build host or the app` : undefined,
 });
 export type BuildResult = z.infer<typeof buildResultSchema>;
 

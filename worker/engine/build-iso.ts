@@ -22,12 +22,13 @@ import { pipeline } from "node:stream/promises";
 import { requiredBootFirmwares, type BootTest, type BuildResult, type EnginePhase } from "../../contracts/build-result";
 import { canonicalSelectionJson, selectionHash, selectionSchema, validateSelection, type Selection } from "../../contracts/selection";
 import { bootTest as runBootTest, type Firmware } from "./boot-test";
-import { channelDir, channelRevision, isChannelId, loadCatalog, readLock } from "./channels";
+import { channelDir, channelRevision, isChannelId, loadCatalog, readComponents, readLock } from "./channels";
 import { EngineError } from "./errors";
 import { CommandError, nixVersion, runOrThrow, runStreaming, storeArgs } from "./nix";
 
 export { killLeftovers } from "./nix";
 import { seedStore, StalePinError } from "./seed";
+import { measureSizes } from "./sizes";
 
 export type PhaseEvent = { phase: EnginePhase; done?: number; total?: number };
 
@@ -164,14 +165,16 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
 
     enter("hashing");
     const sha256 = await sha256File(isoPath);
-    const [closureBytes, inputClosureBytes, version] = await Promise.all([
+    const isoSizeBytes = statSync(isoPath).size;
+    const [closureBytes, inputClosureBytes, version, sizes] = await Promise.all([
       closureSize(store, [outPath], options.signal),
       inputClosureSize(store, drvPath, options.signal),
       nixVersion(),
+      measureSizes({ store, storeRoot, drvPath, isoBytes: isoSizeBytes, lock, components: readComponents(), signal: options.signal }),
     ]);
     durations.hashing += Date.now() - phaseStarted;
     const result: BuildResult = {
-      version: 1,
+      version: 2,
       channel: selection.channel,
       channelRevision: channelRevision("mini"),
       arch: process.arch === "arm64" ? "aarch64" : "x86_64",
@@ -179,7 +182,7 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
       drvPath,
       outPath,
       isoPath,
-      isoSizeBytes: statSync(isoPath).size,
+      isoSizeBytes,
       sha256,
       closureBytes,
       inputClosureBytes,
@@ -189,6 +192,7 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
       builtDerivationNames: built.map(drvName).sort(),
       bootTests,
       durations,
+      sizes,
     };
     const failed = bootTests.filter((t) => !t.passed);
     if (failed.length > 0) {
