@@ -212,6 +212,33 @@ export const API_ROUTES: RouteDoc[] = [
 
   {
     method: "get",
+    path: "/api/v1/builds/{id}/sizes",
+    tag: "sizes",
+    summary: "Where the build's ISO size goes: each part with its version and bytes, the totals, and the profile's budget",
+    status: 200,
+    response: s.buildSizeRecordSchema,
+  },
+  {
+    method: "get",
+    path: "/api/v1/builds/{id}/diff",
+    tag: "sizes",
+    summary: "What changed in size against another build (default: the previous successful build of the same profile), largest change first",
+    query: s.buildDiffQuery,
+    status: 200,
+    response: s.buildSizeComparisonSchema,
+  },
+  {
+    method: "put",
+    path: "/api/v1/profiles/{id}/size-budget",
+    tag: "sizes",
+    summary: "Set or remove a profile's ISO size budget: a build over it says so and shows what grew",
+    body: s.sizeBudgetBody,
+    status: 200,
+    response: s.sizeBudgetSchema,
+  },
+
+  {
+    method: "get",
     path: "/api/v1/hosts",
     tag: "hosts",
     summary: "The build hosts: online or not, architecture, capacity, revoked or not",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
 import { catalogSchema } from "@/contracts/catalog";
+import { buildSizesSchema, MAX_MEASURED_BYTES, sizePartKinds } from "@/contracts/build-result";
 import { archSchema, displayNameSchema, notesSchema } from "../names";
 import { apiTokenExpirySchema, apiTokenNameSchema } from "../api-tokens";
 
@@ -208,3 +209,56 @@ export const buildHostSchema = z
   })
   .meta({ id: "BuildHost" });
 export const buildHostListSchema = z.object({ hosts: z.array(buildHostSchema) });
+
+// ---- sizes (lib/builds/sizes.ts, docs/sizes.md) -------------------------------------------------------------
+
+const partKindSchema = z.enum(sizePartKinds);
+export const buildSizesWireSchema = buildSizesSchema.meta({
+  id: "BuildSizes",
+  description: "Where the ISO's size goes, as the build host measured it: compressedBytes is the ISO, uncompressedBytes the parts summed",
+});
+export const buildSizeRecordSchema = z
+  .object({
+    buildId: id,
+    profileId: id,
+    revisionNumber: z.int(),
+    finishedAt: nullableDateTime,
+    sizes: buildSizesWireSchema.nullable().meta({ description: "null for a build whose host recorded no sizes (result version 1)" }),
+    budgetBytes: z.int().nullable().meta({ description: "The profile's size budget for the ISO, if it has one" }),
+    overBudgetBytes: z.int().nullable().meta({ description: "How many bytes the ISO is over the budget; null when it is within it or there is none" }),
+  })
+  .meta({ id: "BuildSizeRecord" });
+export const sizeChangeSchema = z
+  .object({
+    kind: partKindSchema,
+    name: z.string(),
+    change: z.enum(["added", "removed", "version", "size"]),
+    fromVersion: z.string().nullable(),
+    toVersion: z.string().nullable(),
+    fromBytes: z.int(),
+    toBytes: z.int(),
+    deltaBytes: z.int(),
+    debs: z.array(z.object({ name: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
+  })
+  .meta({ id: "SizeChange" });
+export const buildSizeComparisonSchema = z
+  .object({
+    build: buildSizeRecordSchema,
+    against: buildSizeRecordSchema.nullable().meta({ description: "The build compared with; null when the profile has no earlier successful build" }),
+    diff: z
+      .object({
+        compressedDeltaBytes: z.int(),
+        uncompressedDeltaBytes: z.int(),
+        changes: z.array(sizeChangeSchema).meta({ description: "Largest change first" }),
+      })
+      .nullable()
+      .meta({ description: "null when either build has no sizes" }),
+  })
+  .meta({ id: "BuildSizeComparison" });
+export const buildDiffQuery = z.strictObject({
+  against: id.optional().meta({ description: "The build to compare with; default: the previous successful build of the same profile" }),
+});
+export const sizeBudgetBody = z.strictObject({
+  budgetBytes: z.int().min(1).max(MAX_MEASURED_BYTES).nullable().meta({ description: "The ISO's size budget in bytes; null removes it" }),
+});
+export const sizeBudgetSchema = z.object({ profileId: id, budgetBytes: z.int().nullable() }).meta({ id: "SizeBudget" });

@@ -1,0 +1,182 @@
+import { buildSizesSchema, MAX_MEASURED_BYTES, type BuildSizes, type SizePart, type SizePartKind } from "@/contracts/build-result";
+import type { Actor } from "../auth/actor";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { ownedBuild, ownedProfile } from "../ownership";
+
+/**
+ * Where a build's ISO size goes and what changed since another build (docs/sizes.md). The size record is the one
+ * the build host measured and the app checked (lib/builds/result-check.ts), kept in the build's result; a reused
+ * build carries its source's. Results from hosts before size records (version 1) have none: `sizes` is null.
+ */
+
+/** How one part differs between two builds: as `nix store diff-closures` tells it, a line per part. */
+export type SizeChange = {
+  kind: SizePartKind;
+  name: string;
+  change: "added" | "removed" | "version" | "size";
+  fromVersion: string | null;
+  toVersion: string | null;
+  fromBytes: number;
+  toBytes: number;
+  deltaBytes: number;
+  /** The part's .debs whose pinned version changed, was added or dropped (null: not in that build). */
+  debs: { name: string; from: string | null; to: string | null }[];
+};
+
+export type SizeDiff = {
+  compressedDeltaBytes: number;
+  uncompressedDeltaBytes: number;
+  /** Largest change first; parts equal in both builds are left out. */
+  changes: SizeChange[];
+};
+
+/** A build as a size record: which build, of which profile, its sizes (null without one) and its profile's budget. */
+export type BuildSizeRecord = {
+  buildId: string;
+  profileId: string;
+  revisionNumber: number;
+  finishedAt: Date | null;
+  sizes: BuildSizes | null;
+  budgetBytes: number | null;
+  /** Bytes over the budget, when the ISO is bigger than it. */
+  overBudgetBytes: number | null;
+};
+
+export type BuildSizeComparison = { build: BuildSizeRecord; against: BuildSizeRecord | null; diff: SizeDiff | null };
+
+/** Compares two size records part by part (a part is its kind and name). */
+export function diffSizes(from: BuildSizes, to: BuildSizes): SizeDiff {
+  const key = (p: SizePart) => `${p.kind}\u0000${p.name}`;
+  const before = new Map(from.parts.map((p) => [key(p), p]));
+  const after = new Map(to.parts.map((p) => [key(p), p]));
+  const changes: SizeChange[] = [];
+  for (const k of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(k);
+    const b = after.get(k);
+    const part = (b ?? a)!;
+    const debs = debChanges(a?.debs ?? [], b?.debs ?? []);
+    const change = !a ? "added" : !b ? "removed" : a.version !== b.version || debs.length > 0 ? "version" : a.bytes !== b.bytes ? "size" : null;
+    if (!change) continue;
+    changes.push({
+      kind: part.kind,
+      name: part.name,
+      change,
+      fromVersion: a?.version ?? null,
+      toVersion: b?.version ?? null,
+      fromBytes: a?.bytes ?? 0,
+      toBytes: b?.bytes ?? 0,
+      deltaBytes: (b?.bytes ?? 0) - (a?.bytes ?? 0),
+      debs: change === "version" ? debs : [],
+    });
+  }
+  changes.sort((x, y) => Math.abs(y.deltaBytes) - Math.abs(x.deltaBytes) || x.kind.localeCompare(y.kind) || x.name.localeCompare(y.name));
+  return {
+    compressedDeltaBytes: to.compressedBytes - from.compressedBytes,
+    uncompressedDeltaBytes: to.uncompressedBytes - from.uncompressedBytes,
+    changes,
+  };
+}
+
+function debChanges(from: SizePart["debs"], to: SizePart["debs"]): SizeChange["debs"] {
+  const a = new Map(from.map((d) => [d.name, d.version]));
+  const b = new Map(to.map((d) => [d.name, d.version]));
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((name) => a.get(name) !== b.get(name))
+    .sort()
+    .map((name) => ({ name, from: a.get(name) ?? null, to: b.get(name) ?? null }));
+}
+
+const recordSelect = {
+  id: true,
+  finishedAt: true,
+  result: true,
+  revision: { select: { number: true, profileId: true, profile: { select: { sizeBudgetBytes: true } } } },
+} as const;
+
+type RecordRow = {
+  id: string;
+  finishedAt: Date | null;
+  result: unknown;
+  revision: { number: number; profileId: string; profile: { sizeBudgetBytes: bigint | null } };
+};
+
+function toRecord(row: RecordRow): BuildSizeRecord {
+  const parsed = buildSizesSchema.safeParse((row.result as { sizes?: unknown } | null)?.sizes);
+  const sizes = parsed.success ? parsed.data : null;
+  const budgetBytes = row.revision.profile.sizeBudgetBytes === null ? null : Number(row.revision.profile.sizeBudgetBytes);
+  const over = sizes && budgetBytes !== null ? sizes.compressedBytes - budgetBytes : null;
+  return {
+    buildId: row.id,
+    profileId: row.revision.profileId,
+    revisionNumber: row.revision.number,
+    finishedAt: row.finishedAt,
+    sizes,
+    budgetBytes,
+    overBudgetBytes: over !== null && over > 0 ? over : null,
+  };
+}
+
+/** A build's size record; someone else's build is NOT_FOUND like a missing one. */
+export async function getBuildSizesOrThrow({ actor, buildId }: { actor: Actor; buildId: string }): Promise<BuildSizeRecord> {
+  const row = await getDb().build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, select: recordSelect });
+  if (!row) throw new AppError("NOT_FOUND", "No such build");
+  return toRecord(row);
+}
+
+/**
+ * Compares a build with `againstId`, or by default with the previous successful build of the same profile (the
+ * last one that finished before it; `against` is null when there is none). A build without sizes has no diff.
+ */
+export async function compareBuildSizesOrThrow({
+  actor,
+  buildId,
+  againstId,
+}: {
+  actor: Actor;
+  buildId: string;
+  againstId?: string;
+}): Promise<BuildSizeComparison> {
+  const build = await getBuildSizesOrThrow({ actor, buildId });
+  let against: BuildSizeRecord | null;
+  if (againstId) {
+    const row = await getDb().build.findFirst({ where: { id: againstId, ...ownedBuild(actor) }, select: recordSelect });
+    if (!row) throw new AppError("NOT_FOUND", `No build ${againstId} of yours to compare with`);
+    against = toRecord(row);
+  } else {
+    const row = await getDb().build.findFirst({
+      where: {
+        ...ownedBuild(actor),
+        id: { not: buildId },
+        status: "SUCCEEDED",
+        revision: { profileId: build.profileId },
+        ...(build.finishedAt ? { finishedAt: { lt: build.finishedAt } } : {}),
+      },
+      orderBy: { finishedAt: "desc" },
+      select: recordSelect,
+    });
+    against = row ? toRecord(row) : null;
+  }
+  const diff = build.sizes && against?.sizes ? diffSizes(against.sizes, build.sizes) : null;
+  return { build, against, diff };
+}
+
+/** The actor's other succeeded builds, newest first, to pick one to compare with. */
+export async function listComparableBuilds({ actor, buildId, take = 50 }: { actor: Actor; buildId: string; take?: number }) {
+  return getDb().build.findMany({
+    where: { ...ownedBuild(actor), id: { not: buildId }, status: "SUCCEEDED" },
+    orderBy: { finishedAt: "desc" },
+    take,
+    select: { id: true, finishedAt: true, revision: { select: { number: true, profile: { select: { name: true, machine: { select: { name: true } } } } } } },
+  });
+}
+
+/** Sets (or with null clears) a profile's size budget: the ISO's bytes a build may reach before it says it is over. */
+export async function setProfileSizeBudget({ actor, profileId, budgetBytes }: { actor: Actor; profileId: string; budgetBytes: number | null }) {
+  if (budgetBytes !== null && (!Number.isSafeInteger(budgetBytes) || budgetBytes < 1 || budgetBytes > MAX_MEASURED_BYTES)) {
+    throw new AppError("BAD_REQUEST", "A size budget is a whole number of bytes from 1 byte to 64 GiB", { budget: "Give a size from 1 byte to 64 GiB" });
+  }
+  const profile = await getDb().profile.findFirst({ where: { id: profileId, ...ownedProfile(actor) }, select: { id: true } });
+  if (!profile) throw new AppError("NOT_FOUND", "No such profile");
+  return getDb().profile.update({ where: { id: profile.id }, data: { sizeBudgetBytes: budgetBytes === null ? null : BigInt(budgetBytes) } });
+}
