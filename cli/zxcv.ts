@@ -4,6 +4,7 @@ import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import { parseProfileText } from "../contracts/profile-text";
 import { ApiClient, CliError, loadConfig, printable, saveConfig } from "./zxcv/client";
+import { diffBuilds } from "./zxcv/diff";
 import { downloadIso } from "./zxcv/download";
 import { FINISHED, followBuild, ProgressDisplay, type BuildJson } from "./zxcv/follow";
 
@@ -18,6 +19,8 @@ const USAGE = `usage: zxcv <command> [options]
   follow BUILD_ID                        stream a build's log with a progress bar until it finishes (rides through
                                          server outages, exits with the build's outcome)
   download BUILD_ID [-o FILE|FOLDER]     download the build's ISO (resuming a FILE.part) and verify its sha256
+  diff [BUILD_A] BUILD_B                 what changed in size from A to B, largest first (A: B's profile's previous
+                                         successful build)
 
 ZXCV_URL and ZXCV_TOKEN override the stored login. Exit codes: 0 ok, 1 error, 2 usage, 3 build failed, 4 checksum mismatch.`;
 
@@ -67,6 +70,11 @@ async function main(argv: string[]): Promise<number> {
     case "download": {
       const buildId = requireArg(args[0], "BUILD_ID");
       return downloadIso(new ApiClient(await loadConfig()), buildId, values.output);
+    }
+    case "diff": {
+      const to = requireArg(args.at(-1), "BUILD_B");
+      if (args.length > 2) throw new CliError(`diff takes one or two build ids\n${USAGE}`, 2);
+      return diffBuilds(new ApiClient(await loadConfig()), args.length === 2 ? args[0] : undefined, to);
     }
     default:
       throw new CliError(`unknown command "${command}"\n${USAGE}`, 2);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
 import { catalogSchema } from "@/contracts/catalog";
-import { buildSizesSchema, MAX_MEASURED_BYTES, sizePartKinds } from "@/contracts/build-result";
+import { buildSizesSchema, MAX_MEASURED_BYTES } from "@/contracts/build-result";
+import { sizeDiffSchema } from "@/contracts/size-diff";
 import { archSchema, displayNameSchema, notesSchema } from "../names";
 import { apiTokenExpirySchema, apiTokenNameSchema } from "../api-tokens";
 
@@ -212,7 +213,6 @@ export const buildHostListSchema = z.object({ hosts: z.array(buildHostSchema) })
 
 // ---- sizes (lib/builds/sizes.ts, docs/sizes.md) -------------------------------------------------------------
 
-const partKindSchema = z.enum(sizePartKinds);
 export const buildSizesWireSchema = buildSizesSchema.meta({
   id: "BuildSizes",
   description: "Where the ISO's size goes, as the build host measured it: compressedBytes is the ISO, uncompressedBytes the parts summed",
@@ -228,31 +228,11 @@ export const buildSizeRecordSchema = z
     overBudgetBytes: z.int().nullable().meta({ description: "How many bytes the ISO is over the budget; null when it is within it or there is none" }),
   })
   .meta({ id: "BuildSizeRecord" });
-export const sizeChangeSchema = z
-  .object({
-    kind: partKindSchema,
-    name: z.string(),
-    change: z.enum(["added", "removed", "version", "size"]),
-    fromVersion: z.string().nullable(),
-    toVersion: z.string().nullable(),
-    fromBytes: z.int(),
-    toBytes: z.int(),
-    deltaBytes: z.int(),
-    debs: z.array(z.object({ name: z.string(), from: z.string().nullable(), to: z.string().nullable() })),
-  })
-  .meta({ id: "SizeChange" });
 export const buildSizeComparisonSchema = z
   .object({
     build: buildSizeRecordSchema,
     against: buildSizeRecordSchema.nullable().meta({ description: "The build compared with; null when the profile has no earlier successful build" }),
-    diff: z
-      .object({
-        compressedDeltaBytes: z.int(),
-        uncompressedDeltaBytes: z.int(),
-        changes: z.array(sizeChangeSchema).meta({ description: "Largest change first" }),
-      })
-      .nullable()
-      .meta({ description: "null when either build has no sizes" }),
+    diff: sizeDiffSchema.meta({ id: "SizeDiff" }).nullable().meta({ description: "null when either build has no sizes; changes largest first" }),
   })
   .meta({ id: "BuildSizeComparison" });
 export const buildDiffQuery = z.strictObject({

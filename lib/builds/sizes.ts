@@ -1,4 +1,5 @@
-import { buildSizesSchema, MAX_MEASURED_BYTES, type BuildSizes, type SizePart, type SizePartKind } from "@/contracts/build-result";
+import { buildSizesSchema, MAX_MEASURED_BYTES, type BuildSizes } from "@/contracts/build-result";
+import { diffSizes, type SizeDiff } from "@/contracts/size-diff";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -9,27 +10,6 @@ import { ownedBuild, ownedProfile } from "../ownership";
  * the build host measured and the app checked (lib/builds/result-check.ts), kept in the build's result; a reused
  * build carries its source's. Results from hosts before size records (version 1) have none: `sizes` is null.
  */
-
-/** How one part differs between two builds: as `nix store diff-closures` tells it, a line per part. */
-export type SizeChange = {
-  kind: SizePartKind;
-  name: string;
-  change: "added" | "removed" | "version" | "size";
-  fromVersion: string | null;
-  toVersion: string | null;
-  fromBytes: number;
-  toBytes: number;
-  deltaBytes: number;
-  /** The part's .debs whose pinned version changed, was added or dropped (null: not in that build). */
-  debs: { name: string; from: string | null; to: string | null }[];
-};
-
-export type SizeDiff = {
-  compressedDeltaBytes: number;
-  uncompressedDeltaBytes: number;
-  /** Largest change first; parts equal in both builds are left out. */
-  changes: SizeChange[];
-};
 
 /** A build as a size record: which build, of which profile, its sizes (null without one) and its profile's budget. */
 export type BuildSizeRecord = {
@@ -44,48 +24,6 @@ export type BuildSizeRecord = {
 };
 
 export type BuildSizeComparison = { build: BuildSizeRecord; against: BuildSizeRecord | null; diff: SizeDiff | null };
-
-/** Compares two size records part by part (a part is its kind and name). */
-export function diffSizes(from: BuildSizes, to: BuildSizes): SizeDiff {
-  const key = (p: SizePart) => `${p.kind}\u0000${p.name}`;
-  const before = new Map(from.parts.map((p) => [key(p), p]));
-  const after = new Map(to.parts.map((p) => [key(p), p]));
-  const changes: SizeChange[] = [];
-  for (const k of new Set([...before.keys(), ...after.keys()])) {
-    const a = before.get(k);
-    const b = after.get(k);
-    const part = (b ?? a)!;
-    const debs = debChanges(a?.debs ?? [], b?.debs ?? []);
-    const change = !a ? "added" : !b ? "removed" : a.version !== b.version || debs.length > 0 ? "version" : a.bytes !== b.bytes ? "size" : null;
-    if (!change) continue;
-    changes.push({
-      kind: part.kind,
-      name: part.name,
-      change,
-      fromVersion: a?.version ?? null,
-      toVersion: b?.version ?? null,
-      fromBytes: a?.bytes ?? 0,
-      toBytes: b?.bytes ?? 0,
-      deltaBytes: (b?.bytes ?? 0) - (a?.bytes ?? 0),
-      debs: change === "version" ? debs : [],
-    });
-  }
-  changes.sort((x, y) => Math.abs(y.deltaBytes) - Math.abs(x.deltaBytes) || x.kind.localeCompare(y.kind) || x.name.localeCompare(y.name));
-  return {
-    compressedDeltaBytes: to.compressedBytes - from.compressedBytes,
-    uncompressedDeltaBytes: to.uncompressedBytes - from.uncompressedBytes,
-    changes,
-  };
-}
-
-function debChanges(from: SizePart["debs"], to: SizePart["debs"]): SizeChange["debs"] {
-  const a = new Map(from.map((d) => [d.name, d.version]));
-  const b = new Map(to.map((d) => [d.name, d.version]));
-  return [...new Set([...a.keys(), ...b.keys()])]
-    .filter((name) => a.get(name) !== b.get(name))
-    .sort()
-    .map((name) => ({ name, from: a.get(name) ?? null, to: b.get(name) ?? null }));
-}
 
 const recordSelect = {
   id: true,

@@ -35,6 +35,9 @@ const ROUTES: [RegExp, string, string[]][] = [
   ],
   [/^\/api\/artifacts\/([^/]+)$/, "app/api/artifacts/[artifactId]/route", ["artifactId"]],
   [/^\/api\/builds\/([^/]+)\/events$/, "app/api/builds/[buildId]/events/route", ["buildId"]],
+  [/^\/api\/v1\/builds\/([^/]+)\/sizes$/, "app/api/v1/builds/[id]/sizes/route", ["id"]],
+  [/^\/api\/v1\/builds\/([^/]+)\/diff$/, "app/api/v1/builds/[id]/diff/route", ["id"]],
+  [/^\/api\/v1\/profiles\/([^/]+)\/size-budget$/, "app/api/v1/profiles/[id]/size-budget/route", ["id"]],
 ];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
