@@ -1,8 +1,9 @@
+import { z } from "zod";
 import { buildSizesSchema, MAX_MEASURED_BYTES, type BuildSizes } from "@/contracts/build-result";
 import { diffSizes, type SizeDiff } from "@/contracts/size-diff";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import { ownedBuild, ownedProfile } from "../ownership";
 
 /**
@@ -99,14 +100,27 @@ export async function compareBuildSizesOrThrow({
   return { build, against, diff };
 }
 
-/** The actor's other succeeded builds, newest first, to pick one to compare with. */
-export async function listComparableBuilds({ actor, buildId, take = 50 }: { actor: Actor; buildId: string; take?: number }) {
-  return getDb().build.findMany({
+/**
+ * What the build page shows: the comparison (with the picked build, else the profile's previous one), the actor's
+ * other succeeded builds to pick from (newest 50), and why a picked build is not there.
+ */
+export async function getBuildSizePanel({ actor, buildId, againstId }: { actor: Actor; buildId: string; againstId?: string }) {
+  const rows = await getDb().build.findMany({
     where: { ...ownedBuild(actor), id: { not: buildId }, status: "SUCCEEDED" },
     orderBy: { finishedAt: "desc" },
-    take,
+    take: 50,
     select: { id: true, finishedAt: true, revision: { select: { number: true, profile: { select: { name: true, machine: { select: { name: true } } } } } } },
   });
+  const candidates = rows.map((b) => ({
+    id: b.id,
+    label: `${b.revision.profile.machine.name} / ${b.revision.profile.name} r${b.revision.number} · ${b.finishedAt?.toISOString().slice(0, 16).replace("T", " ") ?? ""}`,
+  }));
+  try {
+    return { comparison: await compareBuildSizesOrThrow({ actor, buildId, againstId }), candidates };
+  } catch (error) {
+    if (!againstId || !isAppError(error) || error.code !== "NOT_FOUND") throw error;
+    return { comparison: await compareBuildSizesOrThrow({ actor, buildId }), candidates, againstProblem: error.message };
+  }
 }
 
 /** Sets (or with null clears) a profile's size budget: the ISO's bytes a build may reach before it says it is over. */
@@ -118,3 +132,15 @@ export async function setProfileSizeBudget({ actor, profileId, budgetBytes }: { 
   if (!profile) throw new AppError("NOT_FOUND", "No such profile");
   return getDb().profile.update({ where: { id: profile.id }, data: { sizeBudgetBytes: budgetBytes === null ? null : BigInt(budgetBytes) } });
 }
+
+/** The profile page's budget field: MiB as a person types it ("32", "24.5"); empty means no budget. */
+export const sizeBudgetFormSchema = z.object({
+  budget: z
+    .string()
+    .trim()
+    .refine(
+      (v) => v === "" || (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 && Number(v) <= 65536),
+      "Give the budget in MiB (such as 32 or 24.5, at most 65536), or leave it empty for none",
+    )
+    .transform((v) => (v === "" ? null : Math.round(Number(v) * 1024 * 1024))),
+});

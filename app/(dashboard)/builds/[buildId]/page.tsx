@@ -13,14 +13,17 @@ import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
 import { LiveLog } from "./live-log";
+import { SizeBreakdown } from "@/components/size-breakdown";
+import { getBuildSizePanel } from "@/lib/builds/sizes";
 import { formatBytes } from "@/components/format";
 import { formatDuration, StatusBadge } from "../format";
 
 export const metadata: Metadata = { title: "Build" };
 
-export default async function BuildPage({ params }: { params: Promise<{ buildId: string }> }) {
+export default async function BuildPage({ params, searchParams }: { params: Promise<{ buildId: string }>; searchParams: Promise<{ against?: string }> }) {
   const actor = await requireActor();
   const { buildId } = await params;
+  const { against } = await searchParams;
   const build = await getBuildOrThrow({ actor, buildId }).catch((error) => {
     if (isAppError(error) && error.code === "NOT_FOUND") notFound();
     throw error;
@@ -93,6 +96,9 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
           )}
           <BootChecks bootTests={bootTests} />
         </div>
+      )}
+      {build.status === "SUCCEEDED" && (
+        <SizeBreakdown {...await getBuildSizePanel({ actor, buildId: build.id, againstId: typeof against === "string" ? against : undefined })} />
       )}
       {(iso || build.shareToken) && (
         <div className="mb-6">

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
 import { noFields, validatedActionWithUser, type FormState } from "@/lib/actions";
 import { createBuild } from "@/lib/builds";
+import { setProfileSizeBudget, sizeBudgetFormSchema } from "@/lib/builds/sizes";
 import { cloneProfile, cloneProfileSchema, getProfileOrThrow, renameProfile, profileNameSchema } from "@/lib/profiles";
 import { importRevision } from "@/lib/profiles/import";
 import { restoreRevision, saveRevision, toSavedRevision, type SavedRevision } from "@/lib/profiles/revisions";
@@ -91,5 +92,14 @@ export async function unshareProfileAction(profileId: string, prev: FormState, f
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     await unshareProfile({ actor, profileId });
     revalidatePath("/machines", "layout");
+  })(prev, form);
+}
+
+/** Sets the profile's ISO size budget (in MiB on the form), or removes it when the field is empty. */
+export async function setSizeBudgetAction(profileId: string, prev: FormState, form: FormData): Promise<FormState> {
+  return validatedActionWithUser(sizeBudgetFormSchema, async ({ budget }, { actor }) => {
+    await setProfileSizeBudget({ actor, profileId, budgetBytes: budget });
+    revalidatePath("/machines", "layout");
+    return { ok: true, message: budget === null ? "No size budget: builds are not checked against one" : "Size budget saved: builds over it will say so" };
   })(prev, form);
 }

@@ -20,10 +20,12 @@ import {
   importRevisionAction,
   renameProfileAction,
   saveProfileAction,
+  setSizeBudgetAction,
   shareProfileAction,
   unshareProfileAction,
 } from "./actions";
 import { ImportRevisionForm, RenameForm } from "./profile-tools";
+import { SizeBudgetForm } from "@/components/size-budget-form";
 
 export const metadata: Metadata = { title: "Configurator" };
 
@@ -86,6 +88,10 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
             variant="secondary"
           />
           <RenameForm action={renameProfileAction.bind(null, profile.id)} name={profile.name} />
+          <SizeBudgetForm
+            action={setSizeBudgetAction.bind(null, profile.id)}
+            budgetBytes={profile.sizeBudgetBytes === null ? null : Number(profile.sizeBudgetBytes)}
+          />
         </div>
         <SharePanel
           what="this profile's latest revision"
