@@ -52,7 +52,7 @@ export const sizePartSchema = z.strictObject({
   bytes: measuredBytes,
   files: z.number().int().nonnegative().max(10_000_000),
   /** The pinned .debs the part was built from, by name, with their versions. */
-  debs: z.array(z.strictObject({ name: debianName, version: debianVersion })).max(1000),
+  debs: z.array(z.strictObject({ name: debianName, version: debianVersion })).max(500),
 });
 export type SizePart = z.infer<typeof sizePartSchema>;
 
@@ -62,7 +62,8 @@ export const buildSizesSchema = z.strictObject({
   compressedBytes: measuredBytes,
   /** The sum of the parts' bytes: what the image holds before compression. */
   uncompressedBytes: measuredBytes,
-  parts: z.array(sizePartSchema).min(1).max(20_000),
+  // A selection has at most 500 packages (contracts/selection.ts), plus the base, kernel, modules, bootloader and roles.
+  parts: z.array(sizePartSchema).min(1).max(1000),
 });
 export type BuildSizes = z.infer<typeof buildSizesSchema>;
 
