@@ -19,7 +19,11 @@ const PACKAGE_SHADES = ["bg-sky-500", "bg-cyan-500", "bg-sky-300", "bg-cyan-300"
 
 const CHANGE_LABEL: Record<SizeChange["change"], string> = { added: "added", removed: "removed", version: "version changed", size: "size changed" };
 
-const partLabel = (p: { kind: SizePartKind; name: string }) => `${KINDS[p.kind].label} ${p.name}`;
+/** The base's own files are busybox, init and the console font; every other part is its kind and its choice or package. */
+const partLabel = (p: { kind: SizePartKind; name: string }) =>
+  p.kind === "base" && p.name === "base" ? "Base busybox, init, font" : `${KINDS[p.kind].label} ${p.name}`;
+/** What fits in a segment of the bar: the kernel and its modules by kind (both are named after the kernel's variant). */
+const shortLabel = (p: { kind: SizePartKind; name: string }) => (p.kind === "kernel" || p.kind === "modules" ? KINDS[p.kind].label.toLowerCase() : p.name);
 const percent = (bytes: number, total: number) => (total > 0 ? (100 * bytes) / total : 0);
 
 /**
@@ -113,7 +117,7 @@ function SizeBar({ parts, total }: { parts: SizePart[]; total: number }) {
             style={{ width: `${share}%` }}
             className={`group relative h-full min-w-px border-r border-white/60 ${colorOf(p, parts)} hover:brightness-110`}
           >
-            {share > 9 && <span className="absolute inset-0 truncate px-1 text-xs leading-10 text-white">{p.name}</span>}
+            {share > 9 && <span className="absolute inset-0 truncate px-1 text-xs leading-10 text-white">{shortLabel(p)}</span>}
           </div>
         );
       })}

@@ -80,7 +80,7 @@ export async function compareBuildSizesOrThrow({
   let against: BuildSizeRecord | null;
   if (againstId) {
     const row = await getDb().build.findFirst({ where: { id: againstId, ...ownedBuild(actor) }, select: recordSelect });
-    if (!row) throw new AppError("NOT_FOUND", `No build ${againstId} of yours to compare with`);
+    if (!row) throw new AppError("NOT_FOUND", `No build ${againstId.slice(0, 64)} of yours to compare with`);
     against = toRecord(row);
   } else {
     const row = await getDb().build.findFirst({

@@ -107,7 +107,9 @@ async function runFormatCheck(): Promise<Counts> {
 /** The screenshot run: its own Playwright config; a failed flow fails the command. */
 async function runScreenshots(env: NodeJS.ProcessEnv): Promise<Counts> {
   say("screenshots: e2e/screenshots/*.shots.ts into docs/screenshots/");
-  const { code } = await run(path.resolve("node_modules/.bin/playwright"), ["test", "-c", "playwright.screenshots.config.ts"], env, 30);
+  // `npm run screenshots -- sizes` takes only the shots files whose path contains a pattern.
+  const shots = only.length ? picked(findTests("e2e/screenshots", ".shots.ts")) : [];
+  const { code } = await run(path.resolve("node_modules/.bin/playwright"), ["test", "-c", "playwright.screenshots.config.ts", ...shots], env, 30);
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }
 
