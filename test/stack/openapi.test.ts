@@ -164,6 +164,13 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   const download = await call("get", "/api/v1/isos/{id}/download", { id: done.iso.id });
   assert.equal(download.response.headers.get("x-content-sha256"), done.iso.sha256);
 
+  const sizes = await call("get", "/api/v1/builds/{id}/sizes", { id: build.json.id });
+  assert.equal(sizes.json.sizes.compressedBytes, done.iso.sizeBytes);
+  await call("put", "/api/v1/profiles/{id}/size-budget", { id: profileId }, { body: { budgetBytes: done.iso.sizeBytes - 1 } });
+  const diff = await call("get", "/api/v1/builds/{id}/diff", { id: build.json.id });
+  assert.equal(diff.json.against, null, "the profile's first build has nothing earlier to compare with");
+  assert.equal(diff.json.build.overBudgetBytes, 1);
+
   const sharedBuild = await call("post", "/api/v1/builds/{id}/share", { id: build.json.id });
   assert.match(sharedBuild.json.url, /\/share\/iso\/[\w-]{24}$/);
   await call("delete", "/api/v1/builds/{id}/share", { id: build.json.id });
