@@ -1,0 +1,97 @@
+import type { Actor } from "../auth/actor";
+import { AppError } from "../errors";
+import { newBlockingRedis } from "../redis";
+import { endTestDrive, getTestDriveOrThrow, getTestDriveView, overdueReason } from "../testdrive";
+import { appendIn, outKey, readEntries } from "./relay";
+
+const STREAM_ID = /^\d+-\d+$/;
+/** How often a quiet console re-checks the session's limits. */
+const QUIET_MS = 1_000;
+
+/**
+ * The page's side of a test-drive as Server-Sent Events: `state` (the session, first and on every change), `out`
+ * (console bytes, base64, id = stream id for resuming) and `end` (the reason). The page closing the stream ends
+ * the session: a closed tab leaves nothing running on the host.
+ */
+export async function streamTestDriveConsole({
+  actor,
+  sessionId,
+  lastEventId,
+  signal,
+}: {
+  actor: Actor;
+  sessionId: string;
+  lastEventId: string | null;
+  signal: AbortSignal;
+}): Promise<ReadableStream<Uint8Array>> {
+  let session = await getTestDriveOrThrow({ actor, sessionId });
+  const encoder = new TextEncoder();
+  const redis = newBlockingRedis();
+  let closed = false;
+  const stop = () => {
+    closed = true;
+    redis.disconnect();
+  };
+  return new ReadableStream<Uint8Array>({
+    start: async (controller) => {
+      const send = (event: string, data: string, id?: string) =>
+        controller.enqueue(encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${data}\n\n`));
+      signal.addEventListener(
+        "abort",
+        () => {
+          if (closed) return;
+          stop();
+          void endTestDrive({ sessionId, reason: "The page was closed" }).catch(() => undefined);
+        },
+        { once: true },
+      );
+      try {
+        send("state", JSON.stringify(await getTestDriveView({ actor, sessionId })));
+        if (session.status === "ENDED") {
+          send("end", session.endReason ?? "This test-drive has ended");
+          return;
+        }
+        let cursor = lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : "0";
+        while (!closed) {
+          const entries = await readEntries(redis, outKey(sessionId), cursor, QUIET_MS);
+          for (const { id, fields } of entries) {
+            cursor = id;
+            if (fields.type === "out") send("out", fields.data ?? "", id);
+            else if (fields.type === "state") {
+              session = await getTestDriveOrThrow({ actor, sessionId });
+              send("state", fields.view ?? "{}");
+            } else if (fields.type === "end") {
+              send("end", fields.reason ?? "This test-drive has ended");
+              return;
+            }
+          }
+          const overdue = overdueReason(session);
+          if (overdue) await endTestDrive({ sessionId, reason: overdue });
+          else if (entries.length === 0 && session.status !== "RUNNING") session = await getTestDriveOrThrow({ actor, sessionId });
+        }
+      } catch (error) {
+        if (!closed) send("end", `The console is unavailable (${(error as Error).message}): start a new test-drive`);
+      } finally {
+        stop();
+        try {
+          controller.close();
+        } catch {
+          /* the client went away first */
+        }
+      }
+    },
+    cancel: () => {
+      if (closed) return;
+      stop();
+      void endTestDrive({ sessionId, reason: "The page was closed" }).catch(() => undefined);
+    },
+  });
+}
+
+/** Keys typed in the page, for the host's next input poll. */
+export async function sendTestDriveKeys({ actor, sessionId, data }: { actor: Actor; sessionId: string; data: string }) {
+  const session = await getTestDriveOrThrow({ actor, sessionId });
+  if (session.status === "ENDED") throw new AppError("CONFLICT", `This test-drive has ended (${session.endReason ?? "ended"}): start a new one`);
+  await appendIn(sessionId, { type: "keys", data: Buffer.from(data, "utf8").toString("base64") });
+  return { ok: true };
+}
