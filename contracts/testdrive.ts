@@ -13,7 +13,8 @@ export type TestDriveFirmware = z.infer<typeof testDriveFirmwareSchema>;
 /** What every session gets, whoever asks: QEMU's memory, and no network but QEMU's user network with no way out. */
 export const TESTDRIVE_MEMORY_MB = 512;
 
-const sessionIdSchema = z.string().min(1).max(100);
+/** The app's own ids (cuid): a host also uses one as a folder name. */
+const sessionIdSchema = z.string().regex(/^[a-z0-9]{1,64}$/, "a session id");
 /** Raw console bytes travel as base64 (a serial console prints any byte, not only UTF-8). */
 const base64Schema = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "base64");
 /** A Redis stream id ("0" before the first entry). */

@@ -35,6 +35,16 @@ const ROUTES: [RegExp, string, string[]][] = [
   ],
   [/^\/api\/artifacts\/([^/]+)$/, "app/api/artifacts/[artifactId]/route", ["artifactId"]],
   [/^\/api\/builds\/([^/]+)\/events$/, "app/api/builds/[buildId]/events/route", ["buildId"]],
+  [/^\/api\/testdrive$/, "app/api/testdrive/route", []],
+  [/^\/api\/testdrive\/([^/]+)\/console$/, "app/api/testdrive/[sessionId]/console/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/keys$/, "app/api/testdrive/[sessionId]/keys/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/extend$/, "app/api/testdrive/[sessionId]/extend/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/end$/, "app/api/testdrive/[sessionId]/end/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/next$/, "app/api/host/testdrive/next/route", []],
+  [/^\/api\/host\/testdrive\/([^/]+)\/output$/, "app/api/host/testdrive/[sessionId]/output/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/input$/, "app/api/host/testdrive/[sessionId]/input/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/state$/, "app/api/host/testdrive/[sessionId]/state/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/iso$/, "app/api/host/testdrive/[sessionId]/iso/route", ["sessionId"]],
 ];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
