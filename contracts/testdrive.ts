@@ -44,6 +44,11 @@ export const testDriveViewSchema = z.strictObject({
 });
 export type TestDriveView = z.infer<typeof testDriveViewSchema>;
 
+/** A limit as people read it: "10 min", "75 s". */
+export function formatTestDriveLimit(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
 /** The SSE events of GET /api/testdrive/:id/console: `out` is console bytes, `state` the session, `end` the reason. */
 export const consoleEventNames = ["out", "state", "end"] as const;
 

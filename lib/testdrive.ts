@@ -6,7 +6,7 @@ import { hostOfflineAfterMs } from "./hosts";
 import { ownedBuild } from "./ownership";
 import { getRedis } from "./redis";
 import { appendEnd, appendIn, appendOut, offersKey } from "./testdrive/relay";
-import { TESTDRIVE_MEMORY_MB, type TestDriveFirmware, type TestDriveView } from "@/contracts/testdrive";
+import { formatTestDriveLimit, TESTDRIVE_MEMORY_MB, type TestDriveFirmware, type TestDriveView } from "@/contracts/testdrive";
 
 /**
  * Test-drive sessions: a person boots one of their built ISOs in QEMU on a build host of its arch (never here: the
@@ -166,7 +166,7 @@ export async function endTestDriveOfActor({ actor, sessionId, reason }: { actor:
 /** Why a session must end now (its time is up, or no host started it in time), or null. */
 export function overdueReason(session: Pick<TestDriveRow, "status" | "expiresAt" | "createdAt" | "limitSeconds">, now = Date.now()): string | null {
   if (session.status === "ENDED") return null;
-  if (now >= session.expiresAt.getTime()) return `The time limit (${formatLimit(session.limitSeconds)}) was reached`;
+  if (now >= session.expiresAt.getTime()) return `The time limit (${formatTestDriveLimit(session.limitSeconds)}) was reached`;
   if (session.status !== "RUNNING" && now - session.createdAt.getTime() > START_TIMEOUT_MS) {
     return `No build host started the session within ${START_TIMEOUT_MS / 1000} s: try again`;
   }
@@ -183,10 +183,6 @@ export async function endOverdueTestDrives({ where }: { where: { userId?: string
     const reason = overdueReason(session);
     if (reason) await endTestDrive({ sessionId: session.id, reason });
   }
-}
-
-export function formatLimit(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
 export async function toView(session: Omit<TestDriveRow, "userId">): Promise<TestDriveView> {

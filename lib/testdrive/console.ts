@@ -7,11 +7,25 @@ import { appendIn, outKey, readEntries } from "./relay";
 const STREAM_ID = /^\d+-\d+$/;
 /** How often a quiet console re-checks the session's limits. */
 const QUIET_MS = 1_000;
+/** A page that reconnects (a reload, React's double effect in development) within this keeps its session. */
+const RECONNECT_GRACE_MS = 2_000;
+/** Open console streams per session in this process. */
+const openStreams = new Map<string, number>();
+
+/** The page closed its console: the session ends unless a console of it is open again soon. */
+function onConsoleClosed(sessionId: string): void {
+  const left = (openStreams.get(sessionId) ?? 1) - 1;
+  if (left > 0) openStreams.set(sessionId, left);
+  else openStreams.delete(sessionId);
+  setTimeout(() => {
+    if (!openStreams.has(sessionId)) void endTestDrive({ sessionId, reason: "The page was closed" }).catch(() => undefined);
+  }, RECONNECT_GRACE_MS).unref();
+}
 
 /**
  * The page's side of a test-drive as Server-Sent Events: `state` (the session, first and on every change), `out`
  * (console bytes, base64, id = stream id for resuming) and `end` (the reason). The page closing the stream ends
- * the session: a closed tab leaves nothing running on the host.
+ * the session (unless it reconnects within 2 s): a closed tab leaves nothing running on the host.
  */
 export async function streamTestDriveConsole({
   actor,
@@ -28,23 +42,18 @@ export async function streamTestDriveConsole({
   const encoder = new TextEncoder();
   const redis = newBlockingRedis();
   let closed = false;
+  openStreams.set(sessionId, (openStreams.get(sessionId) ?? 0) + 1);
   const stop = () => {
+    if (closed) return;
     closed = true;
     redis.disconnect();
+    onConsoleClosed(sessionId);
   };
   return new ReadableStream<Uint8Array>({
     start: async (controller) => {
       const send = (event: string, data: string, id?: string) =>
         controller.enqueue(encoder.encode(`${id ? `id: ${id}\n` : ""}event: ${event}\ndata: ${data}\n\n`));
-      signal.addEventListener(
-        "abort",
-        () => {
-          if (closed) return;
-          stop();
-          void endTestDrive({ sessionId, reason: "The page was closed" }).catch(() => undefined);
-        },
-        { once: true },
-      );
+      signal.addEventListener("abort", stop, { once: true });
       try {
         send("state", JSON.stringify(await getTestDriveView({ actor, sessionId })));
         if (session.status === "ENDED") {
@@ -80,11 +89,7 @@ export async function streamTestDriveConsole({
         }
       }
     },
-    cancel: () => {
-      if (closed) return;
-      stop();
-      void endTestDrive({ sessionId, reason: "The page was closed" }).catch(() => undefined);
-    },
+    cancel: stop,
   });
 }
 

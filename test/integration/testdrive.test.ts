@@ -45,7 +45,16 @@ async function succeededBuild(actor: Awaited<ReturnType<typeof makeActor>>, iso:
   const [revisionId] = await makeRevisions(actor);
   const revision = await db.profileRevision.findUniqueOrThrow({ where: { id: revisionId! } });
   const build = await db.build.create({
-    data: { revisionId: revision.id, requestedById: actor.id, status: "SUCCEEDED", arch: "x86_64", channel: "mini", channelRevision: "testdrive-fixture", configHash: revision.configHash, finishedAt: new Date() },
+    data: {
+      revisionId: revision.id,
+      requestedById: actor.id,
+      status: "SUCCEEDED",
+      arch: "x86_64",
+      channel: "mini",
+      channelRevision: "testdrive-fixture",
+      configHash: revision.configHash,
+      finishedAt: new Date(),
+    },
   });
   const result = { ...(await resultFor(build.id, { sha256: iso.sha256, isoSizeBytes: iso.size })), isoPath: iso.storePath };
   const storageKey = storageKeyFor({ buildId: build.id, attempt: 1, kind: "ISO" });
@@ -186,7 +195,9 @@ test("one session per person; a host's sessions and builds share its capacity; a
   await waitFor("the first session to run", async () => (await getDb().testDriveSession.findUniqueOrThrow({ where: { id: first.id } })).status === "RUNNING");
   const forged = await hostCall(app.appUrl, `/api/host/testdrive/${first.id}/output`, "zxt_not-a-real-token-0000000000", { body: { data: "" } });
   assert.equal(forged.status, 401);
-  const hostToken = await hostCall(app.appUrl, `/api/host/testdrive/${first.id}/input`, (await hostEnv(app.appUrl, hostName + "-x")).ZXCV_HOST_TOKEN, { body: { after: "0" } });
+  const hostToken = await hostCall(app.appUrl, `/api/host/testdrive/${first.id}/input`, (await hostEnv(app.appUrl, hostName + "-x")).ZXCV_HOST_TOKEN, {
+    body: { after: "0" },
+  });
   assert.equal(hostToken.status, 401);
 
   // The first session ends: the other person's session starts, its ISO downloaded from the app (the store path is gone).
@@ -194,7 +205,11 @@ test("one session per person; a host's sessions and builds share its capacity; a
   assert.equal(ended.status, 200);
   await waitFor("QEMU of the first session to be gone", async () => qemuPidsOf(first.id).length === 0, 30_000);
   const second = await createTestDrive({ actor: other, buildId: otherIso, firmware: "bios" });
-  await waitFor("the second session to run", async () => (await getDb().testDriveSession.findUniqueOrThrow({ where: { id: second.id } })).status === "RUNNING", 60_000);
+  await waitFor(
+    "the second session to run",
+    async () => (await getDb().testDriveSession.findUniqueOrThrow({ where: { id: second.id } })).status === "RUNNING",
+    60_000,
+  );
   await fetch(`${app.appUrl}/api/testdrive/${second.id}/end`, { method: "POST", headers: { cookie: other.cookie, origin: getEnv().APP_URL } });
   await waitFor("QEMU of the second session to be gone", async () => qemuPidsOf(second.id).length === 0, 30_000);
 });

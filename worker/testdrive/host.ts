@@ -31,7 +31,9 @@ export function startTestDriveHost({
   void (async () => {
     while (!isClosed) {
       try {
-        const answer = nextTestDriveResponseSchema.parse(await app.call("/api/host/testdrive/next", { json: { running: [...sessions.keys()] }, retryForMs: 0 }));
+        const answer = nextTestDriveResponseSchema.parse(
+          await app.call("/api/host/testdrive/next", { json: { running: [...sessions.keys()] }, retryForMs: 0 }),
+        );
         for (const id of answer.end) sessions.get(id)?.stop("the app ended the session");
         const offer = answer.offer;
         if (!offer || isClosed) continue;

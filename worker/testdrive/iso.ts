@@ -13,7 +13,15 @@ const STORE_ISO = /^\/nix\/store\/[0-9a-z]{32}-[A-Za-z0-9+._?=-]+\/[A-Za-z0-9._-
  * The ISO to boot: this host's own copy when its store still has it (same size and sha256), else downloaded from the
  * app with the session's token into `dir`, and checked the same way before QEMU sees it.
  */
-export async function isoForTestDrive({ offer, appUrl, dir }: { offer: TestDriveOffer; appUrl: string; dir: string }): Promise<{ path: string; source: "store" | "download" }> {
+export async function isoForTestDrive({
+  offer,
+  appUrl,
+  dir,
+}: {
+  offer: TestDriveOffer;
+  appUrl: string;
+  dir: string;
+}): Promise<{ path: string; source: "store" | "download" }> {
   const local = offer.iso.storePath;
   if (local && STORE_ISO.test(local) && existsSync(local) && statSync(local).size === offer.iso.sizeBytes && (await sha256File(local)) === offer.iso.sha256) {
     return { path: local, source: "store" };
@@ -35,6 +43,7 @@ export async function isoForTestDrive({ offer, appUrl, dir }: { offer: TestDrive
   });
   await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), count, createWriteStream(path));
   const sha256 = hash.digest("hex");
-  if (size !== offer.iso.sizeBytes || sha256 !== offer.iso.sha256) throw new Error(`the downloaded ISO does not match (size ${size}, sha256 ${sha256.slice(0, 12)}…)`);
+  if (size !== offer.iso.sizeBytes || sha256 !== offer.iso.sha256)
+    throw new Error(`the downloaded ISO does not match (size ${size}, sha256 ${sha256.slice(0, 12)}…)`);
   return { path, source: "download" };
 }

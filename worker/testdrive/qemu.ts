@@ -20,7 +20,19 @@ export type TestDriveQemu = {
  * copy-on-write file (`-snapshot`), QEMU's user network with no way out (`restrict=on`: the guest reaches only
  * QEMU's own DHCP and DNS, nothing beyond), no monitor, the serial console on stdio.
  */
-export function testDriveQemuArgs({ name, isoPath, firmware, memoryMb, dir }: { name: string; isoPath: string; firmware: TestDriveFirmware; memoryMb: number; dir: string }) {
+export function testDriveQemuArgs({
+  name,
+  isoPath,
+  firmware,
+  memoryMb,
+  dir,
+}: {
+  name: string;
+  isoPath: string;
+  firmware: TestDriveFirmware;
+  memoryMb: number;
+  dir: string;
+}) {
   return [
     "-name",
     name,
@@ -52,9 +64,20 @@ export function testDriveQemuArgs({ name, isoPath, firmware, memoryMb, dir }: { 
  * Starts QEMU under `setpriv --pdeathsig KILL` in its own process group, recorded in `<dir>/processes` for
  * killLeftovers: a worker that dies takes its test-drives with it, and one restarted after a crash ends any left.
  */
-export function startTestDriveQemu(options: { name: string; isoPath: string; firmware: TestDriveFirmware; memoryMb: number; dir: string; onOutput: (bytes: Buffer) => void }): TestDriveQemu {
+export function startTestDriveQemu(options: {
+  name: string;
+  isoPath: string;
+  firmware: TestDriveFirmware;
+  memoryMb: number;
+  dir: string;
+  onOutput: (bytes: Buffer) => void;
+}): TestDriveQemu {
   const args = testDriveQemuArgs(options);
-  const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", "qemu-system-x86_64", ...args], { env: childEnv(), detached: true, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("setpriv", ["--pdeathsig", "KILL", "--", "qemu-system-x86_64", ...args], {
+    env: childEnv(),
+    detached: true,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const record = child.pid ? recordProcess(join(options.dir, "processes"), child.pid, "qemu-system-x86_64") : undefined;
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => options.onOutput(chunk));

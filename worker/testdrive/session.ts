@@ -90,7 +90,9 @@ export function runTestDrive({
     mkdirSync(dir, { recursive: true });
     try {
       const iso = await isoForTestDrive({ offer, appUrl, dir });
-      log(`test-drive ${sessionId}: booting ${offer.firmware.toUpperCase()} from the ISO in ${iso.source === "store" ? "this host's store" : "a download from the app"}`);
+      log(
+        `test-drive ${sessionId}: booting ${offer.firmware.toUpperCase()} from the ISO in ${iso.source === "store" ? "this host's store" : "a download from the app"}`,
+      );
       if (stoppedBecause) return;
       qemu = startTestDriveQemu({
         name: `zxcv-testdrive-${sessionId}`,
@@ -115,7 +117,8 @@ export function runTestDrive({
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
       log(`test-drive ${sessionId}: ended (${stoppedBecause})`);
-      if (!isEndedByApp) await app.call(`${path}/state`, { token, json: { state: "ended", reason: stoppedBecause ?? "ended" }, retryForMs: 10_000 }).catch(() => undefined);
+      if (!isEndedByApp)
+        await app.call(`${path}/state`, { token, json: { state: "ended", reason: stoppedBecause ?? "ended" }, retryForMs: 10_000 }).catch(() => undefined);
     }
   })();
   return { sessionId, stop, done };

@@ -14,6 +14,8 @@ import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
 import { LiveLog } from "./live-log";
 import { formatBytes } from "@/components/format";
+import { TryIt } from "@/components/testdrive/try-it";
+import { testDriveLimits } from "@/lib/testdrive";
 import { formatDuration, StatusBadge } from "../format";
 
 export const metadata: Metadata = { title: "Build" };
@@ -93,6 +95,13 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
           )}
           <BootChecks bootTests={bootTests} />
         </div>
+      )}
+      {iso && build.status === "SUCCEEDED" && (
+        <TryIt
+          buildId={build.id}
+          bootloader={(build.revision.selection as { roles?: Record<string, string> }).roles?.bootloader ?? "grub"}
+          limits={testDriveLimits()}
+        />
       )}
       {(iso || build.shareToken) && (
         <div className="mb-6">
