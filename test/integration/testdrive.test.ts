@@ -4,15 +4,12 @@
 import { startAppServer } from "./builds/harness";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
-import { createReadStream, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { after, before, test } from "node:test";
 import { defaultSelection } from "@/contracts/selection";
-import { getArtifactStorage, storageKeyFor } from "@/lib/artifacts/storage";
 import { createBuild } from "@/lib/builds";
 import { getChannelOrThrow } from "@/lib/catalog";
 import { getDb } from "@/lib/db";
@@ -23,7 +20,8 @@ import { createTestDrive } from "@/lib/testdrive";
 import { buildIso } from "@/worker/engine/build-iso";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { hostCall, hostEnv, makeActor, makeRevisions, resultFor, waitFor } from "./builds/fixtures";
+import { openTestDriveConsole, seedSucceededBuild, type SeededIso } from "./builds/testdrive-fixtures";
+import { hostCall, hostEnv, makeActor, makeRevisions, waitFor } from "./builds/fixtures";
 
 // A short limit, so the time-limit test waits one boot and a little more (the page shows whatever is configured).
 process.env.TESTDRIVE_LIMIT_SECONDS = "75";
@@ -34,35 +32,7 @@ let host: Awaited<ReturnType<typeof startBuildHost>>;
 let hostName: string;
 let isoBuildId: string;
 let owner: Awaited<ReturnType<typeof makeActor>>;
-let iso: { path: string; sha256: string; size: number; storePath: string };
-
-/**
- * A succeeded build of `actor` whose ISO is `iso`, seeded as rows plus the file in artifact storage (on a channel
- * revision of its own, so no other test's build is ever reused for it, nor it for them).
- */
-async function succeededBuild(actor: Awaited<ReturnType<typeof makeActor>>, iso: { path: string; sha256: string; size: number; storePath: string }) {
-  const db = getDb();
-  const [revisionId] = await makeRevisions(actor);
-  const revision = await db.profileRevision.findUniqueOrThrow({ where: { id: revisionId! } });
-  const build = await db.build.create({
-    data: {
-      revisionId: revision.id,
-      requestedById: actor.id,
-      status: "SUCCEEDED",
-      arch: "x86_64",
-      channel: "mini",
-      channelRevision: "testdrive-fixture",
-      configHash: revision.configHash,
-      finishedAt: new Date(),
-    },
-  });
-  const result = { ...(await resultFor(build.id, { sha256: iso.sha256, isoSizeBytes: iso.size })), isoPath: iso.storePath };
-  const storageKey = storageKeyFor({ buildId: build.id, attempt: 1, kind: "ISO" });
-  await getArtifactStorage().put(storageKey, createReadStream(iso.path), { sizeBytes: iso.size, sha256: iso.sha256 });
-  await db.build.update({ where: { id: build.id }, data: { result } });
-  await db.artifact.create({ data: { buildId: build.id, kind: "ISO", fileName: "zxcv.iso", sizeBytes: BigInt(iso.size), sha256: iso.sha256, storageKey } });
-  return build.id;
-}
+let iso: SeededIso;
 
 /** The QEMU processes of a session on this machine (QEMU runs with `-name zxcv-testdrive-<id>`). */
 function qemuPidsOf(sessionId: string): number[] {
@@ -78,44 +48,7 @@ function qemuPidsOf(sessionId: string): number[] {
     .map(Number);
 }
 
-/** The page's side: the SSE console read as the page reads it, and keys posted as the page posts them. */
-function openConsole(sessionId: string, cookie: string) {
-  const controller = new AbortController();
-  const state = { bytes: Buffer.alloc(0), end: null as string | null, states: [] as { status: string; limitSeconds: number }[] };
-  const done = (async () => {
-    const response = await fetch(`${app.appUrl}/api/testdrive/${sessionId}/console`, { headers: { cookie }, signal: controller.signal });
-    assert.equal(response.status, 200);
-    let buffer = "";
-    for await (const chunk of Readable.fromWeb(response.body! as WebReadableStream)) {
-      buffer += Buffer.from(chunk).toString("utf8");
-      let cut: number;
-      while ((cut = buffer.indexOf("\n\n")) !== -1) {
-        const block = buffer.slice(0, cut);
-        buffer = buffer.slice(cut + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
-        if (event === "out") state.bytes = Buffer.concat([state.bytes, Buffer.from(data, "base64")]);
-        if (event === "state") state.states.push(JSON.parse(data));
-        if (event === "end") state.end = data;
-      }
-    }
-  })().catch(() => undefined);
-  return {
-    state,
-    text: () => state.bytes.toString("utf8"),
-    type: (data: string) =>
-      fetch(`${app.appUrl}/api/testdrive/${sessionId}/keys`, {
-        method: "POST",
-        headers: { cookie, origin: getEnv().APP_URL, "content-type": "application/json" },
-        body: JSON.stringify({ data }),
-      }),
-    close: async () => {
-      controller.abort();
-      await done;
-    },
-    done,
-  };
-}
+const openConsole = (sessionId: string, cookie: string) => openTestDriveConsole({ appUrl: app.appUrl, sessionId, cookie, origin: getEnv().APP_URL });
 
 before(async () => {
   await getRedis().flushdb();
@@ -126,7 +59,7 @@ before(async () => {
   const selection = defaultSelection((await getChannelOrThrow("mini")).catalog);
   const built = await buildIso({ selection, workDir, bootTest: false });
   iso = { path: built.isoPath, sha256: built.sha256, size: built.isoSizeBytes, storePath: built.isoPath };
-  isoBuildId = await succeededBuild(owner, iso);
+  isoBuildId = await seedSucceededBuild(owner, iso);
   host = await startBuildHost({
     env: await hostEnv(app.appUrl, hostName, { ZXCV_HOST_CAPACITY: "2" }),
     runBuild: fakeBuild({ durationMs: 20_000 }),
@@ -188,7 +121,7 @@ test("one session per person; a host's sessions and builds share its capacity; a
   const build = await createBuild({ actor: other, revisionId: revisionId! });
   await waitFor("the host to take the build", async () => (await getDb().build.findUniqueOrThrow({ where: { id: build.id } })).status === "RUNNING");
   // Its ISO is the same file, but the store path the app passes on is gone: the host downloads it from the app.
-  const otherIso = await succeededBuild(other, { ...iso, storePath: "/nix/store/00000000000000000000000000000000-gone/zxcv-mini.iso" });
+  const otherIso = await seedSucceededBuild(other, { ...iso, storePath: "/nix/store/00000000000000000000000000000000-gone/zxcv-mini.iso" });
   await assert.rejects(createTestDrive({ actor: other, buildId: otherIso, firmware: "bios" }), /Every x86_64 build host is busy/);
 
   // A session token cannot speak for another session; a host token is not a session token.
