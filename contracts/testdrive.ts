@@ -49,8 +49,10 @@ export function formatTestDriveLimit(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
-/** The SSE events of GET /api/testdrive/:id/console: `out` is console bytes, `state` the session, `end` the reason. */
-export const consoleEventNames = ["out", "state", "end"] as const;
+/**
+ * The SSE events of GET /api/testdrive/:id/console: `out` is console bytes, `state` the session, `screen` a new
+ * picture of the screen (GET /api/testdrive/:id/screen), `end` the reason.
+ */
 
 // Host <-> app
 
@@ -77,6 +79,10 @@ export const nextTestDriveResponseSchema = z.strictObject({ offer: testDriveOffe
 
 /** What QEMU's serial port printed. */
 export const testDriveOutputSchema = z.strictObject({ data: base64Schema.max(Math.ceil(MAX_CONSOLE_CHUNK_BYTES / 3) * 4) });
+/** The largest screen picture a host may send (a PNG of the text console is a few KB). */
+export const MAX_SCREEN_PNG_BYTES = 160 * 1024;
+/** The screen as QEMU's screendump sees it, refreshed every second while it changes. */
+export const testDriveScreenSchema = z.strictObject({ png: base64Schema.max(Math.ceil(MAX_SCREEN_PNG_BYTES / 3) * 4) });
 /** The host waits for keys typed after `after`. */
 export const testDriveInputPollSchema = z.strictObject({ after: streamIdSchema });
 /** Keys for the serial port (base64), the cursor for the next poll, and whether and when the session ends. */

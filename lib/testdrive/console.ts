@@ -2,7 +2,7 @@ import type { Actor } from "../auth/actor";
 import { AppError } from "../errors";
 import { newBlockingRedis } from "../redis";
 import { endTestDrive, getTestDriveOrThrow, getTestDriveView, overdueReason } from "../testdrive";
-import { appendIn, outKey, readEntries } from "./relay";
+import { appendIn, getScreen, outKey, readEntries } from "./relay";
 
 const STREAM_ID = /^\d+-\d+$/;
 /** How often a quiet console re-checks the session's limits. */
@@ -66,6 +66,7 @@ export async function streamTestDriveConsole({
           for (const { id, fields } of entries) {
             cursor = id;
             if (fields.type === "out") send("out", fields.data ?? "", id);
+            else if (fields.type === "screen") send("screen", id);
             else if (fields.type === "state") {
               session = await getTestDriveOrThrow({ actor, sessionId });
               send("state", fields.view ?? "{}");
@@ -99,4 +100,12 @@ export async function sendTestDriveKeys({ actor, sessionId, data }: { actor: Act
   if (session.status === "ENDED") throw new AppError("CONFLICT", `This test-drive has ended (${session.endReason ?? "ended"}): start a new one`);
   await appendIn(sessionId, { type: "keys", data: Buffer.from(data, "utf8").toString("base64") });
   return { ok: true };
+}
+
+/** The latest picture of the session's screen (PNG), or a 404 before the first. */
+export async function getTestDriveScreen({ actor, sessionId }: { actor: Actor; sessionId: string }): Promise<Buffer> {
+  await getTestDriveOrThrow({ actor, sessionId });
+  const png = await getScreen(sessionId);
+  if (!png) throw new AppError("NOT_FOUND", "No picture of the screen yet");
+  return png;
 }

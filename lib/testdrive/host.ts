@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import type { BuildHostRow } from "../hosts";
 import { newBlockingRedis } from "../redis";
 import { endOverdueTestDrives, endTestDrive, getTestDriveViewById, overdueReason, type TestDriveRow } from "../testdrive";
-import { appendOut, inKey, offersKey, readEntries } from "./relay";
+import { appendOut, inKey, offersKey, putScreen, readEntries } from "./relay";
 import { buildResultSchema } from "@/contracts/build-result";
 import { TESTDRIVE_MEMORY_MB, type TestDriveOffer, type testDriveStateSchema } from "@/contracts/testdrive";
 import type { z } from "zod";
@@ -13,6 +13,7 @@ import type { z } from "zod";
 /** How long a host's poll for offers or keys waits before answering empty (it asks again at once). */
 const POLL_MS = 15_000;
 const ACTIVE = { not: "ENDED" } as const;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * A host's long poll for work: the sessions it reports running that it must stop, and at most one new offer for it
@@ -111,6 +112,15 @@ async function leaseOf(session: TestDriveRow): Promise<{ ended: boolean; endsInM
 export async function recordTestDriveOutput({ session, data }: { session: TestDriveRow; data: string }) {
   const lease = await leaseOf(session);
   if (!lease.ended && data) await appendOut(session.id, { type: "out", data });
+  return lease;
+}
+
+/** A picture of the session's screen (PNG, checked by its signature), for the page. */
+export async function recordTestDriveScreen({ session, png }: { session: TestDriveRow; png: string }) {
+  const lease = await leaseOf(session);
+  const bytes = Buffer.from(png, "base64");
+  if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new AppError("BAD_REQUEST", "The screen must be a PNG image");
+  if (!lease.ended) await putScreen(session.id, bytes);
   return lease;
 }
 

@@ -9,6 +9,8 @@ import { getRedis } from "../redis";
 export const outKey = (sessionId: string) => `testdrive:${sessionId}:out`;
 export const inKey = (sessionId: string) => `testdrive:${sessionId}:in`;
 export const offersKey = (hostId: string) => `testdrive:offers:${hostId}`;
+/** The latest screen picture (PNG), kept briefly. */
+export const screenKey = (sessionId: string) => `testdrive:${sessionId}:screen`;
 
 /** Enough scrollback for a reconnecting page; older console output is dropped. */
 const MAX_OUT_ENTRIES = 5_000;
@@ -39,7 +41,17 @@ async function append(key: string, maxLen: number, fields: Record<string, string
 export async function appendEnd(sessionId: string, reason: string): Promise<void> {
   await appendOut(sessionId, { type: "end", reason });
   await appendIn(sessionId, { type: "end", reason });
-  await getRedis().multi().expire(outKey(sessionId), ENDED_TTL_SECONDS).expire(inKey(sessionId), ENDED_TTL_SECONDS).exec();
+  await getRedis().multi().expire(outKey(sessionId), ENDED_TTL_SECONDS).expire(inKey(sessionId), ENDED_TTL_SECONDS).del(screenKey(sessionId)).exec();
+}
+
+/** Keeps the latest screen picture and tells the page's console stream there is a new one. */
+export async function putScreen(sessionId: string, png: Buffer): Promise<void> {
+  await getRedis().set(screenKey(sessionId), png, "EX", 60);
+  await appendOut(sessionId, { type: "screen" });
+}
+
+export async function getScreen(sessionId: string): Promise<Buffer | null> {
+  return getRedis().getBuffer(screenKey(sessionId));
 }
 
 /** Entries after `afterId`, waiting up to `blockMs` on `redis` (a blocking connection) when there are none. */
