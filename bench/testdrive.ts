@@ -86,7 +86,9 @@ export async function benchTestDrive({ appUrl, log }: { appUrl: string; log: (s:
     const sorted = [...trips].sort((a, b) => a - b);
     const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
     return [
-      figure(GROUP, "Try it -> first console byte in the page", firstByteMs, "ms", { note: "POST, host's long poll, ISO checked in its store, QEMU start, SSE" }),
+      figure(GROUP, "Try it -> first console byte in the page", firstByteMs, "ms", {
+        note: "POST, host's long poll, ISO checked in its store, QEMU start, SSE",
+      }),
       figure(GROUP, "keystroke round trip p50", pct(50), "ms", { note: `${KEYSTROKES} keys: POST -> host poll -> serial -> echo -> SSE` }),
       figure(GROUP, "keystroke round trip p99", pct(99), "ms"),
       figure(GROUP, "sessions one host holds while a build runs", holds, "n", { note: "capacity 3, 1 build running, at most 2 sessions per host" }),

@@ -23,6 +23,7 @@ export function TestDriveConsole({ initial, onClosed }: { initial: TestDriveView
   const [session, setSession] = useState(initial);
   const [endReason, setEndReason] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [screenVersion, setScreenVersion] = useState<string | null>(null);
   const now = useNow();
 
   useEffect(() => {
@@ -51,6 +52,7 @@ export function TestDriveConsole({ initial, onClosed }: { initial: TestDriveView
       const parsed = testDriveViewSchema.safeParse(JSON.parse(event.data));
       if (parsed.success) setSession(parsed.data);
     });
+    events.addEventListener("screen", (event) => setScreenVersion(event.data));
     events.addEventListener("end", (event) => {
       setEndReason(event.data);
       setSession((s) => ({ ...s, status: "ENDED", canExtend: false }));
@@ -117,6 +119,20 @@ export function TestDriveConsole({ initial, onClosed }: { initial: TestDriveView
         aria-label="Serial console of the test-drive: type here"
         className="overflow-hidden rounded-lg bg-black p-2"
       />
+      {screenVersion && (
+        <figure className="space-y-1">
+          {/* A PNG from the app, replaced every second while the screen changes. */}
+          <img
+            data-testid="testdrive-screen"
+            src={`/api/testdrive/${session.id}/screen?v=${encodeURIComponent(screenVersion)}`}
+            alt="The test-drive's screen (the first console, tty1), refreshed every second; type in the serial console above"
+            className="max-w-full rounded-lg ring-1 ring-slate-300"
+            width={720}
+            height={400}
+          />
+          <figcaption className="text-xs text-slate-600">The screen (tty1), a picture a second. Keys go to the serial console above.</figcaption>
+        </figure>
+      )}
     </div>
   );
 }

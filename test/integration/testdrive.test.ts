@@ -86,6 +86,11 @@ test("boot, type uname -r, see the kernel; the session ends at the time limit an
     const kernel = await waitFor("uname -r's answer", async () => /uname -r\r?\n(\d+\.\d+\.\d+-\d+-(?:cloud-)?amd64)\r?\n/.exec(console.text())?.[1], 30_000);
     assert.match(kernel, /-amd64$/);
     assert.ok(qemuPidsOf(session.id).length > 0, "QEMU runs on the host while the session lasts");
+    // The screen as a picture: the page is told of each new one and reads it as a PNG.
+    await waitFor("a picture of the screen", async () => console.state.screens > 0, 30_000);
+    const screen = await fetch(`${app.appUrl}/api/testdrive/${session.id}/screen`, { headers: { cookie: owner.cookie } });
+    assert.equal(screen.headers.get("content-type"), "image/png");
+    assert.deepEqual([...Buffer.from(await screen.arrayBuffer()).subarray(1, 4)], [0x50, 0x4e, 0x47]);
     await console.done;
     assert.match(console.state.end ?? "", /time limit \(75 s\)/);
     await waitFor("QEMU to be gone", async () => qemuPidsOf(session.id).length === 0, 30_000);

@@ -15,10 +15,15 @@ export type TestDriveQemu = {
   exited: Promise<string>;
 };
 
+/** Where QEMU listens for QMP (screendumps of the screen) in a session's folder. */
+export function qmpSocketOf(dir: string): string {
+  return join(dir, "qmp.sock");
+}
+
 /**
  * QEMU's command line for a test-drive: 512 MB, TCG, the ISO read-only with every write going to a throw-away
  * copy-on-write file (`-snapshot`), QEMU's user network with no way out (`restrict=on`: the guest reaches only
- * QEMU's own DHCP and DNS, nothing beyond), no monitor, the serial console on stdio.
+ * QEMU's own DHCP and DNS, nothing beyond), no monitor, the serial console on stdio, QMP for screendumps.
  */
 export function testDriveQemuArgs({
   name,
@@ -45,6 +50,8 @@ export function testDriveQemuArgs({
     "none",
     "-monitor",
     "none",
+    "-qmp",
+    `unix:${qmpSocketOf(dir)},server=on,wait=off`,
     "-chardev",
     "stdio,id=console,signal=off",
     "-serial",

@@ -5,6 +5,7 @@ import { MAX_CONSOLE_CHUNK_BYTES, testDriveInputResponseSchema, testDriveLeaseSc
 import { AppRefusal, type AppClient } from "../app-client";
 import { isoForTestDrive } from "./iso";
 import { startTestDriveQemu, type TestDriveQemu } from "./qemu";
+import { relayScreen } from "./screen";
 
 /** The host keeps its own clock too: QEMU stops this long after the last limit the app announced, answer or not. */
 const GRACE_MS = 5_000;
@@ -13,7 +14,7 @@ export type RunningTestDrive = { sessionId: string; stop: (why: string) => void;
 
 /**
  * One test-drive on this host: the ISO (own store, else from the app), QEMU, and the relay of its serial console
- * (output POSTed as it comes, keys long-polled). It ends when the app says so, when the limit the app announced
+ * (output POSTed as it comes, keys long-polled) and of its screen (a picture a second). It ends when the app says so, when the limit the app announced
  * passes on this host's clock, or when QEMU exits; then QEMU is killed and its folder removed.
  */
 export function runTestDrive({
@@ -107,6 +108,12 @@ export function runTestDrive({
       });
       lease(testDriveLeaseSchema.parse(await app.call(`${path}/state`, { token, json: { state: "running" }, retryForMs: 10_000 })));
       void relayKeys();
+      void relayScreen({
+        dir,
+        isOver: () => stoppedBecause,
+        send: async (png) =>
+          lease(testDriveLeaseSchema.parse(await app.call(`${path}/screen`, { token, json: { png: png.toString("base64") }, retryForMs: 5_000 }))),
+      });
       const how = await qemu.exited;
       stop(how);
     } catch (error) {

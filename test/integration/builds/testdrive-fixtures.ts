@@ -45,7 +45,7 @@ export async function seedSucceededBuild(actor: Actor, iso: SeededIso): Promise<
  */
 export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { appUrl: string; sessionId: string; cookie: string; origin: string }) {
   const controller = new AbortController();
-  const state = { bytes: Buffer.alloc(0), end: null as string | null, states: [] as { status: string }[] };
+  const state = { bytes: Buffer.alloc(0), end: null as string | null, states: [] as { status: string }[], screens: 0 };
   const checks = new Set<() => void>();
   let isDone = false;
   const done = (async () => {
@@ -62,6 +62,7 @@ export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { ap
         const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
         if (event === "out") state.bytes = Buffer.concat([state.bytes, Buffer.from(data, "base64")]);
         if (event === "state") state.states.push(JSON.parse(data));
+        if (event === "screen") state.screens += 1;
         if (event === "end") state.end = data;
       }
       for (const check of checks) check();
