@@ -27,14 +27,19 @@ export function startTestDriveHost({
   log: (message: string) => void;
 }) {
   const sessions = new Map<string, RunningTestDrive>();
+  /** Told to stop and still stopping: not reported as running again (the app would answer "end" at once, again). */
+  const ending = new Set<string>();
   let isClosed = false;
   void (async () => {
     while (!isClosed) {
       try {
         const answer = nextTestDriveResponseSchema.parse(
-          await app.call("/api/host/testdrive/next", { json: { running: [...sessions.keys()] }, retryForMs: 0 }),
+          await app.call("/api/host/testdrive/next", { json: { running: [...sessions.keys()].filter((id) => !ending.has(id)) }, retryForMs: 0 }),
         );
-        for (const id of answer.end) sessions.get(id)?.stop("the app ended the session");
+        for (const id of answer.end.filter((id) => sessions.has(id))) {
+          ending.add(id);
+          sessions.get(id)!.stop("the app ended the session");
+        }
         const offer = answer.offer;
         if (!offer || isClosed) continue;
         if (sessions.has(offer.sessionId)) continue;
@@ -51,6 +56,7 @@ export function startTestDriveHost({
         onSessionsChange(sessions.size);
         void drive.done.finally(() => {
           sessions.delete(offer.sessionId);
+          ending.delete(offer.sessionId);
           onSessionsChange(sessions.size);
         });
       } catch (error) {
