@@ -23,7 +23,12 @@ export const MAX_CONSOLE_CHUNK_BYTES = 64 * 1024;
 
 // Browser -> app
 
-export const createTestDriveSchema = z.strictObject({ buildId: z.string().min(1).max(100), firmware: testDriveFirmwareSchema });
+/** Try one of your builds (`buildId`), or a shared one whose owner allows it (`shareToken`, the share link's token). */
+export const createTestDriveSchema = z.union([
+  z.strictObject({ buildId: z.string().min(1).max(100), firmware: testDriveFirmwareSchema }),
+  z.strictObject({ shareToken: z.string().min(1).max(100), firmware: testDriveFirmwareSchema }),
+]);
+export const testDriveOnShareSchema = z.strictObject({ buildId: z.string().min(1).max(100), isAllowed: z.boolean() });
 /** Keys typed in the terminal, as xterm.js hands them over (text with control characters). */
 export const testDriveKeysSchema = z.strictObject({ data: z.string().min(1).max(4096) });
 

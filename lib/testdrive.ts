@@ -38,11 +38,25 @@ export function testDriveLimits() {
   return { limitSeconds: env.TESTDRIVE_LIMIT_SECONDS, sessionsPerHost: env.TESTDRIVE_SESSIONS_PER_HOST, memoryMb: TESTDRIVE_MEMORY_MB };
 }
 
-/** Starts a test-drive of one of the actor's succeeded builds on a host with a free slot. */
-export async function createTestDrive({ actor, buildId, firmware }: { actor: Actor; buildId: string; firmware: TestDriveFirmware }): Promise<TestDriveView> {
+/**
+ * Starts a test-drive on a host with a free slot: of one of the actor's succeeded builds, or of a shared one whose
+ * owner lets people holding its link try it (`shareToken`).
+ */
+export async function createTestDrive({
+  actor,
+  buildId,
+  shareToken,
+  firmware,
+}: {
+  actor: Actor;
+  buildId?: string;
+  shareToken?: string;
+  firmware: TestDriveFirmware;
+}): Promise<TestDriveView> {
   const db = getDb();
+  if (!buildId && !shareToken) throw new AppError("BAD_REQUEST", "Name the build to try, or its share link");
   const build = await db.build.findFirst({
-    where: { id: buildId, ...ownedBuild(actor) },
+    where: shareToken ? { shareToken, testDriveOnShare: true } : { id: buildId, ...ownedBuild(actor) },
     select: {
       id: true,
       arch: true,
@@ -107,6 +121,13 @@ export async function createTestDrive({ actor, buildId, firmware }: { actor: Act
   // Wakes the host's long poll; a host that misses it finds the row at its next poll.
   await getRedis().multi().lpush(offersKey(session.hostId!), session.id).expire(offersKey(session.hostId!), 300).exec();
   return toView(session);
+}
+
+/** The owner lets signed-in people holding the build's share link test-drive it, or stops letting them. */
+export async function setTestDriveOnShare({ actor, buildId, isAllowed }: { actor: Actor; buildId: string; isAllowed: boolean }) {
+  const { count } = await getDb().build.updateMany({ where: { id: buildId, ...ownedBuild(actor) }, data: { testDriveOnShare: isAllowed } });
+  if (count === 0) throw new AppError("NOT_FOUND", "No such build");
+  return { isAllowed };
 }
 
 /** The actor's own session; anyone else's looks missing. */

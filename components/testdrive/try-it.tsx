@@ -14,8 +14,21 @@ const TestDriveConsole = dynamic(() => import("./console").then((m) => m.TestDri
 
 export type TestDriveLimits = { limitSeconds: number; memoryMb: number; sessionsPerHost: number };
 
-/** "Try it": boots this build's ISO in QEMU on a build host and shows its serial console here. */
-export function TryIt({ buildId, bootloader, limits }: { buildId: string; bootloader: string; limits: TestDriveLimits }) {
+/**
+ * "Try it": boots this build's ISO in QEMU on a build host and shows its serial console here. `target` is the
+ * person's own build, or a shared one (its share token); `share` lets the owner of a shared build allow the latter.
+ */
+export function TryIt({
+  target,
+  bootloader,
+  limits,
+  share,
+}: {
+  target: { buildId: string } | { shareToken: string };
+  bootloader: string;
+  limits: TestDriveLimits;
+  share?: { buildId: string; isAllowed: boolean };
+}) {
   const [firmware, setFirmware] = useState<TestDriveFirmware>("bios");
   const [session, setSession] = useState<TestDriveView | null>(null);
   const [problem, setProblem] = useState<{ message: string; sessionId?: string } | null>(null);
@@ -23,7 +36,7 @@ export function TryIt({ buildId, bootloader, limits }: { buildId: string; bootlo
   const start = async () => {
     setStarting(true);
     setProblem(null);
-    const answer = await postJson("/api/testdrive", { buildId, firmware });
+    const answer = await postJson("/api/testdrive", { ...target, firmware });
     setStarting(false);
     if (answer.ok) setSession(testDriveViewSchema.parse(answer.data));
     else setProblem({ message: answer.message, sessionId: answer.details?.sessionId as string | undefined });
@@ -64,6 +77,7 @@ export function TryIt({ buildId, bootloader, limits }: { buildId: string; bootlo
           </Button>
         </div>
       )}
+      {share && <ShareToggle {...share} />}
       {problem && (
         <div role="alert" className="mt-3 text-red-700">
           <p>{problem.message}</p>
@@ -75,5 +89,29 @@ export function TryIt({ buildId, bootloader, limits }: { buildId: string; bootlo
         </div>
       )}
     </section>
+  );
+}
+
+/** The owner's switch: people who hold the share link (and are signed in) may try this ISO too. */
+function ShareToggle({ buildId, isAllowed: initial }: { buildId: string; isAllowed: boolean }) {
+  const [isAllowed, setAllowed] = useState(initial);
+  const [problem, setProblem] = useState<string | null>(null);
+  const change = async (next: boolean) => {
+    const answer = await postJson("/api/testdrive/share", { buildId, isAllowed: next });
+    if (answer.ok) setAllowed(next);
+    else setProblem(answer.message);
+  };
+  return (
+    <div className="mt-3">
+      <label className="flex items-center gap-2">
+        <input type="checkbox" checked={isAllowed} onChange={(event) => void change(event.target.checked)} data-testid="testdrive-on-share" />
+        Let people with the share link try it too (they sign in; each session counts against them, not you)
+      </label>
+      {problem && (
+        <p role="alert" className="text-red-700">
+          {problem}
+        </p>
+      )}
+    </div>
   );
 }

@@ -107,7 +107,7 @@ async function runFormatCheck(): Promise<Counts> {
 /** The screenshot run: its own Playwright config; a failed flow fails the command. */
 async function runScreenshots(env: NodeJS.ProcessEnv): Promise<Counts> {
   say("screenshots: e2e/screenshots/*.shots.ts into docs/screenshots/");
-  // `npm run screenshots -- testdrive` takes only the flows of the files whose name contains a pattern.
+  // `npm run screenshots -- testdrive.shots` takes only the flows of the files whose path matches (a regular expression).
   const { code } = await run(path.resolve("node_modules/.bin/playwright"), ["test", "-c", "playwright.screenshots.config.ts", ...only], env, 30);
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 }

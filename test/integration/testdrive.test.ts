@@ -16,7 +16,8 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
-import { createTestDrive } from "@/lib/testdrive";
+import { shareBuild } from "@/lib/sharing";
+import { createTestDrive, setTestDriveOnShare } from "@/lib/testdrive";
 import { buildIso } from "@/worker/engine/build-iso";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
@@ -150,4 +151,32 @@ test("one session per person; a host's sessions and builds share its capacity; a
   );
   await fetch(`${app.appUrl}/api/testdrive/${second.id}/end`, { method: "POST", headers: { cookie: other.cookie, origin: getEnv().APP_URL } });
   await waitFor("QEMU of the second session to be gone", async () => qemuPidsOf(second.id).length === 0, 30_000);
+});
+
+test("a shared ISO can be tried by someone else only while its owner allows it, as their own session", { timeout: 120_000 }, async () => {
+  const { token } = await shareBuild({ actor: owner, buildId: isoBuildId });
+  const visitor = await makeActor("visitor");
+  await assert.rejects(createTestDrive({ actor: visitor, shareToken: token, firmware: "bios" }), /No such build/);
+  await setTestDriveOnShare({ actor: visitor, buildId: isoBuildId, isAllowed: true }).then(
+    () => assert.fail("only the owner may allow it"),
+    (error: Error) => assert.match(error.message, /No such build/),
+  );
+  await setTestDriveOnShare({ actor: owner, buildId: isoBuildId, isAllowed: true });
+  const session = await createTestDrive({ actor: visitor, shareToken: token, firmware: "bios" });
+  assert.equal((await getDb().testDriveSession.findUniqueOrThrow({ where: { id: session.id } })).userId, visitor.id);
+  const notTheirs = await fetch(`${app.appUrl}/api/testdrive/${session.id}/end`, {
+    method: "POST",
+    headers: { cookie: owner.cookie, origin: getEnv().APP_URL },
+  });
+  assert.equal(notTheirs.status, 404, "the owner of the build cannot touch the visitor's session");
+  await waitFor(
+    "the session to run",
+    async () => (await getDb().testDriveSession.findUniqueOrThrow({ where: { id: session.id } })).status === "RUNNING",
+    60_000,
+  );
+  const ended = await fetch(`${app.appUrl}/api/testdrive/${session.id}/end`, { method: "POST", headers: { cookie: visitor.cookie, origin: getEnv().APP_URL } });
+  assert.equal(ended.status, 200);
+  await waitFor("QEMU to be gone", async () => qemuPidsOf(session.id).length === 0, 30_000);
+  await setTestDriveOnShare({ actor: owner, buildId: isoBuildId, isAllowed: false });
+  await assert.rejects(createTestDrive({ actor: visitor, shareToken: token, firmware: "bios" }), /No such build/);
 });

@@ -1,6 +1,9 @@
 -- CreateEnum
 CREATE TYPE "TestDriveStatus" AS ENUM ('PENDING', 'STARTING', 'RUNNING', 'ENDED');
 
+-- AlterTable
+ALTER TABLE "Build" ADD COLUMN     "testDriveOnShare" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateTable
 CREATE TABLE "TestDriveSession" (
     "id" TEXT NOT NULL,

@@ -98,9 +98,10 @@ export default async function BuildPage({ params }: { params: Promise<{ buildId:
       )}
       {iso && build.status === "SUCCEEDED" && (
         <TryIt
-          buildId={build.id}
+          target={{ buildId: build.id }}
           bootloader={(build.revision.selection as { roles?: Record<string, string> }).roles?.bootloader ?? "grub"}
           limits={testDriveLimits()}
+          share={build.shareToken ? { buildId: build.id, isAllowed: build.testDriveOnShare } : undefined}
         />
       )}
       {(iso || build.shareToken) && (
