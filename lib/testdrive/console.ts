@@ -24,7 +24,7 @@ function onConsoleClosed(sessionId: string): void {
 
 /**
  * The page's side of a test-drive as Server-Sent Events: `state` (the session, first and on every change), `out`
- * (console bytes, base64, id = stream id for resuming) and `end` (the reason). The page closing the stream ends
+ * (console bytes, base64, id = stream id for resuming), `screen` (a new picture of the screen) and `end` (the reason). The page closing the stream ends
  * the session (unless it reconnects within 2 s): a closed tab leaves nothing running on the host.
  */
 export async function streamTestDriveConsole({

@@ -132,6 +132,7 @@ test("one session per person; a host's sessions and builds share its capacity; a
 
   // A session token cannot speak for another session; a host token is not a session token.
   await waitFor("the first session to run", async () => (await getDb().testDriveSession.findUniqueOrThrow({ where: { id: first.id } })).status === "RUNNING");
+  assert.equal(host.worker.concurrency, 1, "the host takes one build at a time while a session holds its other slot");
   const forged = await hostCall(app.appUrl, `/api/host/testdrive/${first.id}/output`, "zxt_not-a-real-token-0000000000", { body: { data: "" } });
   assert.equal(forged.status, 401);
   const hostToken = await hostCall(app.appUrl, `/api/host/testdrive/${first.id}/input`, (await hostEnv(app.appUrl, hostName + "-x")).ZXCV_HOST_TOKEN, {
@@ -151,6 +152,8 @@ test("one session per person; a host's sessions and builds share its capacity; a
   );
   await fetch(`${app.appUrl}/api/testdrive/${second.id}/end`, { method: "POST", headers: { cookie: other.cookie, origin: getEnv().APP_URL } });
   await waitFor("QEMU of the second session to be gone", async () => qemuPidsOf(second.id).length === 0, 30_000);
+  await waitFor("the host to hold no session", async () => host.drives.sessions.size === 0);
+  assert.equal(host.worker.concurrency, 2, "with no session the host builds at its capacity again");
 });
 
 test("a shared ISO can be tried by someone else only while its owner allows it, as their own session", { timeout: 120_000 }, async () => {
