@@ -19,6 +19,7 @@ import { startTestServices, type Services } from "../scripts/stack/services";
 import { benchDashboardLoad } from "./dashboard-load";
 import { benchGrowth } from "./growth";
 import { benchRemoteBuild } from "./remote-build";
+import { benchTestDrive } from "./testdrive";
 import { figure, versionOf, type Figure, type Unit } from "./support";
 import { markdownTable, printTable } from "./table";
 
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
     figures.push(
       ...(await step("build path", () => buildPathFigures({ appUrl, appPid: app.child.pid!, redisUrl: services.redisUrl, env: { ...env, BASE_URL: appUrl } }))),
     );
+    figures.push(...(await step("test-drive", () => benchTestDrive({ appUrl, log: say }))));
   } finally {
     for (const child of children.reverse()) await stopManaged(child);
     await services.stop();

@@ -31,6 +31,10 @@ const envSchema = z.object({
    * is X-Forwarded-For believed, and only the entry the outermost of them added: any client can send that header.
    */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** How long a test-drive runs before QEMU is stopped, in seconds (10 minutes; a person may extend it once by as much). */
+  TESTDRIVE_LIMIT_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  /** Test-drives one build host runs at once at most; each also takes one of its build slots (capacity). */
+  TESTDRIVE_SESSIONS_PER_HOST: z.coerce.number().int().min(0).max(64).default(2),
   /** Cookies are marked Secure when the app is served over https. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 });

@@ -152,6 +152,8 @@ export async function getSharedBuild({ token }: { token: string }) {
     iso: { id: iso.id, fileName: iso.fileName, sizeBytes: Number(iso.sizeBytes), sha256: iso.sha256 },
     log: log ? { id: log.id, fileName: log.fileName, sizeBytes: Number(log.sizeBytes) } : null,
     bootTests,
+    /** Whether the owner lets signed-in people holding the link test-drive it (lib/testdrive.ts), and with what. */
+    testDrive: build.testDriveOnShare ? { bootloader: selection.success ? (selection.data.roles.bootloader ?? "grub") : "grub" } : null,
     profileText: selection.success
       ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number })
       : "",

@@ -41,7 +41,8 @@ export class AppClient {
     this.isClosed = true;
   }
 
-  private async call(
+  /** One JSON call with the host token (or `token`), retried while the app is away (worker/testdrive/ uses it too). */
+  async call(
     path: string,
     init: { method?: string; headers?: Record<string, string>; token?: string; json?: unknown; rawBody?: () => RequestInit["body"]; retryForMs?: number },
   ): Promise<unknown> {

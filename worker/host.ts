@@ -5,6 +5,7 @@ import { reportRedisOutages } from "@/contracts/redis-outages";
 import { AppClient } from "./app-client";
 import type { WorkerEnv } from "./env";
 import { runBuildJob, type RunBuild, type RunningBuild } from "./run-job";
+import { startTestDriveHost } from "./testdrive/host";
 
 /**
  * A build host: registers with the app, takes jobs of its architecture from BullMQ (the only Redis keys it
@@ -50,6 +51,22 @@ export async function startBuildHost({
       maxStalledCount: 3,
     },
   );
+  // Test-drives take build slots: with every slot held by one, the host takes no build jobs until one ends.
+  const drives = startTestDriveHost({
+    app,
+    appUrl: env.APP_URL,
+    workDir: env.ZXCV_WORK_DIR,
+    capacity: env.ZXCV_HOST_CAPACITY,
+    buildsRunning: () => running.size,
+    onSessionsChange: (sessions) => {
+      const free = env.ZXCV_HOST_CAPACITY - sessions;
+      if (free >= 1) {
+        worker.concurrency = free;
+        if (worker.isPaused()) void worker.resume();
+      } else if (!worker.isPaused()) void worker.pause(true);
+    },
+    log,
+  });
   // Connection errors are reported once per outage by reportRedisOutages; others are logged.
   worker.on("error", (error) => {
     if (!/ECONNREFUSED|ECONNRESET|Connection is closed/.test(error.message)) log(`queue error: ${error.message}`);
@@ -72,6 +89,7 @@ export async function startBuildHost({
   close = () => {
     closing ??= (async () => {
       if (isRefused) clearInterval(heartbeat);
+      await drives.close();
       await worker.close();
       clearInterval(heartbeat);
       app.close();
@@ -79,5 +97,5 @@ export async function startBuildHost({
     })();
     return closing;
   };
-  return { worker, running, app, stopped, close };
+  return { worker, running, drives, app, stopped, close };
 }

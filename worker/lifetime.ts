@@ -52,7 +52,7 @@ async function deregister(env: WorkerEnv): Promise<void> {
 }
 
 /**
- * Watches a running host against its lifetime: idle (nothing running) for `idleExitMs`, or `maxRuntimeMs` since
+ * Watches a running host against its lifetime: idle (no build, no test-drive) for `idleExitMs`, or `maxRuntimeMs` since
  * start. Then it takes no new jobs, lets running builds finish (BullMQ's close), deregisters and calls `exit`.
  */
 export function watchLifetime({
@@ -63,7 +63,7 @@ export function watchLifetime({
   exit,
   pollMs = 500,
 }: {
-  host: { running: Map<string, unknown>; close: () => Promise<void> };
+  host: { running: Map<string, unknown>; drives?: { sessions: Map<string, unknown> }; close: () => Promise<void> };
   lifetime: Lifetime;
   env: WorkerEnv;
   log: (message: string) => void;
@@ -92,9 +92,11 @@ export function watchLifetime({
   };
   const timer = setInterval(() => {
     const now = Date.now();
-    if (host.running.size > 0) busyAt = now;
+    // A test-drive keeps the host busy as a build does.
+    const isBusy = host.running.size + (host.drives?.sessions.size ?? 0) > 0;
+    if (isBusy) busyAt = now;
     if (lifetime.maxRuntimeMs !== null && now - startedAt >= lifetime.maxRuntimeMs) void leave(`ran for ${describe(lifetime.maxRuntimeMs)} (--max-runtime)`);
-    else if (lifetime.idleExitMs !== null && host.running.size === 0 && now - busyAt >= lifetime.idleExitMs)
+    else if (lifetime.idleExitMs !== null && !isBusy && now - busyAt >= lifetime.idleExitMs)
       void leave(`idle for ${describe(lifetime.idleExitMs)} (--idle-exit)`);
   }, pollMs);
 }

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { AppError } from "../errors";
 import { authenticateHost, type BuildHostRow } from "../hosts";
 import { requireAttempt } from "../builds/host";
+import { requireTestDriveSession } from "../testdrive/host";
+import type { TestDriveRow } from "../testdrive";
 import { bearerOf, handleRoute, type RequestParts } from "./handler";
 
 export type HostApiContext<B> = RequestParts<B, undefined> & { bearer: string | undefined };
@@ -37,6 +39,18 @@ export function withAttempt<B = undefined>(
       return { buildId: params.buildId!, attempt };
     },
     (parts, { buildId, attempt }) => handler({ ...parts, bearer: bearerOf(parts.request), buildId, attempt }),
+    options,
+  );
+}
+
+/** Routes of one test-drive session, authenticated by that session's token (lib/testdrive/host.ts) before the body is read. */
+export function withTestDriveSession<B = undefined>(
+  handler: (ctx: HostApiContext<B> & { session: TestDriveRow }) => Promise<unknown>,
+  options: { body?: z.ZodType<B> } = {},
+) {
+  return handleRoute<TestDriveRow, B, undefined>(
+    (request, params) => requireTestDriveSession({ sessionId: params.sessionId!, token: bearerOf(request) }),
+    (parts, session) => handler({ ...parts, bearer: bearerOf(parts.request), session }),
     options,
   );
 }

@@ -175,7 +175,8 @@ async function main(): Promise<number> {
     const appUrl = `http://127.0.0.1:${port}`;
     // Every browser spec signs up from 127.0.0.1: the stack allows more sign-ups per address than a real dashboard
     // (the limit itself is tested in test/integration/sign-in.test.ts with the default).
-    const stackEnv = { ...base, APP_URL: appUrl, NODE_ENV: "production" as const, SIGN_UPS_PER_HOUR_PER_ADDRESS: "1000" };
+    // A short test-drive limit, so e2e/testdrive.spec.ts sees a session end at it.
+    const stackEnv = { ...base, APP_URL: appUrl, NODE_ENV: "production" as const, SIGN_UPS_PER_HOUR_PER_ADDRESS: "1000", TESTDRIVE_LIMIT_SECONDS: "120" };
     buildApp(stackEnv);
     const stackLog = createWriteStream(path.join(RESULTS, "stack.log"));
     const app = await startApp({ env: stackEnv, port, host: "127.0.0.1", quiet: true });
@@ -187,7 +188,7 @@ async function main(): Promise<number> {
       child.child.stderr?.pipe(stackLog);
     }
     say(`stack up at ${appUrl} (its output: ${RESULTS}/stack.log)`);
-    const withStack = { ...base, BASE_URL: appUrl, APP_URL: appUrl };
+    const withStack = { ...base, BASE_URL: appUrl, APP_URL: appUrl, TESTDRIVE_LIMIT_SECONDS: stackEnv.TESTDRIVE_LIMIT_SECONDS };
     if (isScreenshotRun) return report(await runScreenshots(withStack));
     add(await runNodeSuite("stack", stackTests, withStack));
     add(await runPlaywright(withStack, specs));

@@ -95,6 +95,13 @@ function firstExisting(paths: string[]): string {
   return found;
 }
 
+/** QEMU's UEFI firmware (OVMF) with a throw-away copy of its variable store in `dir`. */
+export function uefiArgs(dir: string): string[] {
+  const vars = join(dir, "vars.fd");
+  copyFileSync(firstExisting(OVMF_VARS), vars);
+  return ["-drive", `if=pflash,format=raw,readonly=on,file=${firstExisting(OVMF_CODE)}`, "-drive", `if=pflash,format=raw,file=${vars}`];
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -183,9 +190,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     args.push("-fw_cfg", `name=opt/zxcv/authorized_keys,file=${key}.pub`);
   }
   if (options.firmware === "uefi") {
-    const vars = join(temp, "vars.fd");
-    copyFileSync(firstExisting(OVMF_VARS), vars);
-    args.push("-drive", `if=pflash,format=raw,readonly=on,file=${firstExisting(OVMF_CODE)}`, "-drive", `if=pflash,format=raw,file=${vars}`);
+    args.push(...uefiArgs(temp));
   }
 
   // The self-test entry: GRUB's hotkey, or the label typed at ISOLINUX's boot: prompt.

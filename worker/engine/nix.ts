@@ -134,6 +134,14 @@ function killRecorded(dir: string, killed: number[]): void {
   }
 }
 
+/** Records a running process under `processDir` for killLeftovers; returns the record's path (delete it once the process is gone). */
+export function recordProcess(processDir: string, pid: number, cmd: string): string {
+  mkdirSync(processDir, { recursive: true });
+  const recorded = join(processDir, String(pid));
+  writeFileSync(recorded, JSON.stringify({ pid, cmd, startTime: startTimeOf(pid) }));
+  return recorded;
+}
+
 /**
  * Runs a command in its own process group, streaming stdout and stderr line by line as they are produced.
  * Abort (or the timeout) kills the whole group, so a cancelled build leaves no nix or qemu behind; the child gets
@@ -147,12 +155,7 @@ export function runStreaming(cmd: string, args: string[], options: RunOptions = 
       detached: true,
       stdio: ["pipe", "pipe", "pipe"],
     });
-    let recorded: string | undefined;
-    if (options.processDir && child.pid) {
-      mkdirSync(options.processDir, { recursive: true });
-      recorded = join(options.processDir, String(child.pid));
-      writeFileSync(recorded, JSON.stringify({ pid: child.pid, cmd, startTime: startTimeOf(child.pid) }));
-    }
+    const recorded = options.processDir && child.pid ? recordProcess(options.processDir, child.pid, cmd) : undefined;
     const stdout: string[] = [];
     const tail: string[] = [];
     let killedBy: string | undefined;

@@ -38,6 +38,18 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/v1\/builds\/([^/]+)\/sizes$/, "app/api/v1/builds/[id]/sizes/route", ["id"]],
   [/^\/api\/v1\/builds\/([^/]+)\/diff$/, "app/api/v1/builds/[id]/diff/route", ["id"]],
   [/^\/api\/v1\/profiles\/([^/]+)\/size-budget$/, "app/api/v1/profiles/[id]/size-budget/route", ["id"]],
+  [/^\/api\/testdrive$/, "app/api/testdrive/route", []],
+  [/^\/api\/testdrive\/([^/]+)\/console$/, "app/api/testdrive/[sessionId]/console/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/keys$/, "app/api/testdrive/[sessionId]/keys/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/extend$/, "app/api/testdrive/[sessionId]/extend/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/end$/, "app/api/testdrive/[sessionId]/end/route", ["sessionId"]],
+  [/^\/api\/testdrive\/([^/]+)\/screen$/, "app/api/testdrive/[sessionId]/screen/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/next$/, "app/api/host/testdrive/next/route", []],
+  [/^\/api\/host\/testdrive\/([^/]+)\/output$/, "app/api/host/testdrive/[sessionId]/output/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/input$/, "app/api/host/testdrive/[sessionId]/input/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/state$/, "app/api/host/testdrive/[sessionId]/state/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/iso$/, "app/api/host/testdrive/[sessionId]/iso/route", ["sessionId"]],
+  [/^\/api\/host\/testdrive\/([^/]+)\/screen$/, "app/api/host/testdrive/[sessionId]/screen/route", ["sessionId"]],
 ];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

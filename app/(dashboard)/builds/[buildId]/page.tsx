@@ -16,6 +16,8 @@ import { LiveLog } from "./live-log";
 import { SizeBreakdown } from "@/components/size-breakdown";
 import { getBuildSizePanel } from "@/lib/builds/sizes";
 import { formatBytes } from "@/components/format";
+import { TryIt } from "@/components/testdrive/try-it";
+import { testDriveLimits } from "@/lib/testdrive";
 import { formatDuration, StatusBadge } from "../format";
 
 export const metadata: Metadata = { title: "Build" };
@@ -96,6 +98,14 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
           )}
           <BootChecks bootTests={bootTests} />
         </div>
+      )}
+      {iso && build.status === "SUCCEEDED" && (
+        <TryIt
+          target={{ buildId: build.id }}
+          bootloader={(build.revision.selection as { roles?: Record<string, string> }).roles?.bootloader ?? "grub"}
+          limits={testDriveLimits()}
+          share={build.shareToken ? { buildId: build.id, isAllowed: build.testDriveOnShare } : undefined}
+        />
       )}
       {build.status === "SUCCEEDED" && (
         <SizeBreakdown {...await getBuildSizePanel({ actor, buildId: build.id, againstId: typeof against === "string" ? against : undefined })} />

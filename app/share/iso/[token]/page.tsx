@@ -4,6 +4,9 @@ import { formatBytes } from "@/components/format";
 import { buttonClass } from "@/components/ui/button";
 import { readStoredLog } from "@/lib/builds/queries";
 import { getSharedBuild } from "@/lib/sharing";
+import { getCurrentActor } from "@/lib/auth/current-actor";
+import { testDriveLimits } from "@/lib/testdrive";
+import { TryIt } from "@/components/testdrive/try-it";
 
 export const metadata: Metadata = { title: "Shared ISO" };
 
@@ -11,6 +14,7 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
   const { token } = await params;
   const build = await loadOr404(() => getSharedBuild({ token }));
   const stored = await readStoredLog(build.storage);
+  const viewer = build.testDrive ? await getCurrentActor() : null;
   return (
     <>
       <div className="mb-6">
@@ -46,6 +50,18 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
           </p>
         )}
       </div>
+      {build.testDrive &&
+        (viewer ? (
+          <TryIt target={{ shareToken: token }} bootloader={build.testDrive.bootloader} limits={testDriveLimits()} />
+        ) : (
+          <p className="mb-6 text-sm" data-testid="testdrive-sign-in">
+            Its owner lets you try this ISO in your browser:{" "}
+            <a className="text-indigo-700 underline" href="/sign-in">
+              sign in
+            </a>{" "}
+            and open this link again.
+          </p>
+        ))}
       {build.profileText && (
         <section aria-label="Configuration" className="mb-6 space-y-2">
           <h2 className="text-sm font-medium">The configuration that produced it</h2>
