@@ -32,11 +32,12 @@ test("every catalog choice of mini has components, and every component deb is pi
   const pinned = new Set(lock.debs.map((d) => d.name));
   for (const role of catalog.roles)
     for (const alt of role.alternatives) assert.ok(components.roles[role.id]?.[alt.id], `${role.id}=${alt.id} has no components`);
-  for (const pkg of catalog.packages) assert.ok(components.packages[pkg.id], `package ${pkg.id} has no components`);
+  assert.ok(catalog.packages.length >= 2000, `the generated catalog offers ${catalog.packages.length} packages`);
+  const offered = new Set(catalog.packages.map((p) => p.id));
+  for (const pkg of catalog.packages) for (const dep of pkg.debian!.depends) assert.ok(offered.has(dep), `${pkg.id} needs ${dep}, which is not offered`);
   const wanted = [
     ...Object.values(components.tools).flatMap((t) => t.debs),
     ...Object.values(components.roles).flatMap((r) => Object.values(r).flatMap((a) => a.debs)),
-    ...Object.values(components.packages).flatMap((p) => p.debs),
   ];
   for (const name of wanted) assert.ok(pinned.has(name), `${name} is not pinned: run npm run pin:mini`);
 });
@@ -50,7 +51,8 @@ test("the lock's revision is the hash of its content and no mirror host is commi
   }
   const files = readdirSync(channelDir("mini"))
     .map((f) => join(channelDir("mini"), f))
-    .filter((f) => statSync(f).isFile());
+    // archive.json and left-out.txt quote Debian's package descriptions (some name web sites); their pins are paths.
+    .filter((f) => statSync(f).isFile() && !/(archive\.json|left-out\.txt)$/.test(f));
   for (const file of [...files, join(repoRoot, "scripts", "pin-mini.ts")]) {
     assert.doesNotMatch(readFileSync(file, "utf8"), /https?:\/\/|debian\.org/, `${file} names a host`);
   }
