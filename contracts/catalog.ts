@@ -44,6 +44,7 @@ export const debianFieldsSchema = z.strictObject({
   clashes: z.array(z.tuple([catalogIdSchema, z.string()])),
   /** Its main command, when it ships one named like itself (or only one). */
   command: z.string().optional(),
+  priority: z.string().optional(),
 });
 export type DebianFields = z.infer<typeof debianFieldsSchema>;
 
@@ -104,6 +105,8 @@ export function describeRef(catalog: Catalog, ref: CatalogRef): string {
 export const archivePackageSchema = z.strictObject({
   ...debianFieldsSchema.shape,
   section: z.string().min(1),
+  /** Debian's priority: required and important packages make a Debian base system, optional ones are added by choice. */
+  priority: z.string(),
   description: z.string(),
   installedBytes: z.number().int().nonnegative(),
   suite: z.string(),
@@ -117,7 +120,7 @@ export type Archive = z.infer<typeof archiveSchema>;
 
 /** An archive package as a catalog package (its size: Installed-Size); a featured entry of catalog.json keeps its label, category and text. */
 export function catalogPackageFromArchive(id: string, pkg: ArchivePackage, featured?: OptionalPackage): OptionalPackage {
-  const { version, depends, conflicts, clashes, command } = pkg;
+  const { version, depends, conflicts, clashes, command, priority } = pkg;
   return {
     id,
     label: featured?.label ?? id,
@@ -126,6 +129,6 @@ export function catalogPackageFromArchive(id: string, pkg: ArchivePackage, featu
     sizeBytes: pkg.installedBytes,
     requires: featured?.requires ?? [],
     conflicts: featured?.conflicts ?? [],
-    debian: { version, depends, conflicts, clashes, ...(command ? { command } : {}) },
+    debian: { version, depends, conflicts, clashes, priority, ...(command ? { command } : {}) },
   };
 }

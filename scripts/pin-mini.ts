@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       {
         version: p.version,
         section: p.section,
+        priority: p.priority,
         description: p.description,
         installedBytes: p.installedBytes,
         suite: p.suite,

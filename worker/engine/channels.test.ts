@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { applyFix, validateSelection } from "../../contracts/selection";
 import { channelDir, loadCatalog, lockRevision, readComponents, readLock, repoRoot } from "./channels";
 
 test("both channel catalogs parse with the catalog schema", () => {
@@ -56,4 +57,24 @@ test("the lock's revision is the hash of its content and no mirror host is commi
   for (const file of [...files, join(repoRoot, "scripts", "pin-mini.ts")]) {
     assert.doesNotMatch(readFileSync(file, "utf8"), /https?:\/\/|debian\.org/, `${file} names a host`);
   }
+});
+
+test("the generated catalog: two packages that ship one file, or conflict, are refused naming both, with one-click fixes", () => {
+  const catalog = loadCatalog("mini");
+  const roles = Object.fromEntries(catalog.roles.map((r) => [r.id, r.default]));
+  // A pair Debian declares no conflict for: only the file list (Contents) knows they collide.
+  const clashing = catalog.packages.find((p) => p.debian!.clashes.some(([o]) => !p.debian!.conflicts.includes(o)))!;
+  const [other, file] = clashing.debian!.clashes.find(([o]) => !clashing.debian!.conflicts.includes(o))!;
+  const selection = { channel: "mini", roles, packages: [clashing.id, other] };
+  const problems = validateSelection(catalog, selection);
+  assert.equal(problems.length, 1);
+  assert.equal(problems[0]!.message, `${clashing.id} and ${other} both ship /${file}`);
+  for (const fix of problems[0]!.fixes) assert.deepEqual(validateSelection(catalog, applyFix(selection, fix)), [], fix.label);
+  const conflicting = catalog.packages.find((p) => p.debian!.conflicts.length > 0 && p.debian!.clashes.length === 0)!;
+  const rival = conflicting.debian!.conflicts[0]!;
+  const conflict = validateSelection(catalog, { channel: "mini", roles, packages: [conflicting.id, rival] });
+  assert.ok(
+    conflict.some((p) => p.code === "conflict" && p.message.includes(conflicting.id) && p.message.includes(rival)),
+    JSON.stringify(conflict),
+  );
 });

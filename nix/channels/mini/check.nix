@@ -1,6 +1,7 @@
 # Refuses a selection whose names are not all in the catalog, naming the culprit. The TypeScript side validates
 # first; this keeps the expression safe on its own.
-{ catalog, archive }:
+# `archive`: the mini channel's generated packages (an attribute set by name); other channels list theirs in the catalog.
+{ catalog, archive ? builtins.listToAttrs (map (p: { name = p.id; value = p; }) catalog.packages) }:
 selection:
 let
   inherit (builtins) all any attrNames elem filter length map throw;
