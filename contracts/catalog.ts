@@ -52,6 +52,8 @@ export const optionalPackageSchema = z.strictObject({
   ...choiceFields,
   /** A featured category, or Debian's section. */
   category: z.string().min(1),
+  /** Hand-picked in catalog.json: the configurator lists these before anyone searches. */
+  featured: z.boolean().optional(),
   debian: debianFieldsSchema.optional(),
 });
 export type OptionalPackage = z.infer<typeof optionalPackageSchema>;
@@ -129,6 +131,7 @@ export function catalogPackageFromArchive(id: string, pkg: ArchivePackage, featu
     sizeBytes: pkg.installedBytes,
     requires: featured?.requires ?? [],
     conflicts: featured?.conflicts ?? [],
+    ...(featured ? { featured: true } : {}),
     debian: { version, depends, conflicts, clashes, priority, ...(command ? { command } : {}) },
   };
 }

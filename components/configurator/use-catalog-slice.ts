@@ -1,0 +1,35 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { optionalPackageSchema, type Catalog } from "@/contracts/catalog";
+import type { Selection } from "@/contracts/selection";
+import { z } from "zod";
+
+const closureAnswer = z.object({ packages: z.array(optionalPackageSchema) });
+
+/**
+ * The catalog the configurator validates and sizes with: roles and featured packages from the page, plus the
+ * entries of every chosen package and what it pulls in, fetched from the server when a package is added (by the
+ * picker or the text view). Never the whole archive: the page's weight does not grow with the catalog.
+ */
+export function useCatalogSlice(initial: Catalog, selection: Selection): Catalog {
+  const [catalog, setCatalog] = useState(initial);
+  const missing = selection.packages.filter((id) => !catalog.packages.some((p) => p.id === id));
+  const key = missing.sort().join(",");
+  useEffect(() => {
+    if (!key) return;
+    const controller = new AbortController();
+    fetch(`/api/v1/channels/${encodeURIComponent(catalog.channel)}/packages/closure?ids=${encodeURIComponent(key)}`, { signal: controller.signal })
+      .then(async (response) => (response.ok ? closureAnswer.parse(await response.json()).packages : []))
+      .then((packages) =>
+        setCatalog((current) => {
+          const known = new Set(current.packages.map((p) => p.id));
+          const added = packages.filter((p) => !known.has(p.id));
+          return added.length ? { ...current, packages: [...current.packages, ...added] } : current;
+        }),
+      )
+      .catch(() => {}); // an unknown name stays unknown: validation names it
+    return () => controller.abort();
+  }, [key, catalog.channel]);
+  return catalog;
+}
