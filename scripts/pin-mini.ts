@@ -7,7 +7,8 @@
 //   archive.json    every offered package: its pin, Installed-Size, resolved dependencies, conflicts, file clashes
 //   left-out.txt    every package that is not offered, with the reason
 // No mirror host lands in the repo: a pin is (suite, path), mapped back through apt's configuration at fetch time.
-import { readFileSync, writeFileSync } from "node:fs";
+// `--dry-run` generates everything and writes nothing (bench/catalog.ts times it).
+import { readFileSync, writeFileSync as writeFile } from "node:fs";
 import { basename, join } from "node:path";
 import { CATALOG_ID, archiveSchema, type Archive, type ArchivePackage as ArchiveEntry } from "../contracts/catalog";
 import { resolveArchive } from "../contracts/resolver";
@@ -41,6 +42,9 @@ function previousOffered(file: string): Set<string> {
     return new Set();
   }
 }
+
+const dryRun = process.argv.includes("--dry-run");
+const writeFileSync = (file: string, text: string) => (dryRun ? undefined : writeFile(file, text));
 
 async function main(): Promise<void> {
   const started = Date.now();
