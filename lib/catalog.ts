@@ -112,15 +112,19 @@ export async function replaceCatalogPackages(options: {
   const before = await db.channel.findUnique({ where: { name: options.name }, select: { revision: true } });
   if (before?.revision === options.revision && (await db.catalogPackage.count({ where: { channel: options.name } })) > 0) return;
   const featured = new Map(options.data.catalog.packages.map((p) => [p.id, p]));
-  const rows = Object.entries(options.archive.packages).map(([id, pkg]) => ({
-    channel: options.name,
-    id,
-    version: pkg.version,
-    section: pkg.section,
-    description: pkg.description,
-    sizeBytes: BigInt(pkg.installedBytes),
-    entry: catalogPackageFromArchive(id, pkg, featured.get(id)) as unknown as Prisma.InputJsonValue,
-  }));
+  const rows = Object.entries(options.archive.packages).map(([id, pkg]) => {
+    const entry = catalogPackageFromArchive(id, pkg, featured.get(id));
+    // The description searched is the one shown (a featured package's own text, else Debian's synopsis).
+    return {
+      channel: options.name,
+      id,
+      version: pkg.version,
+      section: pkg.section,
+      description: entry.description,
+      sizeBytes: BigInt(pkg.installedBytes),
+      entry: entry as unknown as Prisma.InputJsonValue,
+    };
+  });
   await db.$transaction(
     async (tx) => {
       await tx.catalogPackage.deleteMany({ where: { channel: options.name } });

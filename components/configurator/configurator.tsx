@@ -51,8 +51,11 @@ export function Configurator({ catalog: initialCatalog, names, profileUrl, initi
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string; staleNumber?: number }>();
 
   // The generated catalog is far too large for the page: it holds the chosen packages' closures, fetched as they change.
-  const catalog = useCatalogSlice(initialCatalog, selection);
-  const problems = validateSelection(catalog, selection);
+  const { catalog, pending } = useCatalogSlice(initialCatalog, selection);
+  // A package just added is not unknown while its entry is on its way.
+  const problems = validateSelection(catalog, selection).filter(
+    (p) => !(p.code === "unknown-package" && "package" in p.subject && pending.has(p.subject.package)),
+  );
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
   const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
   const parsed = parseProfileText(text);

@@ -66,7 +66,7 @@ export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catal
       <input
         id={searchId}
         type="search"
-        placeholder="Search every Debian package by name or description"
+        placeholder="Search packages by name or description"
         value={query}
         onChange={(event) => setQuery(event.target.value)}
         className="mt-2 block w-full rounded-md border-0 bg-white px-3 py-2 ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
