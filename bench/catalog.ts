@@ -112,8 +112,14 @@ export async function benchCatalog(options: { appUrl?: string; log: (s: string) 
     figure(GROUP, "search p99", percentile(times, 99), "ms"),
   );
 
-  if (options.appUrl)
-    figures.push(figure(GROUP, "configurator page weight, 25 packages (gzip'd HTML + JS + CSS)", await pageWeight(options.appUrl, picked), "B"));
+  if (options.appUrl) {
+    // Against the same page with no package: what the catalog adds to it (the closure slice of the selection).
+    const without = await pageWeight(options.appUrl, []);
+    const withPackages = await pageWeight(options.appUrl, picked);
+    figures.push(
+      figure(GROUP, "configurator page weight, 25 packages (gzip'd HTML + JS + CSS)", withPackages, "B", { baseline: { name: "no package", value: without } }),
+    );
+  }
 
   options.log("catalog: cold host fetching a 25-package selection from the mirror");
   const cold = await coldFetch(picked);
