@@ -52,9 +52,10 @@ export function Configurator({ catalog: initialCatalog, names, profileUrl, initi
 
   // The generated catalog is far too large for the page: it holds the chosen packages' closures, fetched as they change.
   const { catalog, pending } = useCatalogSlice(initialCatalog, selection);
-  // A package just added is not unknown while its entry is on its way.
+  // While entries are on their way (a package just added, or a featured one's dependencies), a package is not yet
+  // called unknown or its dependencies missing: the answer takes a few hundred milliseconds.
   const problems = validateSelection(catalog, selection).filter(
-    (p) => !(p.code === "unknown-package" && "package" in p.subject && pending.has(p.subject.package)),
+    (p) => pending.size === 0 || !((p.code === "unknown-package" || p.code === "missing-requirement") && "package" in p.subject),
   );
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
   const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
