@@ -21,7 +21,7 @@ import { canonicalSelectionJson, defaultSelection, type Selection } from "../con
 import { ensureDebianPackages, requiredDebianPackages } from "../scripts/stack/apt";
 import { freePort, waitForPort } from "../scripts/stack/ports";
 import { buildIso } from "../worker/engine/build-iso";
-import { channelDir, loadCatalog, readLock } from "../worker/engine/channels";
+import { channelDir, loadCatalog } from "../worker/engine/channels";
 import { nixEnv, runOrThrow } from "../worker/engine/nix";
 import { seedStore, stateDir } from "../worker/engine/seed";
 import { diskBytes, figure, startCountingProxy, timed, type CountingProxy, type Figure } from "./support";
@@ -105,11 +105,8 @@ function writeBuilderDaemon(dir: string, builderStore: string): string {
   return file;
 }
 
-/** Seeding keeps a stamp per store path; the benchmark's stores are thrown away, so their stamps go too. */
 function forgetStore(store: string): void {
   rmSync(store, { recursive: true, force: true });
-  const key = execFileSync("sha256sum", { input: store, encoding: "utf8" }).slice(0, 16);
-  rmSync(join(stateDir(), "seeded", `${key}-${readLock().revision}`), { force: true });
 }
 
 async function nixBuildWithBuilders(o: { ssh: Ssh; laptop: string; builder: string; selectionFile: string; dir: string; log: (s: string) => void }) {
@@ -119,7 +116,15 @@ async function nixBuildWithBuilders(o: { ssh: Ssh; laptop: string; builder: stri
   const run = await timed(async () => {
     // The laptop must hold the sources before it can send them: a real laptop downloads them, here they come from
     // the machine's .deb cache.
-    await seedStore(readLock(), { store: o.laptop });
+    const drv = await runOrThrow("nix-instantiate", [
+      "--store",
+      o.laptop,
+      join(channelDir("mini"), "default.nix"),
+      "--argstr",
+      "selectionFile",
+      o.selectionFile,
+    ]);
+    await seedStore(drv.trim().split("\n").pop()!, { store: o.laptop });
     const sourcesBytes = diskBytes(join(o.laptop, "nix", "store"));
     await runOrThrow(
       "nix-build",

@@ -1,7 +1,7 @@
 // npm run bench [-- --readme] — every benchmark in one run, one table.
 //
 // Brings up a throw-away stack (embedded PostgreSQL or DATABASE_URL's server, private Redis, `next start`), then runs:
-// the dashboard under load, the engine (bench/engine.ts), build growth, the remote-build side by side and, when the
+// the dashboard under load, the generated catalog (bench/catalog.ts), the engine (bench/engine.ts), build growth, the remote-build side by side and, when the
 // builds engineer's bench/build-path.ts is present, the build path through the app. Prints the machine, the versions
 // and every figure (with its ratio against a baseline measured in this run), writes bench/results/latest.json and
 // latest.md; --readme also replaces the README's Benchmarks table. Figures, not tests: nothing here asserts.
@@ -16,6 +16,7 @@ import { buildApp, prepareDatabase, startApp } from "../scripts/stack/app";
 import { freePort } from "../scripts/stack/ports";
 import { stopManaged, type Managed } from "../scripts/stack/processes";
 import { startTestServices, type Services } from "../scripts/stack/services";
+import { benchCatalog } from "./catalog";
 import { benchDashboardLoad } from "./dashboard-load";
 import { benchGrowth } from "./growth";
 import { benchRemoteBuild } from "./remote-build";
@@ -220,6 +221,7 @@ async function main(): Promise<void> {
     children.push(app);
     say(`app up at ${appUrl}`);
     figures.push(...(await step("dashboard under load", () => benchDashboardLoad({ appUrl, appPid: app.child.pid!, artifactDir, log: say }))));
+    figures.push(...(await step("catalog", () => benchCatalog({ appUrl, log: say }))));
     figures.push(...(await step("engine", engineFigures)));
     figures.push(...(await step("build growth", () => benchGrowth({ log: say }))));
     figures.push(...(await step("remote build", () => benchRemoteBuild({ redisUrl: services.redisUrl, log: say }))));

@@ -33,9 +33,28 @@ export const roleSchema = z.strictObject({
 });
 export type Role = z.infer<typeof roleSchema>;
 
+/** What the generated catalog knows of a Debian package (nix/channels/mini/archive.json, written by npm run pin:mini). */
+export const debianFieldsSchema = z.strictObject({
+  version: z.string().min(1),
+  /** Offered packages it needs directly (resolved once, at pin time: see contracts/resolver.ts). */
+  depends: z.array(catalogIdSchema),
+  /** Offered packages it may not share a system with (Debian's Conflicts and Breaks, either side). */
+  conflicts: z.array(catalogIdSchema),
+  /** Offered packages that ship one of its files: [package, file]. */
+  clashes: z.array(z.tuple([catalogIdSchema, z.string()])),
+  /** Its main command, when it ships one named like itself (or only one). */
+  command: z.string().optional(),
+  priority: z.string().optional(),
+});
+export type DebianFields = z.infer<typeof debianFieldsSchema>;
+
 export const optionalPackageSchema = z.strictObject({
   ...choiceFields,
+  /** A featured category, or Debian's section. */
   category: z.string().min(1),
+  /** Hand-picked in catalog.json: the configurator lists these before anyone searches. */
+  featured: z.boolean().optional(),
+  debian: debianFieldsSchema.optional(),
 });
 export type OptionalPackage = z.infer<typeof optionalPackageSchema>;
 
@@ -82,4 +101,37 @@ export function describeRef(catalog: Catalog, ref: CatalogRef): string {
   const role = findRole(catalog, ref.role);
   const alt = role?.alternatives.find((a) => a.id === ref.alternative);
   return `${role?.label ?? ref.role} ${alt?.label ?? ref.alternative}`;
+}
+
+/** One offered Debian package as the generator wrote it (with its pin: the .deb is fetched only when a build needs it). */
+export const archivePackageSchema = z.strictObject({
+  ...debianFieldsSchema.shape,
+  section: z.string().min(1),
+  /** Debian's priority: required and important packages make a Debian base system, optional ones are added by choice. */
+  priority: z.string(),
+  description: z.string(),
+  installedBytes: z.number().int().nonnegative(),
+  suite: z.string(),
+  path: z.string().regex(/^pool\/[^:]+\.deb$/),
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ArchivePackage = z.infer<typeof archivePackageSchema>;
+export const archiveSchema = z.strictObject({ _comment: z.string().optional(), packages: z.record(catalogIdSchema, archivePackageSchema) });
+export type Archive = z.infer<typeof archiveSchema>;
+
+/** An archive package as a catalog package (its size: Installed-Size); a featured entry of catalog.json keeps its label, category and text. */
+export function catalogPackageFromArchive(id: string, pkg: ArchivePackage, featured?: OptionalPackage): OptionalPackage {
+  const { version, depends, conflicts, clashes, command, priority } = pkg;
+  return {
+    id,
+    label: featured?.label ?? id,
+    description: featured?.description ?? (pkg.description || id),
+    category: featured?.category ?? pkg.section,
+    sizeBytes: pkg.installedBytes,
+    requires: featured?.requires ?? [],
+    conflicts: featured?.conflicts ?? [],
+    ...(featured ? { featured: true } : {}),
+    debian: { version, depends, conflicts, clashes, priority, ...(command ? { command } : {}) },
+  };
 }

@@ -3,6 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { catalogIdSchema, describeRef, findPackage, findRole, type Catalog, type CatalogRef } from "./catalog";
+import { closureOf, closureProblems, type ClosureEntry } from "./resolver";
 
 /**
  * What a person chose: one alternative per role and a set of optional packages.
@@ -170,6 +171,29 @@ export function validateSelection(catalog: Catalog, selection: Selection): Selec
       problems.push({ code: "conflict", message: `${item.label} conflicts with ${describeRef(catalog, clash)}`, subject, fixes });
     }
   }
+  return [...problems, ...dependencyProblems(catalog, selection)];
+}
+
+/**
+ * What the chosen packages pull in, checked before any build: Debian conflicts and files two packages ship, each
+ * named with the chosen packages that bring them in, and the fix of removing one of those.
+ */
+function dependencyProblems(catalog: Catalog, selection: Selection): SelectionProblem[] {
+  const entries = new Map<string, ClosureEntry>(catalog.packages.map((p) => [p.id, p]));
+  const problems: SelectionProblem[] = [];
+  const bringing = (id: string) => selection.packages.filter((chosen) => closureOf(entries, [chosen]).includes(id));
+  const via = (id: string) => (selection.packages.includes(id) ? id : `${id} (needed by ${bringing(id).join(", ")})`);
+  for (const p of closureProblems(entries, selection.packages)) {
+    if (p.kind === "missing") {
+      const subject = { package: bringing(p.neededBy)[0] ?? p.neededBy };
+      problems.push({ code: "missing-requirement", message: `${p.neededBy} needs ${p.package}, which the catalog does not offer`, subject, fixes: [] });
+      continue;
+    }
+    const culprits = [...new Set([...bringing(p.b), ...bringing(p.a)])];
+    const fixes: SelectionFix[] = culprits.map((id) => ({ kind: "remove-package", package: id, label: `Remove ${id}` }));
+    const message = p.kind === "conflict" ? `${via(p.a)} conflicts with ${via(p.b)}` : `${via(p.a)} and ${via(p.b)} both ship /${p.file}`;
+    problems.push({ code: "conflict", message, subject: { package: culprits[0]! }, fixes });
+  }
   return problems;
 }
 
@@ -184,16 +208,23 @@ export function applyFix(selection: Selection, fix: SelectionFix): Selection {
   }
 }
 
-/** Estimated ISO size split by what takes the space, largest first. */
+/** Estimated ISO size split by what takes the space, largest first (packages: installed bytes of their closure). */
 export function estimateSize(catalog: Catalog, selection: Selection): { label: string; bytes: number }[] {
   const parts = [{ label: "Base system", bytes: catalog.baseSizeBytes }];
   for (const role of catalog.roles) {
     const alt = role.alternatives.find((a) => a.id === selection.roles[role.id]);
     if (alt) parts.push({ label: `${role.label}: ${alt.label}`, bytes: alt.sizeBytes });
   }
-  for (const pkgId of selection.packages) {
+  // Each chosen package with what it pulls in that no package before it already brought: shared libraries count once.
+  const entries = new Map<string, ClosureEntry>(catalog.packages.map((p) => [p.id, p]));
+  const counted = new Set<string>();
+  for (const pkgId of [...selection.packages].sort()) {
     const pkg = findPackage(catalog, pkgId);
-    if (pkg) parts.push({ label: pkg.label, bytes: pkg.sizeBytes });
+    if (!pkg) continue;
+    const added = closureOf(entries, [pkgId]).filter((id) => !counted.has(id));
+    added.forEach((id) => counted.add(id));
+    const label = added.length > 1 ? `${pkg.label} (+${added.length - 1} dependencies)` : pkg.label;
+    parts.push({ label, bytes: added.reduce((sum, id) => sum + (entries.get(id)?.sizeBytes ?? 0), 0) });
   }
   return parts.sort((a, b) => b.bytes - a.bytes);
 }

@@ -30,7 +30,7 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
   const parsed = selectionSchema.safeParse(revision.selection);
   if (!parsed.success) throw new AppError("BAD_REQUEST", "This revision's selection is malformed: save the profile again");
   const selection = parsed.data;
-  const channel = await getChannelOrThrow(revision.profile.channel);
+  const channel = await getChannelOrThrow(revision.profile.channel, { packages: selection.packages });
   const problems = validateSelection(channel.catalog, selection);
   if (problems.length > 0) {
     throw new AppError("BAD_REQUEST", `This selection cannot be built: ${problems.map((p) => p.message).join("; ")}`, { problems });

@@ -1,4 +1,6 @@
-import { catalogSchema, type Catalog } from "@/contracts/catalog";
+import { catalogPackageFromArchive, catalogSchema, optionalPackageSchema, type Archive, type Catalog, type OptionalPackage } from "@/contracts/catalog";
+import { closureBytes, closureOf, type ClosureEntry } from "@/contracts/resolver";
+import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "./db";
 import { AppError } from "./errors";
 
@@ -12,8 +14,124 @@ export async function listChannels(): Promise<ChannelInfo[]> {
     .sort((a, b) => (a.name === "mini" ? -1 : b.name === "mini" ? 1 : 0));
 }
 
-export async function getChannelOrThrow(name: string): Promise<ChannelInfo> {
+/**
+ * A channel with its roles and featured packages; `packages` adds those packages and everything they pull in (the
+ * slice of a generated catalog that validating, sizing or showing a selection needs), never the whole archive.
+ */
+export async function getChannelOrThrow(name: string, options: { packages?: string[] } = {}): Promise<ChannelInfo> {
   const row = await getDb().channel.findUnique({ where: { name } });
   if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
-  return { name: row.name, label: row.label, revision: row.revision, catalog: catalogSchema.parse(row.catalog) };
+  const catalog = catalogSchema.parse(row.catalog);
+  if (options.packages?.length) {
+    const known = new Set(catalog.packages.map((p) => p.id));
+    for (const pkg of await findPackageClosure({ channel: name, packages: options.packages })) if (!known.has(pkg.id)) catalog.packages.push(pkg);
+  }
+  return { name: row.name, label: row.label, revision: row.revision, catalog };
+}
+
+type Graph = { revision: string; entries: Map<string, ClosureEntry> };
+const graphs = new Map<string, Graph>();
+
+/** Every package's dependencies and size, read once per channel revision: closures are walked in memory. */
+async function dependencyGraph(channel: string): Promise<Graph> {
+  const row = await getDb().channel.findUnique({ where: { name: channel }, select: { revision: true } });
+  if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${channel}": the dashboard has no such catalog`);
+  const cached = graphs.get(channel);
+  if (cached?.revision === row.revision) return cached;
+  const rows = await getDb().$queryRaw<{ id: string; size: bigint; depends: string[] | null }[]>`
+    SELECT id, "sizeBytes" AS size, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
+    FROM "CatalogPackage" WHERE channel = ${channel}`;
+  const entries = new Map<string, ClosureEntry>();
+  for (const r of rows) entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
+  const graph = { revision: row.revision, entries };
+  graphs.set(channel, graph);
+  return graph;
+}
+
+/** The catalog entries of some packages and of everything they pull in (unknown names are left for validation). */
+export async function findPackageClosure(options: { channel: string; packages: string[] }): Promise<OptionalPackage[]> {
+  const { entries } = await dependencyGraph(options.channel);
+  const ids = closureOf(
+    entries,
+    options.packages.filter((id) => entries.has(id)),
+  );
+  const rows = await getDb().catalogPackage.findMany({ where: { channel: options.channel, id: { in: ids } }, select: { entry: true } });
+  return rows.map((r) => optionalPackageSchema.parse(r.entry));
+}
+
+export type PackageHit = { id: string; version: string; section: string; description: string; sizeBytes: number; adds: { packages: number; bytes: number } };
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Ranked search over a channel's packages, server-side: names containing the query (a pg_trgm GIN index on the name)
+ * and packages whose name and description hold every word (a full-text GIN index); ranked exact name first, then
+ * names that start with the query, names that contain it (by trigram similarity), then description matches.
+ * `adds` is what the package would add to `selected`: packages not already in its closure, and their installed bytes.
+ */
+export async function searchPackages(options: { channel: string; query: string; selected?: string[]; limit?: number }): Promise<PackageHit[]> {
+  const q = options.query.trim().toLowerCase().replace(/\s+/g, " ").slice(0, 100);
+  if (!q) return [];
+  const rows = await getDb().$queryRaw<{ id: string; version: string; section: string; description: string; size: bigint }[]>`
+    SELECT id, version, section, description, "sizeBytes" AS size FROM "CatalogPackage"
+    WHERE channel = ${options.channel} AND (id LIKE ${`%${escapeLike(q)}%`} OR search @@ plainto_tsquery('simple', ${q}))
+    ORDER BY (id = ${q}) DESC, (id LIKE ${`${escapeLike(q)}%`}) DESC, (id LIKE ${`%${escapeLike(q)}%`}) DESC,
+      similarity(id, ${q}) DESC, length(id), id
+    LIMIT ${Math.min(options.limit ?? 20, 50)}`;
+  const { entries } = await dependencyGraph(options.channel);
+  const have = new Set(
+    closureOf(
+      entries,
+      (options.selected ?? []).filter((id) => entries.has(id)),
+    ),
+  );
+  return rows.map((r) => {
+    const added = closureOf(entries, [r.id]).filter((id) => !have.has(id));
+    return {
+      id: r.id,
+      version: r.version,
+      section: r.section,
+      description: r.description,
+      sizeBytes: Number(r.size),
+      adds: { packages: added.length, bytes: closureBytes(entries, added) },
+    };
+  });
+}
+
+/**
+ * Seeding: the channel row and its generated packages, in one transaction, only when the revision changed (or the
+ * packages are missing); a changed archive replaces every row of the channel.
+ */
+export async function replaceCatalogPackages(options: {
+  name: string;
+  revision: string;
+  archive: Archive;
+  data: { label: string; revision: string; catalog: Catalog };
+}): Promise<void> {
+  const db = getDb();
+  const before = await db.channel.findUnique({ where: { name: options.name }, select: { revision: true } });
+  if (before?.revision === options.revision && (await db.catalogPackage.count({ where: { channel: options.name } })) > 0) return;
+  const featured = new Map(options.data.catalog.packages.map((p) => [p.id, p]));
+  const rows = Object.entries(options.archive.packages).map(([id, pkg]) => {
+    const entry = catalogPackageFromArchive(id, pkg, featured.get(id));
+    // The description searched is the one shown (a featured package's own text, else Debian's synopsis).
+    return {
+      channel: options.name,
+      id,
+      version: pkg.version,
+      section: pkg.section,
+      description: entry.description,
+      sizeBytes: BigInt(pkg.installedBytes),
+      entry: entry as unknown as Prisma.InputJsonValue,
+    };
+  });
+  await db.$transaction(
+    async (tx) => {
+      await tx.catalogPackage.deleteMany({ where: { channel: options.name } });
+      for (let i = 0; i < rows.length; i += 5000) await tx.catalogPackage.createMany({ data: rows.slice(i, i + 5000) });
+      await tx.$executeRaw`UPDATE "CatalogPackage" SET search = to_tsvector('simple', replace(id, '-', ' ') || ' ' || description) WHERE channel = ${options.name}`;
+      await tx.channel.upsert({ where: { name: options.name }, create: { name: options.name, ...options.data }, update: options.data });
+    },
+    { timeout: 300_000 },
+  );
 }

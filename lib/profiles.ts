@@ -52,7 +52,7 @@ export async function createProfile({
 }) {
   const machine = await getMachineOrThrow({ actor, machineId });
   const profileName = profileNameSchema.parse(name);
-  const { catalog } = await getChannelOrThrow(channel);
+  const { catalog } = await getChannelOrThrow(channel, { packages: selection?.packages });
   if (!(catalog.arch as string[]).includes(machine.arch)) {
     throw new AppError("BAD_REQUEST", `The ${channel} channel does not build for ${machine.arch}`, { channel: `Builds only for ${catalog.arch.join(", ")}` });
   }

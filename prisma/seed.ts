@@ -1,4 +1,5 @@
 // Seeds the channels' catalogs from nix/channels/*/catalog.json. Safe to run on every start.
+import { replaceCatalogPackages } from "@/lib/catalog";
 import { readChannelSources } from "@/lib/channels-source";
 import { getDb } from "@/lib/db";
 
@@ -7,7 +8,9 @@ export async function seedChannels(): Promise<string[]> {
   const sources = readChannelSources();
   for (const source of sources) {
     const data = { label: source.catalog.label, revision: source.revision, catalog: source.catalog };
-    await db.channel.upsert({ where: { name: source.name }, create: { name: source.name, ...data }, update: data });
+    // The generated packages are written again only when the channel's revision changed (with the row, at once).
+    if (source.archive) await replaceCatalogPackages({ name: source.name, revision: source.revision, archive: source.archive, data });
+    else await db.channel.upsert({ where: { name: source.name }, create: { name: source.name, ...data }, update: data });
   }
   return sources.map((s) => `${s.name}@${s.revision.slice(0, 12)}`);
 }

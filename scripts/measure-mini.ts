@@ -32,7 +32,7 @@ async function isoSize(selection: Selection): Promise<number> {
 /** vmlinuz + gzip'd modules of one kernel alternative, from the channel's own derivations. */
 function kernelBytes(variant: string): number {
   const dir = channelDir("mini");
-  const expr = `let dir = ${dir}; mini = import (dir + "/packages.nix") { lock = builtins.fromJSON (builtins.readFile (dir + "/debs.lock.json")); components = builtins.fromJSON (builtins.readFile (dir + "/components.json")); system = "x86_64-linux"; }; in [ (mini.kernel "${variant}") (mini.modules "${variant}") ]`;
+  const expr = `let dir = ${dir}; mini = import (dir + "/packages.nix") { lock = builtins.fromJSON (builtins.readFile (dir + "/debs.lock.json")); components = builtins.fromJSON (builtins.readFile (dir + "/components.json")); archive = (builtins.fromJSON (builtins.readFile (dir + "/archive.json"))).packages; system = "x86_64-linux"; }; in [ (mini.kernel "${variant}") (mini.modules "${variant}") ]`;
   const [kernel, modules] = execFileSync("nix-build", ["--no-out-link", "-E", expr], { env: nixEnv(), encoding: "utf8" }).trim().split("\n");
   return statSync(join(kernel!, "vmlinuz")).size + Number(readFileSync(join(modules!, "gzip-bytes"), "utf8").trim());
 }

@@ -22,6 +22,7 @@ import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
 import { TextView, type LineError } from "./text-view";
 import { DraftBanner, PhoneBar, ViewTabs, type View } from "./configurator-parts";
+import { useCatalogSlice } from "./use-catalog-slice";
 import { useDraft } from "./use-draft";
 
 type Props = {
@@ -37,7 +38,7 @@ type Props = {
 };
 
 /** The page people spend their time on: cards and text are two views of one selection held here. */
-export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
+export function Configurator({ catalog: initialCatalog, names, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
   const router = useRouter();
   const format = (s: Selection, revision: number) => formatProfileText(s, { ...names, revision });
   const [base, setBase] = useState(initial);
@@ -49,7 +50,13 @@ export function Configurator({ catalog, names, profileUrl, initial, lastBuilt, s
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string; staleNumber?: number }>();
 
-  const problems = validateSelection(catalog, selection);
+  // The generated catalog is far too large for the page: it holds the chosen packages' closures, fetched as they change.
+  const { catalog, pending } = useCatalogSlice(initialCatalog, selection);
+  // While entries are on their way (a package just added, or a featured one's dependencies), a package is not yet
+  // called unknown or its dependencies missing: the answer takes a few hundred milliseconds.
+  const problems = validateSelection(catalog, selection).filter(
+    (p) => pending.size === 0 || !((p.code === "unknown-package" || p.code === "missing-requirement") && "package" in p.subject),
+  );
   const isDirty = canonicalSelectionJson(selection) !== canonicalSelectionJson(base.selection);
   const isSavable = syntaxErrors.length === 0 && !problems.some(isStructuralProblem);
   const parsed = parseProfileText(text);

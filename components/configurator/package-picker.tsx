@@ -1,20 +1,60 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
+import { z } from "zod";
 import type { Catalog } from "@/contracts/catalog";
 import type { Selection } from "@/contracts/selection";
 import { formatBytes } from "@/components/format";
 
-/** Optional packages, searchable by name and description; each is one click to add or remove. */
+const hitSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  section: z.string(),
+  description: z.string(),
+  sizeBytes: z.number(),
+  adds: z.object({ packages: z.number(), bytes: z.number() }),
+});
+const searchAnswer = z.object({ packages: z.array(hitSchema) });
+type Row = { id: string; label: string; category: string; description: string; adds?: { packages: number; bytes: number }; sizeBytes: number };
+
+/**
+ * Optional packages: the chosen and featured ones, or a ranked search over the whole catalog on the server (name and
+ * description); each row says what adding it pulls in ("adds 4 packages, 9.1 MB") and is one click to add or remove.
+ */
 export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catalog; selection: Selection; onToggle: (pkg: string) => void }) {
   const [query, setQuery] = useState("");
+  const [hits, setHits] = useState<{ query: string; rows: Row[] } | undefined>();
+  const [failed, setFailed] = useState(false);
   const searchId = useId();
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const matches = catalog.packages.filter((pkg) => {
-    const haystack = `${pkg.id} ${pkg.label} ${pkg.description} ${pkg.category}`.toLowerCase();
-    return words.every((w) => haystack.includes(w));
-  });
   const chosen = new Set(selection.packages);
+  const selectedKey = [...selection.packages].sort().join(",");
+  const trimmed = query.trim();
+
+  useEffect(() => {
+    if (!trimmed) return;
+    const controller = new AbortController();
+    // A short pause so typing a word sends one request, not one per key.
+    const timer = setTimeout(() => {
+      const url = `/api/v1/channels/${encodeURIComponent(catalog.channel)}/packages?q=${encodeURIComponent(trimmed)}&selected=${encodeURIComponent(selectedKey)}`;
+      fetch(url, { signal: controller.signal })
+        .then(async (response) => {
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          const rows = searchAnswer.parse(await response.json()).packages.map((h) => ({ ...h, label: h.id, category: h.section }));
+          setHits({ query: trimmed, rows });
+          setFailed(false);
+        })
+        .catch((error: unknown) => {
+          if (!controller.signal.aborted) setFailed(error instanceof Error);
+        });
+    }, 200);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [trimmed, selectedKey, catalog.channel]);
+
+  const local: Row[] = catalog.packages.filter((p) => chosen.has(p.id) || p.featured);
+  const rows = trimmed ? (hits?.query === trimmed ? hits.rows : []) : local;
   return (
     <section aria-labelledby={`${searchId}-title`}>
       <h3 id={`${searchId}-title`} className="font-semibold">
@@ -31,8 +71,12 @@ export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catal
         onChange={(event) => setQuery(event.target.value)}
         className="mt-2 block w-full rounded-md border-0 bg-white px-3 py-2 ring-1 ring-slate-300 focus:ring-2 focus:ring-indigo-600"
       />
-      <ul className="mt-2 divide-y divide-slate-100 rounded-lg bg-white ring-1 ring-slate-200" aria-label="Packages">
-        {matches.map((pkg) => {
+      <ul
+        className="mt-2 divide-y divide-slate-100 rounded-lg bg-white ring-1 ring-slate-200"
+        aria-label="Packages"
+        aria-busy={Boolean(trimmed) && hits?.query !== trimmed}
+      >
+        {rows.map((pkg) => {
           const added = chosen.has(pkg.id);
           return (
             <li key={pkg.id} className="flex items-center gap-3 px-3 py-2">
@@ -42,7 +86,11 @@ export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catal
                 </p>
                 <p className="text-sm text-slate-600">{pkg.description}</p>
               </div>
-              <span className="hidden shrink-0 text-xs text-slate-600 sm:inline">{formatBytes(pkg.sizeBytes)}</span>
+              <span className="hidden shrink-0 text-xs text-slate-600 sm:inline">
+                {pkg.adds && !added
+                  ? `adds ${pkg.adds.packages} ${pkg.adds.packages === 1 ? "package" : "packages"}, ${formatBytes(pkg.adds.bytes)}`
+                  : formatBytes(pkg.sizeBytes)}
+              </span>
               <button
                 type="button"
                 aria-pressed={added}
@@ -57,7 +105,9 @@ export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catal
             </li>
           );
         })}
-        {matches.length === 0 && <li className="px-3 py-4 text-sm text-slate-600">No package matches “{query}”.</li>}
+        {trimmed && hits?.query === trimmed && rows.length === 0 && <li className="px-3 py-4 text-sm text-slate-600">No package matches “{query}”.</li>}
+        {trimmed && hits?.query !== trimmed && !failed && <li className="px-3 py-4 text-sm text-slate-600">Searching…</li>}
+        {failed && <li className="px-3 py-4 text-sm text-red-700">The search did not answer: try again.</li>}
       </ul>
     </section>
   );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
-import { catalogSchema } from "@/contracts/catalog";
+import { catalogIdSchema, catalogSchema, optionalPackageSchema } from "@/contracts/catalog";
 import { buildSizesSchema, MAX_MEASURED_BYTES } from "@/contracts/build-result";
 import { sizeDiffSchema } from "@/contracts/size-diff";
 import { archSchema, displayNameSchema, notesSchema } from "../names";
@@ -58,6 +58,30 @@ export const createdApiTokenSchema = z.object({
 export const channelSummarySchema = z.object({ name: z.string(), label: z.string(), revision: z.string() }).meta({ id: "ChannelSummary" });
 export const channelListSchema = z.object({ channels: z.array(channelSummarySchema) });
 export const channelSchema = channelSummarySchema.extend({ catalog: catalogSchema }).meta({ id: "Channel" });
+const packageIdList = z
+  .string()
+  .max(20_000)
+  .transform((text) => text.split(",").filter(Boolean))
+  .pipe(z.array(catalogIdSchema).max(500));
+export const packageSearchQuery = z.strictObject({
+  q: z.string().max(100),
+  /** The packages already chosen, comma-separated: `adds` counts only what they do not already bring. */
+  selected: packageIdList.optional(),
+  limit: z.coerce.number().int().min(1).max(50).optional(),
+});
+export const packageHitSchema = z
+  .object({
+    id: z.string(),
+    version: z.string(),
+    section: z.string(),
+    description: z.string(),
+    sizeBytes: z.number(),
+    adds: z.object({ packages: z.number(), bytes: z.number() }),
+  })
+  .meta({ id: "PackageHit" });
+export const packageSearchSchema = z.object({ packages: z.array(packageHitSchema) });
+export const packageClosureQuery = z.strictObject({ ids: packageIdList });
+export const packageClosureSchema = z.object({ packages: z.array(optionalPackageSchema) });
 
 // ---- machines -----------------------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ export async function parseProfileTextOrThrow(text: string, expectedChannel?: st
   if (expectedChannel && selection.channel !== expectedChannel) {
     throw refuseChannel(`this profile is on the ${expectedChannel} channel, the file says "${selection.channel}"`);
   }
-  const channel = await getChannelOrThrow(selection.channel).catch((error: unknown) => {
+  const channel = await getChannelOrThrow(selection.channel, { packages: selection.packages }).catch((error: unknown) => {
     throw isAppError(error) && error.code === "NOT_FOUND" ? refuseChannel(`unknown channel "${selection.channel}": this dashboard has no such catalog`) : error;
   });
   const { catalog } = channel;

@@ -48,7 +48,7 @@ export async function saveRevision({
   message?: string;
 }) {
   const profile = await getProfileOrThrow({ actor, profileId });
-  const { catalog } = await getChannelOrThrow(profile.channel);
+  const { catalog } = await getChannelOrThrow(profile.channel, { packages: selection.packages });
   const stored = toStorableSelection(catalog, selection);
   const staleError = (latest: number) =>
     new AppError("CONFLICT", `This profile was saved elsewhere as revision ${latest}; your changes are kept in the editor — review and save again.`, {

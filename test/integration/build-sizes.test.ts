@@ -22,7 +22,7 @@ import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { readAptSources, splitAptUrl } from "@/worker/engine/apt-mirror";
 import { buildIso } from "@/worker/engine/build-iso";
-import { lockRevision, readComponents, readLock, repoRoot, storeNameFor, type DebsLock } from "@/worker/engine/channels";
+import { readArchive, repoRoot, storeNameFor } from "@/worker/engine/channels";
 import { startBuildHost } from "@/worker/host";
 import { runCli } from "@/test/support/cli";
 import { hostEnv, makeActor, waitForStatus } from "./builds/fixtures";
@@ -81,11 +81,11 @@ test(
     const result = buildResultSchema.parse(two.result);
     assert.equal(result.version, 2);
 
-    // The record as the REST API gives it: every part of the selection, versions from the lock, parts summing up.
+    // The record as the REST API gives it: every part of the selection, versions from the generated catalog, parts summing up.
     const { status, body: record } = await api(`/api/v1/builds/${two.id}/sizes`);
     assert.equal(status, 200, JSON.stringify(record));
-    const lock = readLock();
-    const versionOf = (name: string) => lock.debs.find((d) => d.name === name)!.version;
+    const archive = readArchive();
+    const versionOf = (name: string) => archive.packages[name]!.version;
     const parts = record.sizes.parts as { kind: string; name: string; version: string | null; bytes: number }[];
     assert.deepEqual(
       parts.filter((p) => p.kind === "package").map((p) => `${p.name} ${p.version}`),
@@ -204,34 +204,31 @@ test("a package upgraded between two channel revisions: the diff says its versio
 });
 
 /**
- * A copy of the engine and its channel whose lock pins `pkg` (and its .debs of the same source version) at another
- * version apt's index offers: a second channel revision, as an older checkout of the channel would be.
+ * A copy of the engine and its channel whose generated catalog pins `pkg` (and the packages of its closure at the same
+ * version, built from the same source) at another version apt's index offers: a second channel revision, as an older
+ * checkout of the channel would be.
  */
 function olderEngine(pkg: string): { dir: string; from: string; to: string; changed: string[] } {
-  const lock = readLock();
-  const pinned = lock.debs.find((d) => d.name === pkg)!;
-  const versions = execFileSync("apt-cache", ["madison", pinned.package], { encoding: "utf8" })
+  const archive = readArchive();
+  const pinned = archive.packages[pkg]!;
+  const versions = execFileSync("apt-cache", ["madison", pkg], { encoding: "utf8" })
     .split("\n")
     .map((l) => l.split("|")[1]?.trim())
     .filter((v): v is string => Boolean(v) && v !== pinned.version);
-  assert.ok(
-    versions.length > 0,
-    `apt's index offers only ${pinned.package} ${pinned.version}: this test needs a second version (bookworm and bookworm-security)`,
-  );
+  assert.ok(versions.length > 0, `apt's index offers only ${pkg} ${pinned.version}: this test needs a second version (bookworm and bookworm-security)`);
   const other = versions[0]!;
-  const changed: string[] = [];
-  const debs = lock.debs.map((d) => {
-    if (!readComponents().packages[pkg]!.debs.includes(d.name) || d.version !== pinned.version) return d;
-    changed.push(d.package);
-    return { ...d, ...aptPin(d.package, other) };
-  });
-  const body: Omit<DebsLock, "revision"> = { debs, bootstrap: lock.bootstrap };
+  const changed = [pkg, ...pinned.depends.filter((d) => archive.packages[d]?.version === pinned.version)];
+  const packages = { ...archive.packages };
+  for (const name of changed) {
+    const { version, suite, path, size, sha256, installedBytes } = aptPin(name, other);
+    packages[name] = { ...packages[name]!, version, suite, path, size, sha256, installedBytes };
+  }
   const dir = mkdtempSync(join(tmpdir(), "zxcv-older-engine-"));
   for (const folder of ["worker", "contracts", "nix"]) cpSync(join(repoRoot, folder), join(dir, folder), { recursive: true });
   writeFileSync(join(dir, "package.json"), readFileSync(join(repoRoot, "package.json")));
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"));
   symlinkSync(join(repoRoot, ".state"), join(dir, ".state"));
-  writeFileSync(join(dir, "nix/channels/mini/debs.lock.json"), `${JSON.stringify({ ...body, revision: lockRevision(body) }, null, 2)}\n`);
+  writeFileSync(join(dir, "nix/channels/mini/archive.json"), JSON.stringify({ ...archive, packages }));
   return { dir, from: other, to: pinned.version, changed };
 }
 

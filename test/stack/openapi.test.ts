@@ -124,6 +124,10 @@ test("every documented route answers as documented", { timeout: 15 * 60_000 }, a
   const channels = await call("get", "/api/v1/channels", {});
   assert.ok(channels.json.channels.some((c: { name: string }) => c.name === "mini"));
   await call("get", "/api/v1/channels/{name}", { name: "mini" });
+  const hits = await call("get", "/api/v1/channels/{name}/packages", { name: "mini" }, { query: "?q=tmux&selected=htop" });
+  assert.equal(hits.json.packages[0].id, "tmux");
+  const closure = await call("get", "/api/v1/channels/{name}/packages/closure", { name: "mini" }, { query: "?ids=tmux" });
+  assert.ok(closure.json.packages.some((p: { id: string }) => p.id === "libevent-core-2.1-7"));
 
   const machine = await call("post", "/api/v1/machines", {}, { body: { name: "documented", arch: "x86_64", notes: "for the OpenAPI test" } });
   const machineId = machine.json.id as string;

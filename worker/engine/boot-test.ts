@@ -7,6 +7,7 @@ import type { BootCheck, BootTest } from "../../contracts/build-result";
 import type { Selection } from "../../contracts/selection";
 import { childEnv, runStreaming } from "./nix";
 import { Qmp } from "./qmp";
+import { runtimeReport } from "./runtime-check";
 import { parsePpm, promptLine, readPsf, readScreen } from "./screen";
 
 /**
@@ -267,8 +268,10 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     try {
       marker = (await serialLine(/ZXCV-MARKER /, deadline)).line.trim();
       const parsed = parseMarker(marker);
-      const problems = parsed ? markerMismatches(parsed, options.selection) : ["unreadable marker line"];
-      record("marker", problems.length === 0, parsed ? `${parsed.modules ?? 0} modules loaded` : undefined, problems.join("; ") || undefined);
+      const runtime = runtimeReport(lines, options.selection.packages);
+      const problems = [...(parsed ? markerMismatches(parsed, options.selection) : ["unreadable marker line"]), ...runtime.problems];
+      const detail = parsed ? [`${parsed.modules ?? 0} modules loaded`, runtime.detail].filter(Boolean).join("; ") : undefined;
+      record("marker", problems.length === 0, detail, problems.join("; ") || undefined);
     } catch (err) {
       if (!(err instanceof Stopped)) throw err;
       record("marker", false, undefined, sent ? `the system printed no marker line (${err.message})` : `the boot menu never appeared (${err.message})`);

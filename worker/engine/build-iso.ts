@@ -22,9 +22,9 @@ import { pipeline } from "node:stream/promises";
 import { requiredBootFirmwares, type BootTest, type BuildResult, type EnginePhase } from "../../contracts/build-result";
 import { canonicalSelectionJson, selectionHash, selectionSchema, validateSelection, type Selection } from "../../contracts/selection";
 import { bootTest as runBootTest, type Firmware } from "./boot-test";
-import { channelDir, channelRevision, isChannelId, loadCatalog, readComponents, readLock } from "./channels";
+import { channelDir, channelRevision, isChannelId, loadCatalog, readArchive, readComponents, readLock } from "./channels";
 import { EngineError } from "./errors";
-import { CommandError, nixVersion, runOrThrow, runStreaming, storeArgs } from "./nix";
+import { CommandError, nixVersion, plannedBuilds, runOrThrow, storeArgs } from "./nix";
 
 export { killLeftovers } from "./nix";
 import { seedStore, StalePinError } from "./seed";
@@ -98,22 +98,23 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
   const processDir = join(options.workDir, "processes");
   const run = { signal: options.signal, onLine: log, processDir };
   try {
+    // Preparing: evaluate, then fetch only the pinned .debs this selection needs and the store lacks.
     enter("preparing");
-    const lock = readLock();
-    await seedStore(lock, {
-      store: options.store,
-      signal: options.signal,
-      onLog: log,
-      onProgress: (done, total) => options.onPhase?.({ phase: "preparing", done, total }),
-    });
     mkdirSync(options.workDir, { recursive: true });
     const selectionFile = join(options.workDir, `selection-${selectionHash(selection).slice(0, 16)}.json`);
     writeFileSync(selectionFile, canonicalSelectionJson(selection));
-
-    enter("evaluating");
     const store = storeArgs(options.store);
     const expr = join(channelDir("mini"), "default.nix");
     const drvPath = (await runOrThrow("nix-instantiate", [...store, expr, "--argstr", "selectionFile", selectionFile], run)).trim().split("\n").pop()!;
+    await seedStore(drvPath, {
+      store: options.store,
+      signal: options.signal,
+      processDir,
+      onLog: log,
+      onProgress: (done, total) => options.onPhase?.({ phase: "preparing", done, total }),
+    });
+
+    enter("evaluating");
     const planned = await plannedBuilds(store, drvPath, options.signal, processDir);
 
     enter("realising", { done: 0, total: planned.length });
@@ -170,7 +171,17 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
       closureSize(store, [outPath], options.signal),
       inputClosureSize(store, drvPath, options.signal),
       nixVersion(),
-      measureSizes({ store, storeRoot, drvPath, isoBytes: isoSizeBytes, lock, components: readComponents(), signal: options.signal }),
+      measureSizes({
+        store,
+        storeRoot,
+        drvPath,
+        isoBytes: isoSizeBytes,
+        lock: readLock(),
+        components: readComponents(),
+        archive: readArchive(),
+        packages: selection.packages,
+        signal: options.signal,
+      }),
     ]);
     durations.hashing += Date.now() - phaseStarted;
     const result: BuildResult = {
@@ -207,20 +218,6 @@ export async function buildIso(options: BuildIsoOptions): Promise<BuildResult> {
     if (err instanceof CommandError) throw new EngineError("build-failed", err.message);
     throw err;
   }
-}
-
-/** The derivations `nix-store --realise` will build, from its dry run (empty when the ISO is already built). */
-async function plannedBuilds(store: string[], drvPath: string, signal: AbortSignal | undefined, processDir: string): Promise<string[]> {
-  const lines: string[] = [];
-  await runStreaming("nix-store", [...store, "--realise", "--dry-run", drvPath], { signal, processDir, onLine: (l) => lines.push(l) });
-  const start = lines.findIndex((l) => /will be built:$/.test(l));
-  if (start === -1) return [];
-  const paths: string[] = [];
-  for (const l of lines.slice(start + 1)) {
-    if (!/^\s+\/nix\/store\//.test(l)) break;
-    paths.push(l.trim());
-  }
-  return paths;
 }
 
 export function drvName(drvPath: string): string {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { catalogSchema, type Catalog } from "../../contracts/catalog";
+import { archiveSchema, catalogPackageFromArchive, catalogSchema, type Archive, type Catalog } from "../../contracts/catalog";
 import { readChannelRevision } from "./channel-revision";
 
 /** The repository root, found from this file so the engine works from any working directory. */
@@ -26,7 +26,25 @@ export function loadCatalog(channel: ChannelId): Catalog {
   const parsed = catalogSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`nix/channels/${channel}/catalog.json is invalid: ${parsed.error.message}`);
   if (parsed.data.channel !== channel) throw new Error(`nix/channels/${channel}/catalog.json says channel "${parsed.data.channel}"`);
-  return parsed.data;
+  return channel === "mini" ? withArchive(parsed.data, readArchive()) : parsed.data;
+}
+
+/** The mini catalog with every generated package: catalog.json's featured packages keep their label and category. */
+export function withArchive(catalog: Catalog, archive: Archive): Catalog {
+  const featured = new Map(catalog.packages.map((p) => [p.id, p]));
+  const unknown = [...featured.keys()].filter((id) => !(id in archive.packages));
+  if (unknown.length > 0) throw new Error(`catalog.json features ${unknown.join(", ")}, which archive.json does not offer: run npm run pin:mini`);
+  return { ...catalog, packages: Object.entries(archive.packages).map(([id, pkg]) => catalogPackageFromArchive(id, pkg, featured.get(id))) };
+}
+
+let archiveCache: { mtimeMs: number; archive: Archive } | undefined;
+
+/** The generated archive (nix/channels/mini/archive.json), parsed once per change of the file. */
+export function readArchive(): Archive {
+  const file = join(channelDir("mini"), "archive.json");
+  const mtimeMs = statSync(file).mtimeMs;
+  if (archiveCache?.mtimeMs !== mtimeMs) archiveCache = { mtimeMs, archive: archiveSchema.parse(JSON.parse(readFileSync(file, "utf8"))) };
+  return archiveCache.archive;
 }
 
 export const debPinSchema = z.strictObject({
@@ -48,7 +66,16 @@ export const debPinSchema = z.strictObject({
 });
 export type DebPin = z.infer<typeof debPinSchema>;
 
+/** Which Debian index was read: a suite's InRelease and its Packages file, by sha256. */
+export const indexPinSchema = z.strictObject({
+  suite: z.string(),
+  inReleaseSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  packages: z.strictObject({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+
 export const debsLockSchema = z.strictObject({
+  /** The index every pin (here and in archive.json) was read from. */
+  index: z.array(indexPinSchema),
   debs: z.array(debPinSchema),
   /** The static busybox taken out of its .deb before any build (the only bootstrap tool), by NAR hash. */
   bootstrap: z.strictObject({ name: z.string(), narHash: z.string() }),
@@ -63,7 +90,7 @@ export function storeNameFor(pkg: string, version: string, arch: string): string
 /** The channel revision: sha256 of the lock's pinned content (everything but the revision itself). */
 export function lockRevision(body: Omit<DebsLock, "revision">): string {
   return createHash("sha256")
-    .update(JSON.stringify({ debs: body.debs, bootstrap: body.bootstrap }))
+    .update(JSON.stringify({ index: body.index, debs: body.debs, bootstrap: body.bootstrap }))
     .digest("hex");
 }
 
@@ -87,9 +114,20 @@ export const componentsSchema = z.strictObject({
   modules: z.array(z.string()),
   /** The console font the system loads at boot (a PSF file in a pinned deb); the boot test reads the screen with it. */
   consoleFont: z.strictObject({ deb: z.string(), file: z.string() }),
+  /** The static ldconfig that writes the image's loader cache when packages are chosen. */
+  ldconfig: z.strictObject({ deb: z.string(), file: z.string() }),
   tools: z.record(z.string(), toolSchema),
   roles: z.record(z.string(), z.record(z.string(), altSchema)),
-  packages: z.record(z.string(), z.strictObject({ debs: z.array(z.string()), probe: z.string() })),
+  /** The hand-curated part of the generated catalog (scripts/pin-mini.ts reads it). */
+  archive: z.strictObject({
+    suites: z.array(z.string()).min(1),
+    leaveOut: z.record(z.string(), z.string()),
+    leaveOutSections: z.record(z.string(), z.string()),
+    /** Files the base writes itself: a package shipping one is left out. */
+    baseFiles: z.array(z.string()),
+    /** Commands that prove a package runs (exit 0), where `<command> --version` is not the right probe. */
+    probes: z.record(z.string(), z.string()),
+  }),
 });
 export type Components = z.infer<typeof componentsSchema>;
 

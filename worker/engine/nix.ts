@@ -236,3 +236,17 @@ export async function nixVersion(): Promise<string> {
   const out = (await runOrThrow("nix-build", ["--version"])).trim();
   return /(\d+\.\d+(?:\.\d+)?)\s*$/.exec(out)?.[1] ?? out;
 }
+
+/** The derivations `nix-store --realise` will build, from its dry run (empty when the ISO is already built). */
+export async function plannedBuilds(store: string[], drvPath: string, signal: AbortSignal | undefined, processDir?: string): Promise<string[]> {
+  const lines: string[] = [];
+  await runStreaming("nix-store", [...store, "--realise", "--dry-run", drvPath], { signal, processDir, onLine: (l) => lines.push(l) });
+  const start = lines.findIndex((l) => /will be built:$/.test(l));
+  if (start === -1) return [];
+  const paths: string[] = [];
+  for (const l of lines.slice(start + 1)) {
+    if (!/^\s+\/nix\/store\//.test(l)) break;
+    paths.push(l.trim());
+  }
+  return paths;
+}

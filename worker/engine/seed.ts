@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { readAptSources, uriForSuite, type AptSource } from "./apt-mirror";
-import { repoRoot, type DebPin, type DebsLock } from "./channels";
-import { nixEnv, storeArgs } from "./nix";
+import { readArchive, readLock, repoRoot, storeNameFor, type DebPin, type DebsLock } from "./channels";
+import { nixEnv, plannedBuilds, storeArgs } from "./nix";
 
 export const PIN_COMMAND = "npm run pin:mini";
 
@@ -72,47 +72,69 @@ export function extractBootstrap(debFile: string, pin: DebPin): { dir: string; n
   return { dir, name, narHash };
 }
 
+/** Every pin a build may need, by the store name of its fixed-output derivation: the components' and the archive's. */
+function pinsByStoreName(lock: DebsLock): Map<string, DebPin> {
+  const pins = new Map(lock.debs.map((d) => [d.storeName, d]));
+  for (const [id, a] of Object.entries(readArchive().packages)) {
+    const arch = /_([a-z0-9]+)\.deb$/.exec(a.path)![1]!;
+    const storeName = storeNameFor(id, a.version, arch);
+    if (!pins.has(storeName))
+      pins.set(storeName, {
+        name: id,
+        package: id,
+        version: a.version,
+        arch,
+        suite: a.suite,
+        path: a.path,
+        size: a.size,
+        sha256: a.sha256,
+        installedBytes: a.installedBytes,
+        storeName,
+      });
+  }
+  return pins;
+}
+
 /**
- * Puts every pinned .deb and the bootstrap busybox into the store, once per (store, revision): later builds only
- * evaluate and realise. Paths come out exactly as the fixed-output derivations in nix/channels/mini expect.
+ * Puts into the store exactly the pinned .debs (and the bootstrap busybox) that a realise of `drvPath` would have to
+ * build, per Nix's dry run: only what this selection needs and the store lacks, each downloaded once per host into
+ * .state/debs and checked against the sha256 of the pinned index. Paths come out as nix/channels/mini expects.
  */
 export async function seedStore(
-  lock: DebsLock,
-  options: { store?: string; signal?: AbortSignal; onLog?: (line: string) => void; onProgress?: (done: number, total: number) => void },
-): Promise<void> {
-  const stampDir = join(stateDir(), "seeded");
-  const storeKey = createHash("sha256")
-    .update(options.store ?? "/nix/store")
-    .digest("hex")
-    .slice(0, 16);
-  const stamp = join(stampDir, `${storeKey}-${lock.revision}`);
-  // The stamp lists the seeded store paths; any missing one (a new store, a garbage collection) means seed again.
-  const storeRoot = options.store ?? "";
-  if (existsSync(stamp)) {
-    const paths = readFileSync(stamp, "utf8").split("\n").filter(Boolean);
-    if (paths.length === lock.debs.length + 1 && paths.every((p) => existsSync(join(storeRoot, p)))) return;
-  }
-  const sources = readAptSources();
-  const files: string[] = [];
-  let done = 0;
-  for (const pin of lock.debs) {
-    files.push(await downloadDeb(pin, { sources, signal: options.signal }));
-    options.onProgress?.(++done, lock.debs.length);
-  }
+  drvPath: string,
+  options: { store?: string; signal?: AbortSignal; processDir?: string; onLog?: (line: string) => void; onProgress?: (done: number, total: number) => void },
+): Promise<{ debs: number; downloadedBytes: number }> {
+  const lock = readLock();
+  const planned = (await plannedBuilds(storeArgs(options.store), drvPath, options.signal, options.processDir)).map((p) =>
+    p.replace(/^\/nix\/store\/[a-z0-9]{32}-/, "").replace(/\.drv$/, ""),
+  );
+  const pins = pinsByStoreName(lock);
+  const wanted = planned.map((name) => pins.get(name)).filter((p): p is DebPin => p !== undefined);
+  const needsBootstrap = planned.includes(lock.bootstrap.name);
   const busyboxPin = lock.debs.find((d) => d.name === "busybox-static");
   if (!busyboxPin) throw new Error(`debs.lock.json has no busybox-static: run ${PIN_COMMAND}`);
-  const bootstrap = extractBootstrap(files[lock.debs.indexOf(busyboxPin)]!, busyboxPin);
-  if (bootstrap.narHash !== lock.bootstrap.narHash) {
-    throw new StalePinError(`the bootstrap busybox hashes to ${bootstrap.narHash}, the lock says ${lock.bootstrap.narHash}: run ${PIN_COMMAND}`);
+  const sources = readAptSources();
+  const files: string[] = [];
+  let downloadedBytes = 0;
+  for (const pin of wanted) {
+    const cached = existsSync(join(stateDir(), "debs", pin.storeName));
+    files.push(await downloadDeb(pin, { sources, signal: options.signal }));
+    if (!cached) downloadedBytes += pin.size;
+    options.onProgress?.(files.length, wanted.length);
   }
   const args = [...storeArgs(options.store), "--add-fixed", "sha256"];
-  const added = execFileSync("nix-store", [...args, ...files], { env: nixEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const addedBootstrap = execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], {
-    env: nixEnv(),
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  options.onLog?.(`seeded ${files.length} pinned debs and the bootstrap busybox into ${options.store ?? "/nix/store"}`);
-  mkdirSync(stampDir, { recursive: true });
-  writeFileSync(stamp, `${added.trim()}\n${addedBootstrap.trim()}\n`);
+  if (files.length > 0) execFileSync("nix-store", [...args, ...files], { env: nixEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  if (needsBootstrap) {
+    const bootstrap = extractBootstrap(await downloadDeb(busyboxPin, { sources, signal: options.signal }), busyboxPin);
+    if (bootstrap.narHash !== lock.bootstrap.narHash) {
+      throw new StalePinError(`the bootstrap busybox hashes to ${bootstrap.narHash}, the lock says ${lock.bootstrap.narHash}: run ${PIN_COMMAND}`);
+    }
+    execFileSync("nix-store", [...args.slice(0, -1), "--recursive", "sha256", bootstrap.dir], { env: nixEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  }
+  if (files.length > 0 || needsBootstrap) {
+    options.onLog?.(
+      `seeded ${files.length} pinned debs${needsBootstrap ? " and the bootstrap busybox" : ""} into ${options.store ?? "/nix/store"} (${downloadedBytes} bytes downloaded)`,
+    );
+  }
+  return { debs: files.length, downloadedBytes };
 }

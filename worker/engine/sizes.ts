@@ -9,6 +9,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildSizes, SizePart, SizePartKind } from "../../contracts/build-result";
+import type { Archive } from "../../contracts/catalog";
 import type { Components, DebPin, DebsLock } from "./channels";
 import { drvName } from "./build-iso";
 import { runOrThrow } from "./nix";
@@ -28,6 +29,10 @@ export type MeasureOptions = {
   isoBytes: number;
   lock: DebsLock;
   components: Components;
+  /** The generated catalog: each chosen package's version and dependencies. */
+  archive: Archive;
+  /** The selection's packages: each is one part, holding the dependencies it pulls in that no earlier one did. */
+  packages: string[];
   signal?: AbortSignal;
 };
 
@@ -45,13 +50,35 @@ export async function measureSizes(options: MeasureOptions): Promise<BuildSizes>
   parts.sort((a, b) => PART_ORDER.indexOf(a.kind) - PART_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
   const outputs = await queryLines(options, ["--query", "--outputs", ...parts.map((p) => p.drv)]);
   const pins = new Map(options.lock.debs.map((d) => [d.storeName, d]));
+  const ownerOf = packageOwners(options.packages, options.archive);
   const staged = new Set<string>();
   const measured: SizePart[] = [];
+  const packageParts = new Map<string, SizePart>();
   for (const [i, part] of parts.entries()) {
     const dir = join(options.storeRoot, outputs[i]!);
     const { bytes, files } = part.file
       ? { bytes: lstatSync(join(dir, part.file)).size, files: 1 }
       : countFiles(join(dir, part.within ?? ""), part.kind === "modules" ? NOT_STAGED : new Set(), staged);
+    if (part.kind === "package") {
+      // One fragment per package of the closure (packages.nix): added to the part of the chosen package that pulls it in.
+      const owner = ownerOf.get(part.name);
+      if (!owner) throw new Error(`${drvName(part.drv)} is in the image, but no chosen package pulls ${part.name} in`);
+      const entry = packageParts.get(owner) ?? {
+        kind: "package",
+        name: owner,
+        version: options.archive.packages[owner]!.version,
+        bytes: 0,
+        files: 0,
+        debs: [],
+      };
+      if (!packageParts.has(owner)) measured.push(entry);
+      packageParts.set(owner, entry);
+      entry.bytes += bytes;
+      entry.files += files;
+      entry.debs.push({ name: part.name, version: options.archive.packages[part.name]!.version });
+      entry.debs.sort((a, b) => a.name.localeCompare(b.name));
+      continue;
+    }
     const debs = await debsOf(part.drv, pins, references);
     measured.push({
       kind: part.kind,
@@ -65,6 +92,25 @@ export async function measureSizes(options: MeasureOptions): Promise<BuildSizes>
   return { compressedBytes: options.isoBytes, uncompressedBytes: measured.reduce((sum, p) => sum + p.bytes, 0), parts: measured };
 }
 
+/**
+ * Which chosen package each package of the closure is counted for: the first chosen one (in name order) that pulls it
+ * in, so a shared dependency counts once, as the configurator's size bar does.
+ */
+function packageOwners(chosen: string[], archive: Archive): Map<string, string> {
+  // A chosen package is always its own part, even when another chosen one depends on it.
+  const owners = new Map(chosen.map((id) => [id, id]));
+  for (const id of [...chosen].sort()) {
+    const pending = [...(archive.packages[id]?.depends ?? [])];
+    while (pending.length > 0) {
+      const next = pending.pop()!;
+      if (owners.has(next)) continue;
+      owners.set(next, id);
+      pending.push(...(archive.packages[next]?.depends ?? []));
+    }
+  }
+  return owners;
+}
+
 /** The part a derivation of the ISO is, from its name (packages.nix names one derivation per component). */
 function partOf(drv: string): PartDrv | undefined {
   const name = drvName(drv);
@@ -72,7 +118,8 @@ function partOf(drv: string): PartDrv | undefined {
   if (name === "rootfs-glibc" || name === "rootfs-base") return { kind: "base", name: name.slice(7), drv };
   if (name === "rootfs-customizations") return { kind: "customizations", name: "customizations", drv };
   if ((m = /^rootfs-(shell|ssh)-(.+)$/.exec(name))) return { kind: m[1] as "shell" | "ssh", name: m[2]!, drv };
-  if ((m = /^rootfs-(?:package-)?(.+)$/.exec(name))) return { kind: "package", name: m[1]!, drv };
+  // package-<Debian file name>: the package name is what comes before the first "_" (Debian names have none).
+  if ((m = /^package-([a-z0-9][a-z0-9+.-]*)_/.exec(name))) return { kind: "package", name: m[1]!, drv };
   if ((m = /^kernel-modules-([a-z0-9]+)-/.exec(name))) return { kind: "modules", name: m[1]!, drv };
   if ((m = /^kernel-([a-z0-9]+)-/.exec(name))) return { kind: "kernel", name: m[1]!, drv, file: "vmlinuz" };
   if ((m = /^bootloader-(.+)$/.exec(name))) return { kind: "bootloader", name: m[1]!, drv, within: "tree" };
@@ -118,14 +165,7 @@ async function debsOf(drv: string, pins: Map<string, DebPin>, references: (drv: 
 function mainVersion(part: PartDrv, lock: DebsLock, components: Components): string | null {
   const role = { shell: "shell", ssh: "ssh", kernel: "kernel", modules: "kernel", bootloader: "bootloader" }[part.kind as string];
   const alternative = role ? components.roles[role]?.[part.name] : undefined;
-  const main =
-    part.kind === "package"
-      ? components.packages[part.name]?.debs[0]
-      : part.kind === "base"
-        ? part.name === "glibc"
-          ? components.glibc
-          : components.bootstrap
-        : (alternative?.versionOf ?? alternative?.debs[0]);
+  const main = part.kind === "base" ? (part.name === "glibc" ? components.glibc : components.bootstrap) : (alternative?.versionOf ?? alternative?.debs[0]);
   return lock.debs.find((d) => d.name === main)?.version ?? null;
 }
 

@@ -1,7 +1,7 @@
 # The `mini` package set: pinned Debian .debs as fixed-output derivations, unpacked and assembled by a static busybox
 # (the only bootstrap tool). Debian's dynamic tools run through the pinned glibc's ld.so. One derivation per component,
 # so swapping one alternative rebuilds only what depends on it.
-{ lock, components, system }:
+{ lock, components, archive, system }:
 let
   inherit (builtins) attrNames concatStringsSep concatMap filter head listToAttrs map substring stringLength toFile;
   unique = list: builtins.foldl' (acc: x: if builtins.elem x acc then acc else acc ++ [ x ]) [ ] list;
@@ -52,19 +52,42 @@ let
     SOURCE_DATE_EPOCH = "1";
   } // env);
 
-  version = name: let v = (pin name).version; parts = builtins.split ":" v; in
-    if builtins.length parts > 1 then builtins.elemAt parts 2 else v;
+  stripEpoch = v: let parts = builtins.split ":" v; in if builtins.length parts > 1 then builtins.elemAt parts 2 else v;
+  version = name: stripEpoch (pin name).version;
 
+  # `ar p DEB MEMBER | tar -x`, for a member of either compression Debian uses.
+  untar = member: ''
+    m=$(ar t $src | grep '^${member}')
+    case "$m" in
+      *.xz) ar p $src $m | tar -xJ -o -f - ;;
+      *.gz) ar p $src $m | tar -xz -o -f - ;;
+      *) echo "unsupported $m"; exit 1 ;;
+    esac
+  '';
   unpack = name: run "unpacked-${(pin name).storeName}" { src = deb name; } ''
     mkdir -p $out
     cd $out
-    member=$(ar t $src | grep '^data.tar')
-    case "$member" in
-      *.xz) ar p $src $member | tar -xJ -o -f - ;;
-      *.gz) ar p $src $member | tar -xz -o -f - ;;
-      *) echo "unsupported $member"; exit 1 ;;
-    esac
+    ${untar "data.tar"}
   '';
+
+  # A package of the generated catalog (archive.json): its .deb is fetched by the engine only when a selection needs it.
+  archiveEntry = id: archive.${id} or (throw "zxcv mini: ${id} is not in archive.json: run npm run pin:mini");
+  archiveStoreName = id: let a = archiveEntry id; arch = head (builtins.match ".*_([a-z0-9]+)[.]deb" a.path); in
+    builtins.replaceStrings [ "~" ":" ] [ "_" "_" ] "${id}_${a.version}_${arch}.deb";
+  archiveDeb = id: derivation {
+    name = archiveStoreName id;
+    inherit system;
+    builder = "builtin:fetchurl";
+    url = "file:///zxcv-not-seeded/${archiveStoreName id}";
+    outputHashMode = "flat";
+    outputHashAlgo = "sha256";
+    outputHash = (archiveEntry id).sha256;
+  };
+  # Every package the chosen ones pull in (dependencies were resolved at pin time; cycles are fine).
+  closure = ids: map (x: x.key) (builtins.genericClosure {
+    startSet = map (id: { key = id; }) ids;
+    operator = x: map (id: { key = id; }) (archiveEntry x.key).depends;
+  });
 
   glibc = unpack components.glibc;
   ldso = "${glibc}/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
@@ -261,7 +284,36 @@ let
     rm -rf $out/etc/ssh/* $out/etc/dropbear $out/etc/init.d $out/etc/default $out/lib/systemd $out/usr/lib/systemd $out/etc/ufw $out/etc/pam.d
     ${if id == "openssh" then "mkdir -p $out/etc/ssh && cp ${sshConfig.openssh} $out/etc/ssh/sshd_config" else ""}
   '') ];
-  packageFragment = id: fragment "package-${id}" components.packages.${id}.debs;
+  # One package's files, without docs, plus what the channel does in place of its maintainer scripts: the
+  # `update-alternatives --install` links its postinst names (applied by priority in the initramfs), and the list of
+  # its ELF files the runtime check gives to ld.so at boot.
+  packageFragment = id: run "package-${archiveStoreName id}" { src = archiveDeb id; } ''
+    mkdir -p $out $out/etc/zxcv/alternatives.d $out/etc/zxcv/elf.d control
+    cd $out
+    ${untar "data.tar"}
+    rm -rf usr/share/doc usr/share/man usr/share/info usr/share/locale usr/share/lintian usr/share/bug
+    find . -type f | sed 's,^[.],,' | while read -r f; do
+      [ "$(hexdump -n 4 -e '4/1 "%02x"' ".$f" 2>/dev/null)" = 7f454c46 ] && echo "$f"
+    done | grep -v '[.]ko$' | sort > etc/zxcv/elf.d/${id} || true
+    cd $NIX_BUILD_TOP/control
+    ${untar "control.tar"}
+    set -f
+    [ -f postinst ] && sed -e ':a' -e '/\$/N; s/\
+//; ta' postinst | grep -- '--install' | grep 'update-alternatives' | while read -r line; do
+      set -- $(echo "$line" | sed 's/.*--install//; s/[;&|].*//')
+      [ $# -ge 4 ] || continue
+      case "$1$3$4" in *[!A-Za-z0-9/._+-]*) continue ;; esac
+      prio=$4; echo "$prio $1 $3"; shift 4
+      while [ $# -ge 4 ] && [ "$1" = --slave ]; do
+        case "$2$4" in *[!A-Za-z0-9/._+-]*) ;; *) echo "$prio $2 $4" ;; esac
+        shift 4
+      done
+    done > $out/etc/zxcv/alternatives.d/${id} || true
+    set +f
+  '';
+  # How the runtime check proves a chosen package runs: a curated probe (exit 0), else its main command with --version.
+  probeOf = id: if components.archive.probes ? ${id} then "exact ${components.archive.probes.${id}}"
+    else if (archiveEntry id) ? command then "runs ${(archiveEntry id).command}" else "none";
 
   # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
   manifest = selection: let s = shellOf selection.roles.shell; in toFile "zxcv-components" ''
@@ -275,12 +327,18 @@ let
     ZXCV_SSH_PROBE='${(sshOf selection.roles.ssh).probe or "true"}'
   '';
   packageList = selection: toFile "zxcv-packages" (concatStringsSep "" (map (id:
-    "${id} ${version (head components.packages.${id}.debs)} ${components.packages.${id}.probe}\n") selection.packages));
+    "${id} ${stripEpoch (archiveEntry id).version} /etc/zxcv/runtime-check ${id}\n") selection.packages));
+  probeFiles = selection: run "zxcv-probes" { } ''
+    mkdir -p $out/etc/zxcv/probe.d
+    ${concatStringsSep "\n" (map (id: "cat > $out/etc/zxcv/probe.d/${id} <<'EOF'\n${probeOf id}\nEOF") selection.packages)}
+  '';
+  ldconfig = "${unpack components.ldconfig.deb}/${components.ldconfig.file}";
 
   initramfs = selection: let c = compressors.${selection.roles.compression};
     shellPath = (shellOf selection.roles.shell).path;
     fragments = [ (fragment "glibc" components.base) baseFragment (modules selection.roles.kernel) ] ++ shellFragments selection.roles.shell
-      ++ sshFragments selection.roles.ssh ++ map packageFragment selection.packages; in
+      ++ sshFragments selection.roles.ssh ++ map packageFragment (closure selection.packages)
+      ++ (if selection.packages == [ ] then [ ] else [ (probeFiles selection) ]); in
     run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
       mkdir root
       for f in ${concatStringsSep " " fragments}; do
@@ -294,6 +352,16 @@ let
       echo 'sshd:x:100:65534::/run/sshd:/bin/false' >> root/etc/passwd
       printf '/bin/sh\n${shellPath}\n' | sort -u > root/etc/shells
       rm -f root/modules.list root/modules.missing root/gzip-bytes
+      ${if selection.packages == [ ] then "" else ''
+        # In place of maintainer scripts: alternatives links by priority (the highest wins), then the loader's cache.
+        cat root/etc/zxcv/alternatives.d/* 2>/dev/null | sort -k1,1nr -s | while read -r prio link target; do
+          [ -e "root$link" ] || [ -L "root$link" ] || { mkdir -p "root''${link%/*}"; ln -s "$target" "root$link"; }
+        done
+        cp ${./runtime-check.sh} root/etc/zxcv/runtime-check
+        chmod 755 root/etc/zxcv/runtime-check
+        echo 'include /etc/ld.so.conf.d/*.conf' > root/etc/ld.so.conf
+        ${ldconfig} -r root
+      ''}
       cp ${manifest selection} root/etc/zxcv/components
       cp ${packageList selection} root/etc/zxcv/packages
       find root -exec touch -h -d @1 {} +

@@ -34,7 +34,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
   const actor = await requireActor();
   const profile = await loadOr404(() => getProfileOrThrow({ actor, profileId }));
   const [{ catalog }, lastBuilt, machines] = await Promise.all([
-    getChannelOrThrow(profile.channel),
+    getChannelOrThrow(profile.channel, { packages: profile.latest.selection.packages }),
     findLastBuiltRevision({ actor, profileId }),
     listMachines({ actor }),
   ]);
