@@ -6,8 +6,9 @@ import { AppError } from "../errors";
 import { getArtifactStorage } from "./storage";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
-import type { Artifact } from "@/generated/prisma/client";
+import type { Artifact, Prisma } from "@/generated/prisma/client";
 import { ownedArtifact, ownedBuild } from "../ownership";
+import { keysetQuery, toPage, type PageRequest } from "../pagination";
 
 /** An artifact the actor may download: they requested its build, or a build of theirs reuses it. */
 export async function getArtifactOrThrow({ actor, artifactId }: { actor: Actor; artifactId: string }) {
@@ -87,24 +88,20 @@ export async function serveArtifactFile({ artifact, request }: { artifact: Serva
 }
 
 function downloadsWhere(actor: Actor) {
-  return { ...ownedBuild(actor), status: "SUCCEEDED" as const };
-}
-
-/** How many succeeded builds the actor has: the downloads page's page count. */
-export async function countDownloads({ actor }: { actor: Actor }): Promise<number> {
-  return getDb().build.count({ where: downloadsWhere(actor) });
+  // A succeeded build always has finishedAt; saying so keeps the keyset's column non-null.
+  return { ...ownedBuild(actor), status: "SUCCEEDED" as const, finishedAt: { not: null } };
 }
 
 /**
- * The ISOs the actor may see, newest first, with what made it (a page of them when `take` is given).
- * Reused builds list the ISO they resolved to.
+ * One page of the ISOs the actor may see, newest first, with what made it (keyset on finishedAt, id: index
+ * Build_requestedById_status_finishedAt_id_idx). Reused builds list the ISO they resolved to.
  */
-export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; skip?: number; take?: number }) {
-  const builds = await getDb().build.findMany({
-    where: downloadsWhere(actor),
-    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-    skip,
-    take,
+export async function listDownloads({ actor, ...page }: { actor: Actor } & Partial<PageRequest>) {
+  const query = keysetQuery("finishedAt", { take: 25, ...page });
+  const rows = await getDb().build.findMany({
+    where: { ...downloadsWhere(actor), ...(query.where as Prisma.BuildWhereInput) },
+    orderBy: query.orderBy,
+    take: query.take,
     include: {
       revision: { include: { profile: { include: { machine: true } } } },
       host: { select: { name: true } },
@@ -112,7 +109,8 @@ export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; s
       reusedFrom: { include: { artifacts: true, host: { select: { name: true } } } },
     },
   });
-  return builds.flatMap((build) => {
+  const { items: builds, ...cursors } = toPage(rows, query, (b) => b.finishedAt!);
+  const items = builds.flatMap((build) => {
     const source = build.reusedFrom ?? build;
     const iso = source.artifacts.find((a) => a.kind === "ISO");
     if (!iso) return [];
@@ -143,6 +141,7 @@ export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; s
       },
     ];
   });
+  return { items, ...cursors };
 }
 
 /** `sha256  filename` lines, one per ISO file (a reused ISO once), as sha256sum -c reads them. */

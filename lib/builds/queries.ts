@@ -2,6 +2,8 @@ import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { ownedBuild } from "../ownership";
+import { keysetQuery, toPage, type Page, type PageRequest } from "../pagination";
+import type { Prisma } from "@/generated/prisma/client";
 
 const buildInclude = {
   revision: { include: { profile: { include: { machine: true } } } },
@@ -28,13 +30,19 @@ export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">
   return { iso, log };
 }
 
-export async function listBuilds({ actor, take = 100 }: { actor: Actor; take?: number }) {
-  return getDb().build.findMany({
-    where: ownedBuild(actor),
-    orderBy: { queuedAt: "desc" },
-    take,
+/**
+ * One page of the actor's builds, newest first (keyset on queuedAt, id: index Build_requestedById_queuedAt_id_idx),
+ * with what the REST build carries; Prisma reads each relation once per page, never once per row.
+ */
+export async function listBuilds({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildDetail>> {
+  const query = keysetQuery("queuedAt", { take: 50, ...page });
+  const rows = await getDb().build.findMany({
+    where: { ...ownedBuild(actor), ...(query.where as Prisma.BuildWhereInput) },
+    orderBy: query.orderBy,
+    take: query.take,
     include: buildInclude,
   });
+  return toPage(rows, query, (b) => b.queuedAt);
 }
 
 const LOG_PAGE_MAX_BYTES = 2 * 1024 * 1024;

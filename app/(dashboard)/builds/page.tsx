@@ -5,12 +5,16 @@ import { listBuilds } from "@/lib/builds/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
 import { EmptyState } from "@/components/ui/notices";
+import { Pager } from "@/components/ui/pager";
+import { loadPageOrFirst } from "@/lib/load-or-404";
+import { cursorParams } from "@/lib/pagination";
 
 export const metadata: Metadata = { title: "Builds" };
 
-export default async function BuildsPage() {
+export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireActor();
-  const builds = await listBuilds({ actor });
+  const cursor = cursorParams(await searchParams);
+  const { items: builds, newer, older } = await loadPageOrFirst("/builds", cursor, () => listBuilds({ actor, ...cursor }));
   return (
     <>
       <PageHeader title="Builds" description="Your builds, newest first. Press Build on a profile to start one." />
@@ -33,6 +37,7 @@ export default async function BuildsPage() {
           ))}
         </ul>
       )}
+      <Pager path="/builds" newer={newer} older={older} label={`${builds.length} builds on this page`} />
     </>
   );
 }
