@@ -97,7 +97,7 @@ function downloadsWhere(actor: Actor) {
  * Build_requestedById_status_finishedAt_id_idx). Reused builds list the ISO they resolved to.
  */
 export async function listDownloads({ actor, ...page }: { actor: Actor } & Partial<PageRequest>) {
-  const query = keysetQuery("finishedAt", { take: 25, ...page });
+  const query = keysetQuery("finishedAt", { ...page, take: page.take ?? 25 });
   const rows = await getDb().build.findMany({
     where: { ...downloadsWhere(actor), ...(query.where as Prisma.BuildWhereInput) },
     orderBy: query.orderBy,

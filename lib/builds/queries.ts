@@ -35,7 +35,7 @@ export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">
  * with what the REST build carries; Prisma reads each relation once per page, never once per row.
  */
 export async function listBuilds({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildDetail>> {
-  const query = keysetQuery("queuedAt", { take: 50, ...page });
+  const query = keysetQuery("queuedAt", { ...page, take: page.take ?? 50 });
   const rows = await getDb().build.findMany({
     where: { ...ownedBuild(actor), ...(query.where as Prisma.BuildWhereInput) },
     orderBy: query.orderBy,
