@@ -35,6 +35,7 @@ const ROUTES: [RegExp, string, string[]][] = [
   ],
   [/^\/api\/artifacts\/([^/]+)$/, "app/api/artifacts/[artifactId]/route", ["artifactId"]],
   [/^\/api\/builds\/([^/]+)\/events$/, "app/api/builds/[buildId]/events/route", ["buildId"]],
+  [/^\/api\/builds\/live$/, "app/api/builds/live/route", []],
 ];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
