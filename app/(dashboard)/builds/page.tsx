@@ -4,6 +4,7 @@ import { requireActor } from "@/lib/auth/current-actor";
 import { listBuilds } from "@/lib/builds/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
+import { LiveStatus } from "@/components/live/live-status";
 import { EmptyState } from "@/components/ui/notices";
 import { Pager } from "@/components/ui/pager";
 import { loadPageOrFirst } from "@/lib/load-or-404";
@@ -29,8 +30,11 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
               </Link>
               <span className="flex items-center gap-3 text-slate-600">
                 {build.reusedFromId && <span>reused</span>}
-                {build.phase && build.status === "RUNNING" && <span>{build.phase}</span>}
-                <StatusBadge status={build.status} />
+                {build.status === "QUEUED" || build.status === "RUNNING" ? (
+                  <LiveStatus buildId={build.id} status={build.status} phase={build.phase} />
+                ) : (
+                  <StatusBadge status={build.status} />
+                )}
                 <time dateTime={build.queuedAt.toISOString()}>{build.queuedAt.toISOString().replace("T", " ").slice(0, 16)}</time>
               </span>
             </li>
