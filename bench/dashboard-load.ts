@@ -1,12 +1,11 @@
 // The dashboard under load on loopback (autocannon, 8 connections): the downloads page, the builds list (first and a
 // deep page) and a build page, with 1,000 and then 100,000 builds in the database (seeded in bulk across several
 // people, machines and profiles, bench/seed.ts), each against /sign-in measured just before it in the same run;
-// EXPLAIN of each list's queries (bench/explain.ts); the app's memory idle and after the load; then the app's
-// memory while it serves several 1 GiB ISO downloads at once (a sparse file: the bytes still cross the socket).
+// EXPLAIN of each list's queries (bench/explain.ts); then the app's memory while it serves several 1 GiB ISO downloads at once (a sparse file: the bytes still cross the socket).
 // Needs a running app (run-all.ts starts one).
 import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import autocannon from "autocannon";
+import autocannon, { type Options as AutocannonOptions } from "autocannon";
 import pg from "pg";
 import { explainLists } from "./explain";
 import { seedBuilds, seedPeople, type Dashboard } from "./seed";
@@ -16,21 +15,23 @@ const GROUP = "dashboard (loopback)";
 export const SIZES = [1_000, 100_000] as const;
 const ISO_BYTES = 1024 ** 3;
 
-export type Load = { rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number };
+export type Load = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number; timeouts: number };
 
-export async function load(url: string, headers: Record<string, string>, seconds: number, extra: Partial<autocannon.Options> = {}): Promise<Load> {
+export async function load(url: string, headers: Record<string, string>, seconds: number, extra: Partial<AutocannonOptions> = {}): Promise<Load> {
   const result = await autocannon({ url, connections: 8, duration: seconds, timeout: 30, headers, ...extra });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
+    requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
   };
 }
 
-export const loadNote = (l: Load) => `8 connections${l.non2xx || l.errors || l.timeouts ? `; ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : ""}`;
+export const loadNote = (l: Load) =>
+  `8 connections${l.non2xx || l.errors || l.timeouts ? `; ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts` : ""}`;
 
 /** The three rows of a page under load, with its ratios against /sign-in's load of the same phase. */
 export function loadRows(group: string, label: string, l: Load, signIn: Load): Figure[] {
@@ -107,7 +108,6 @@ export async function benchDashboardLoad(options: {
   appPid: number;
   artifactDir: string;
   seeded: SeededDashboard;
-  idleRss: number | null;
   seconds?: number;
   downloads?: number;
   log?: (s: string) => void;
@@ -123,9 +123,15 @@ export async function benchDashboardLoad(options: {
     const seeding = await timed(() => seedBuilds(client, dashboard, size, SIZES.at(-1)!));
     const group = `${GROUP}, ${size.toLocaleString("en-US")} builds`;
     rows.push(
-      figure(group, `seeding builds ${(size === SIZES[0] ? 0 : SIZES[0]).toLocaleString("en-US")} to ${size.toLocaleString("en-US")} (bulk INSERT ... SELECT)`, seeding.seconds, "s", {
-        note: "with their ISO and log rows, then ANALYZE",
-      }),
+      figure(
+        group,
+        `seeding builds ${(size === SIZES[0] ? 0 : SIZES[0]).toLocaleString("en-US")} to ${size.toLocaleString("en-US")} (bulk INSERT ... SELECT)`,
+        seeding.seconds,
+        "s",
+        {
+          note: "with their ISO and log rows, then ANALYZE",
+        },
+      ),
     );
     const deepBuilds = await deepCursor(client, dashboard, "queuedAt");
     const deepIsos = await deepCursor(client, dashboard, "finishedAt");
@@ -153,14 +159,10 @@ export async function benchDashboardLoad(options: {
       rows.push(...loadRows(group, name, l, signIn));
     }
     const explained = await explainLists({ client, actor, buildId: deepBuilds.buildId, deep: { builds: deepBuilds.cursor, isos: deepIsos.cursor } });
-    for (const list of explained.lists) rows.push(figure(group, `${list.name}: SQL queries`, list.queries.length, "n", { note: "per page, whatever its size" }));
+    for (const list of explained.lists)
+      rows.push(figure(group, `${list.name}: SQL queries`, list.queries.length, "n", { note: "per page, whatever its size" }));
     explains.push(`## ${size.toLocaleString("en-US")} builds in the database\n\n${explained.markdown}`);
   }
-  const afterLoad = treeRssBytes(options.appPid);
-  rows.push(figure(GROUP, "app memory (RSS) idle, before the load", options.idleRss, "B"));
-  rows.push(
-    figure(GROUP, "app memory (RSS) after the load", afterLoad, "B", { baseline: options.idleRss ? { name: "idle", value: options.idleRss } : undefined }),
-  );
 
   // The one ISO that is downloaded for real: a sparse 1 GiB file under the first seeded build's storage key.
   const { rows: isoRows } = await client.query<{ id: string; storageKey: string }>(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
+import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { readLogEventsAfter, buildLogKey, type LogEvent } from "../log-stream";
 import { ownedBuild } from "../ownership";
@@ -10,8 +11,6 @@ import { compareStreamIds, TERMINAL_STATUSES, watchBuildTail, type Batch, type R
 export { liveLogTailCount } from "./log-tail";
 
 const STREAM_ID = /^\d+-\d+$/;
-/** How many live connections one person may have open at once (tabs, scripts): each holds a connection to the app. */
-export const MAX_STREAMS_PER_PERSON = 20;
 /** How many builds one page's connection may watch (the builds list shows 50 a page). */
 export const MAX_WATCHED_PER_CONNECTION = 100;
 /** What the app buffers for one slow client before it stops sending and lets it catch up from Redis instead. */
@@ -219,7 +218,7 @@ const streamsPerPerson = (globalForEvents.zxcvStreamsPerPerson ??= new Map());
 /** Counts a person's open live connections; the returned function gives the slot back (once). */
 function takeStreamSlot(actor: Actor): () => void {
   const open = streamsPerPerson.get(actor.id) ?? 0;
-  if (open >= MAX_STREAMS_PER_PERSON) {
+  if (open >= getEnv().LIVE_STREAMS_PER_PERSON) {
     throw new AppError(
       "RATE_LIMITED",
       `You have ${open} live logs open, the most one person may: close some build pages or scripts that follow a log, then reload`,
@@ -250,7 +249,7 @@ function open(actor: Actor, endsWithLastBuild: boolean, preamble: string, signal
 /**
  * A build's live log as Server-Sent Events, from the Redis stream. The event id is the stream id, so a browser
  * that reconnects (EventSource sends Last-Event-ID) resumes exactly after the last line it got. At most
- * MAX_STREAMS_PER_PERSON connections at once per person (429 past that).
+ * LIVE_STREAMS_PER_PERSON connections at once per person (429 past that).
  */
 export async function streamBuildEvents({
   actor,

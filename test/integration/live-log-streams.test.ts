@@ -5,11 +5,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { buildLogKey } from "@/lib/log-stream";
 import { getDb } from "@/lib/db";
-import { liveLogTailCount, MAX_STREAMS_PER_PERSON } from "@/lib/builds/events";
+import { liveLogTailCount } from "@/lib/builds/events";
+import { getEnv } from "@/lib/env";
 import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { makeActor, makeRevisions } from "./builds/fixtures";
 
+const MAX_STREAMS_PER_PERSON = getEnv().LIVE_STREAMS_PER_PERSON;
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const controllers: AbortController[] = [];
 
