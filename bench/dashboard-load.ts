@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import autocannon, { type Options as AutocannonOptions } from "autocannon";
 import pg from "pg";
 import { explainLists } from "./explain";
-import { seedBuilds, seedPeople, type Dashboard } from "./seed";
+import { seedBuilds, seedPeople, writeLogFile, type Dashboard } from "./seed";
 import { figure, timed, treeRssBytes, type Figure } from "./support";
 
 const GROUP = "dashboard (loopback)";
@@ -18,7 +18,8 @@ const ISO_BYTES = 1024 ** 3;
 export type Load = { rps: number; p50: number; p99: number; requests: number; non2xx: number; errors: number; timeouts: number };
 
 export async function load(url: string, headers: Record<string, string>, seconds: number, extra: Partial<AutocannonOptions> = {}): Promise<Load> {
-  const result = await autocannon({ url, connections: 8, duration: seconds, timeout: 30, headers, ...extra });
+  // A fixed `amount` of requests replaces the duration (autocannon refuses both).
+  const result = await autocannon({ url, connections: 8, ...(extra.amount ? {} : { duration: seconds }), timeout: 30, headers, ...extra });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -135,6 +136,7 @@ export async function benchDashboardLoad(options: {
     );
     const deepBuilds = await deepCursor(client, dashboard, "queuedAt");
     const deepIsos = await deepCursor(client, dashboard, "finishedAt");
+    await writeLogFile(client, resolve(options.artifactDir), deepBuilds.buildId, 40_000);
     const pages: [string, string][] = [
       ["/downloads", "/downloads"],
       ["/downloads, a page halfway down", `/downloads?after=${deepIsos.cursor}`],

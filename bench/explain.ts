@@ -27,7 +27,7 @@ async function explain(client: pg.Client, query: Query): Promise<string> {
   return rows.map((r) => r["QUERY PLAN"]).join("\n");
 }
 
-/** The downloads page, the builds list (first and a deep page) and a build page: their queries and plans, as Markdown. */
+/** The downloads page, the builds list (first and a deep page), a build page and the REST builds list: their queries and plans, as Markdown. */
 export async function explainLists({
   client,
   actor,
@@ -41,13 +41,14 @@ export async function explainLists({
 }): Promise<{ lists: ExplainedList[]; markdown: string }> {
   const db = await recordingDb();
   const { listDownloads } = await import("../lib/artifacts/downloads");
-  const { listBuilds, getBuildOrThrow } = await import("../lib/builds/queries");
+  const { listBuildRows, listBuilds, getBuildOrThrow } = await import("../lib/builds/queries");
   const calls: [string, () => Promise<unknown>][] = [
     ["/downloads", () => listDownloads({ actor })],
     ["/downloads, a page halfway down", () => listDownloads({ actor, after: deep.isos })],
-    ["/builds", () => listBuilds({ actor })],
-    ["/builds, a page halfway down", () => listBuilds({ actor, after: deep.builds })],
+    ["/builds", () => listBuildRows({ actor })],
+    ["/builds, a page halfway down", () => listBuildRows({ actor, after: deep.builds })],
     ["/builds/:id", () => getBuildOrThrow({ actor, buildId })],
+    ["GET /api/v1/builds, a page halfway down", () => listBuilds({ actor, after: deep.builds })],
   ];
   const lists: ExplainedList[] = [];
   db.take();

@@ -2,6 +2,8 @@
 // build with its ISO and log rows. Every row is made by PostgreSQL itself (INSERT ... SELECT over generate_series),
 // so 100,000 builds and their 190,000 artifacts take seconds, not the minutes of one INSERT per row.
 import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import pg from "pg";
 
 /** How many people share the dashboard; person 0 ("you") is the one whose pages are measured and owns half the builds. */
@@ -48,7 +50,8 @@ export async function seedPeople(client: pg.Client, options: { selection: unknow
 /**
  * Builds number `from` to `to - 1`, one a minute ending now-ish (build g is queued at base + g minutes). Half are
  * person 0's, the rest the others'; every twentieth is a reused build pointing at the build four before it (the
- * same person's), one in ten failed or was cancelled. Succeeded builds have an ISO and a log, failed ones a log.
+ * same person's), one in ten failed or was cancelled. Succeeded builds have an ISO and a log, failed ones a log (rows only:
+ * their files are empty, see `writeLogFile` for the one build page that is measured).
  */
 export async function seedBuilds(client: pg.Client, dashboard: Dashboard, to: number, total: number): Promise<void> {
   const { tag } = dashboard;
@@ -74,11 +77,21 @@ export async function seedBuilds(client: pg.Client, dashboard: Dashboard, to: nu
   await client.query(`INSERT INTO "Artifact" (id, "buildId", kind, "fileName", "sizeBytes", sha256, "storageKey")
     SELECT ${id("g")} || kind, ${id("g")}, kind::"ArtifactKind",
       CASE WHEN kind = 'ISO' THEN 'zxcv-mini-' || g || '.iso' ELSE 'build.log' END,
-      CASE WHEN kind = 'ISO' THEN 23000000 + g ELSE 40000 END, md5(${id("g")} || kind) || md5(kind || g), 'bench/' || ${id("g")} || '/' || kind
+      CASE WHEN kind = 'ISO' THEN 23000000 + g ELSE 0 END, md5(${id("g")} || kind) || md5(kind || g), 'bench/' || ${id("g")} || '/' || kind
     FROM generate_series(${from}, ${to - 1}) g, (VALUES ('ISO'), ('LOG')) k(kind)
     WHERE NOT ${reused} AND (kind = 'LOG' OR g % 20 NOT IN (13, 19))`);
   await client.query("COMMIT");
   // The planner must see the new rows as a year-old dashboard's statistics would.
   await client.query(`ANALYZE "Build"; ANALYZE "Artifact"; ANALYZE "ProfileRevision"`);
   dashboard.builds = to;
+}
+
+/** A build's log file in storage, `bytes` long, with its row's size to match (the build page shows the log). */
+export async function writeLogFile(client: pg.Client, artifactDir: string, buildId: string, bytes: number): Promise<void> {
+  const { rows } = await client.query<{ storageKey: string }>(`SELECT "storageKey" FROM "Artifact" WHERE "buildId" = $1 AND kind = 'LOG'`, [buildId]);
+  const line = "realising /nix/store/0123456789abcdfghijklmnpqrsvwxyz-busybox-1.36.1.drv\n";
+  const file = join(artifactDir, rows[0]!.storageKey);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes));
+  await client.query(`UPDATE "Artifact" SET "sizeBytes" = $1 WHERE "buildId" = $2 AND kind = 'LOG'`, [bytes, buildId]);
 }

@@ -67,7 +67,6 @@ export async function benchWrites(options: { appUrl: string; client: pg.Client; 
   let turn = 0;
   const restBuild = await load(`${options.appUrl}/api/v1/builds`, {}, seconds, {
     amount: BUILDS_PER_PERSON * (PEOPLE - 1),
-    duration: undefined,
     requests: [
       {
         method: "POST",
@@ -140,7 +139,6 @@ export async function benchWrites(options: { appUrl: string; client: pg.Client; 
     method: "POST",
     body: captured.body,
     amount: BUILDS_PER_PERSON,
-    duration: undefined,
   });
   rows.push(...withSamples(loadRows(GROUP, "server action Build (buildRevisionAction)", actionBuild, signIn), actionBuild));
   return rows;

@@ -1,3 +1,4 @@
+import { Prisma } from "@/generated/prisma/client";
 import { AppError } from "./errors";
 
 /**
@@ -63,4 +64,21 @@ export function toPage<R extends { id: string }>(rows: R[], query: { take: numbe
 export function cursorParams(search: Record<string, string | string[] | undefined>): { after?: string; before?: string } {
   const one = (v: string | string[] | undefined) => (typeof v === "string" && v ? v : undefined);
   return { after: one(search.after), before: one(search.before) };
+}
+
+/**
+ * The same page as `keysetQuery` for a hand-written SQL list (one query with its joins, where Prisma would make one
+ * per relation): `(column, id) < (at, id)` is a row comparison PostgreSQL reads as a range of the index.
+ */
+export function keysetSql(column: Prisma.Sql, id: Prisma.Sql, request: PageRequest) {
+  const isBackward = Boolean(request.before) && !request.after;
+  const raw = request.after ?? request.before;
+  const cursor = raw ? decodeCursorOrThrow(raw) : undefined;
+  const direction = isBackward ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const where = cursor
+    ? isBackward
+      ? Prisma.sql`AND (${column}, ${id}) > (${cursor.at}, ${cursor.id})`
+      : Prisma.sql`AND (${column}, ${id}) < (${cursor.at}, ${cursor.id})`
+    : Prisma.empty;
+  return { where, orderBy: Prisma.sql`ORDER BY ${column} ${direction}, ${id} ${direction}`, take: request.take + 1, isBackward, hasCursor: Boolean(cursor) };
 }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, test } from "node:test";
 import { getSha256Sums, listDownloads } from "@/lib/artifacts/downloads";
-import { listBuilds } from "@/lib/builds/queries";
+import { listBuildRows, listBuilds } from "@/lib/builds/queries";
 import { getDb } from "@/lib/db";
 import { makeActor, makeRevisions } from "./builds/fixtures";
 
@@ -73,16 +73,28 @@ test("builds list: walking older pages while new builds are queued sees every ol
   // 40 builds, in groups of 4 sharing a queuedAt, so page edges fall inside groups.
   const made = [];
   for (let i = 0; i < 40; i++) made.push(await succeeded(actor, revisionId!, `b${i}`, new Date(base + Math.floor(i / 4) * 1000)));
-  const seen: string[] = [];
-  let page = await listBuilds({ actor, take: 7 });
-  for (let n = 0; page; n++) {
-    seen.push(...page.items.map((b) => b.id));
-    // Newer builds arrive while someone reads: they belong before page one, never inside a later page.
-    await succeeded(actor, revisionId!, `new${n}`, new Date(base + 100_000 + n * 1000));
-    if (!page.older) break;
-    page = await listBuilds({ actor, take: 7, after: page.older });
-  }
   const oldest40 = [...made].sort((a, b) => b.queuedAt.getTime() - a.queuedAt.getTime() || (a.id < b.id ? 1 : -1)).map((b) => b.id);
-  assert.deepEqual(seen, oldest40, "every one of the 40 once, in (queuedAt, id) order");
-  await assert.rejects(listBuilds({ actor, after: "not-a-cursor" }), /page cursor is not one this dashboard gave out/);
+  // The page's rows (one SQL query) and the REST list (Prisma) page alike.
+  for (const [name, list] of [
+    ["listBuildRows", listBuildRows],
+    ["listBuilds", listBuilds],
+  ] as const) {
+    // Builds the walk before this one added are newer than the 40: they come first.
+    const madeIds = new Set(oldest40);
+    const newerAtStart = (await list({ actor, take: 100 })).items.filter((b) => !madeIds.has(b.id)).length;
+    const seen: string[] = [];
+    let page = await list({ actor, take: 7 });
+    for (let n = 0; page; n++) {
+      seen.push(...page.items.map((b) => b.id));
+      // Newer builds arrive while someone reads: they belong before page one, never inside a later page.
+      await succeeded(actor, revisionId!, `new-${name}-${n}`, new Date(base + 100_000 + n * 1000));
+      if (!page.older) break;
+      page = await list({ actor, take: 7, after: page.older });
+    }
+    assert.deepEqual(seen.slice(newerAtStart), oldest40, `${name}: every one of the 40 once, in (queuedAt, id) order`);
+  }
+  const rows = await listBuildRows({ actor, take: 3 });
+  const back = await listBuildRows({ actor, take: 3, before: (await listBuildRows({ actor, take: 3, after: rows.older! })).newer! });
+  assert.deepEqual(back.items, rows.items, "back from page two is page one");
+  await assert.rejects(listBuildRows({ actor, after: "not-a-cursor" }), /page cursor is not one this dashboard gave out/);
 });

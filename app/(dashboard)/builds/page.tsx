@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
-import { listBuilds } from "@/lib/builds/queries";
+import { listBuildRows } from "@/lib/builds/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
 import { LiveStatus } from "@/components/live/live-status";
@@ -15,7 +15,7 @@ export const metadata: Metadata = { title: "Builds" };
 export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireActor();
   const cursor = cursorParams(await searchParams);
-  const { items: builds, newer, older } = await loadPageOrFirst("/builds", cursor, () => listBuilds({ actor, ...cursor }));
+  const { items: builds, newer, older } = await loadPageOrFirst("/builds", cursor, () => listBuildRows({ actor, ...cursor }));
   return (
     <>
       <PageHeader title="Builds" description="Your builds, newest first. Press Build on a profile to start one." />
@@ -26,10 +26,10 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
           {builds.map((build) => (
             <li key={build.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
               <Link href={`/builds/${build.id}`} className="font-medium text-indigo-700 underline">
-                {build.revision.profile.machine.name} / {build.revision.profile.name} r{build.revision.number}
+                {build.machine} / {build.profile} r{build.revisionNumber}
               </Link>
               <span className="flex items-center gap-3 text-slate-600">
-                {build.reusedFromId && <span>reused</span>}
+                {build.isReused && <span>reused</span>}
                 {build.status === "QUEUED" || build.status === "RUNNING" ? (
                   <LiveStatus buildId={build.id} status={build.status} phase={build.phase} />
                 ) : (
