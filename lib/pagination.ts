@@ -23,31 +23,7 @@ export function decodeCursorOrThrow(text: string): Cursor {
   return { at: new Date(Number(match[1])), id: match[2]! };
 }
 
-/**
- * The `where` and `orderBy` of one page on `field`. Written as `field <= at AND NOT (field = at AND id >= id)`
- * (not an OR of two cases) so that PostgreSQL turns `field <= at` into the index range and filters only the rows
- * sharing the cursor's timestamp. One row more than asked is read to know whether another page follows.
- */
-export function keysetQuery<F extends string>(field: F, request: PageRequest) {
-  const isBackward = Boolean(request.before) && !request.after;
-  const raw = request.after ?? request.before;
-  const cursor = raw ? decodeCursorOrThrow(raw) : undefined;
-  const direction = isBackward ? "asc" : "desc";
-  const where = cursor
-    ? isBackward
-      ? { [field]: { gte: cursor.at }, NOT: { [field]: cursor.at, id: { lte: cursor.id } } }
-      : { [field]: { lte: cursor.at }, NOT: { [field]: cursor.at, id: { gte: cursor.id } } }
-    : {};
-  return {
-    where: where as Record<F | "NOT", unknown>,
-    orderBy: [{ [field]: direction }, { id: direction }] as { [K in F | "id"]?: "asc" | "desc" }[],
-    take: request.take + 1,
-    isBackward,
-    hasCursor: Boolean(cursor),
-  };
-}
-
-/** Turns the rows read by `keysetQuery` into a page, newest first, with the cursors of its neighbours. */
+/** Turns the rows read by a `keysetSql` query into a page, newest first, with the cursors of its neighbours. */
 export function toPage<R extends { id: string }>(rows: R[], query: { take: number; isBackward: boolean; hasCursor: boolean }, at: (row: R) => Date): Page<R> {
   const hasMore = rows.length === query.take;
   const items = rows.slice(0, query.take - 1);
@@ -67,8 +43,9 @@ export function cursorParams(search: Record<string, string | string[] | undefine
 }
 
 /**
- * The same page as `keysetQuery` for a hand-written SQL list (one query with its joins, where Prisma would make one
- * per relation): `(column, id) < (at, id)` is a row comparison PostgreSQL reads as a range of the index.
+ * The `WHERE` addition and `ORDER BY` of one page on `column` of a list written in SQL (one query with its joins,
+ * where Prisma would make one per relation): `(column, id) < (at, id)` is a row comparison PostgreSQL reads as a
+ * range of the index. One row more than asked is read to know whether another page follows.
  */
 export function keysetSql(column: Prisma.Sql, id: Prisma.Sql, request: PageRequest) {
   const isBackward = Boolean(request.before) && !request.after;

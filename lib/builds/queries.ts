@@ -2,7 +2,7 @@ import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { ownedBuild } from "../ownership";
-import { keysetQuery, keysetSql, toPage, type Page, type PageRequest } from "../pagination";
+import { keysetSql, toPage, type Page, type PageRequest } from "../pagination";
 import { Prisma } from "@/generated/prisma/client";
 
 const buildInclude = {
@@ -31,18 +31,14 @@ export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">
 }
 
 /**
- * One page of the actor's builds, newest first (keyset on queuedAt, id: index Build_requestedById_queuedAt_id_idx),
- * with what the REST build carries; Prisma reads each relation once per page, never once per row.
+ * One page of the actor's builds with what the REST build carries: the page's ids from `listBuildRows` (the same
+ * keyset), then Prisma reads each relation once for the whole page, never once per row.
  */
 export async function listBuilds({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildDetail>> {
-  const query = keysetQuery("queuedAt", { ...page, take: page.take ?? 50 });
-  const rows = await getDb().build.findMany({
-    where: { ...ownedBuild(actor), ...(query.where as Prisma.BuildWhereInput) },
-    orderBy: query.orderBy,
-    take: query.take,
-    include: buildInclude,
-  });
-  return toPage(rows, query, (b) => b.queuedAt);
+  const { items, ...cursors } = await listBuildRows({ actor, ...page, take: page.take ?? 50 });
+  const details = await getDb().build.findMany({ where: { id: { in: items.map((b) => b.id) }, ...ownedBuild(actor) }, include: buildInclude });
+  const byId = new Map(details.map((b) => [b.id, b]));
+  return { items: items.flatMap((b) => byId.get(b.id) ?? []), ...cursors };
 }
 
 export type BuildRow = {
