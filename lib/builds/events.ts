@@ -17,6 +17,7 @@ export const MAX_WATCHED_PER_CONNECTION = 100;
 const CLIENT_BUFFER_BYTES = 256 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 const READ_COUNT = 500;
+const STATUS_LOOKBACK = 200;
 
 type BuildState = { id: string; status: string; phase: string | null; progress: number | null; failureReason: string | null };
 /** "log": every event of the build; "status": only its phases and its end (a list of builds). */
@@ -103,7 +104,7 @@ class LiveConnection {
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Starts following a build: what its stream holds after `watch.cursor` first (a status watch starts at its end). */
+  /** Starts following a build: what its stream holds after `watch.cursor` first (a status watch: its last entries). */
   async follow({ build, kind, cursor }: Watch): Promise<void> {
     const render = this.options.endsWithLastBuild ? renderSingle : kind === "log" ? renderHubLog : renderHubStatus;
     if (!this.options.endsWithLastBuild) {
@@ -120,8 +121,10 @@ class LiveConnection {
     // Join before reading what is there, so nothing written in between is missed.
     sub.leave = watchBuildTail(build.id, { onBatch: (batch) => this.onBatch(sub, batch), onOver: (status, reason) => this.onOver(sub, status, reason) });
     if (cursor === null) {
-      const last = await getRedis().xrevrange(buildLogKey(build.id), "+", "-", "COUNT", 1);
-      sub.cursor = last[0]?.[0] ?? "0";
+      // A status watch reads only the stream's last entries: their phases and end, which may have come between the
+      // page's render and this connection (the whole log can be 200,000 lines).
+      const recent = await getRedis().xrevrange(buildLogKey(build.id), "+", "-", "COUNT", STATUS_LOOKBACK);
+      sub.cursor = recent.length === STATUS_LOOKBACK ? recent.at(-1)![0] : "0";
     }
     if (TERMINAL_STATUSES.has(build.status)) sub.over = { status: build.status, reason: build.failureReason ?? "" };
     await this.catchUp(sub);
