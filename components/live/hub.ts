@@ -46,11 +46,6 @@ class LiveHub {
     };
   }
 
-  /** How many EventSources this page holds (0 or 1), for tests. */
-  get connectionCount(): number {
-    return this.source ? 1 : 0;
-  }
-
   private schedule(ms: number): void {
     clearTimeout(this.reopenTimer);
     // Subscriptions made in the same render land in one connection.

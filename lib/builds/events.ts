@@ -106,6 +106,8 @@ class LiveConnection {
 
   /** Starts following a build: what its stream holds after `watch.cursor` first (a status watch: its last entries). */
   async follow({ build, kind, cursor }: Watch): Promise<void> {
+    // A client gone before its builds were looked up must not leave a reader behind.
+    if (this.closed) return;
     const render = this.options.endsWithLastBuild ? renderSingle : kind === "log" ? renderHubLog : renderHubStatus;
     if (!this.options.endsWithLastBuild) {
       this.send(

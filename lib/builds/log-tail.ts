@@ -133,7 +133,7 @@ export function watchBuildTail(buildId: string, viewer: TailViewer): () => void 
   };
 }
 
-/** How many Redis readers the live logs hold now (one per watched build), for tests and the bench. */
+/** How many Redis readers the live logs hold now (one per watched build), for tests. */
 export function liveLogTailCount(): number {
   return tails.size;
 }
