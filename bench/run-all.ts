@@ -17,11 +17,15 @@ import { freePort } from "../scripts/stack/ports";
 import { stopManaged, type Managed } from "../scripts/stack/processes";
 import { startTestServices, type Services } from "../scripts/stack/services";
 import { benchCatalog } from "./catalog";
-import { benchDashboardLoad } from "./dashboard-load";
+import { benchClientJs } from "./client-js";
+import { benchDashboardLoad, seedDashboard } from "./dashboard-load";
+import { benchFirstLine } from "./first-line";
+import { benchLiveFanout } from "./live-fanout";
+import { benchWrites } from "./writes";
 import { benchGrowth } from "./growth";
 import { benchRemoteBuild } from "./remote-build";
 import { benchTestDrive } from "./testdrive";
-import { figure, versionOf, type Figure, type Unit } from "./support";
+import { figure, treeRssBytes, versionOf, type Figure, type Unit } from "./support";
 import { markdownTable, printTable } from "./table";
 
 const COMMAND = "npm run bench";
@@ -159,8 +163,12 @@ async function buildPathFigures(context: { appUrl: string; appPid: number; redis
   return figures;
 }
 
+/** `--only dashboard,live` runs only the steps whose names start with one of these words (for trying a change). */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1]!.split(",") : null;
+
 /** One step's failure is a row in the table, not the end of the run. */
 async function step(name: string, fn: () => Promise<Figure[]>): Promise<Figure[]> {
+  if (only && !only.some((word) => name.startsWith(word))) return [];
   const started = Date.now();
   say(`${name} ...`);
   try {
@@ -171,6 +179,72 @@ async function step(name: string, fn: () => Promise<Figure[]>): Promise<Figure[]
     say(`${name} FAILED: ${(error as Error).message}`);
     return [figure(name, "FAILED", null, "n", { note: (error as Error).message.split("\n")[0]!.slice(0, 300) })];
   }
+}
+
+/**
+ * The dashboard at scale (issue 16), in one app: idle memory once the pages are warm, the pages with 1,000 and
+ * 100,000 builds, live logs to 200 viewers, Build click to first line, writes, each page's JavaScript, and the
+ * memory after all that load. The EXPLAIN of each list query goes to bench/results/explain.md.
+ */
+async function dashboardSteps(context: { appUrl: string; appPid: number; artifactDir: string }): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const seeded = await seedDashboard();
+  const { dashboard, cookie } = seeded;
+  const configurator = `/machines/${dashboard.you.machineId}/profiles/${dashboard.you.profileId}`;
+  for (const path of ["/sign-in", "/machines", configurator, "/builds", "/downloads"])
+    await (await fetch(`${context.appUrl}${path}`, { headers: { cookie } })).arrayBuffer();
+  await new Promise((r) => setTimeout(r, 2000));
+  const idleRss = treeRssBytes(context.appPid);
+  figures.push(
+    ...(await step("dashboard under load", async () => {
+      const { figures: rows, explain } = await benchDashboardLoad({ ...context, seeded, log: say });
+      writeFileSync(path.join(RESULTS, "explain.md"), `# EXPLAIN ANALYZE of each list page's queries (${COMMAND})\n\n${explain}\n`);
+      return rows;
+    })),
+  );
+  const person = async (p: number) => {
+    const { createSession, SESSION_COOKIE } = await import("../lib/auth/sessions");
+    const actor = { id: `u${dashboard.tag}${p}`, role: "MEMBER" as const, email: `bench-${dashboard.tag}-${p}@example.org`, name: `Bench person ${p}` };
+    const { token } = await createSession(actor.id);
+    return {
+      actor,
+      token,
+      cookie: `${SESSION_COOKIE}=${token}`,
+      revisionId: `r${dashboard.tag}${p}_0_0`,
+      configurator: `/machines/m${dashboard.tag}${p}_0/profiles/p${dashboard.tag}${p}_0_0`,
+    };
+  };
+  const viewer = await person(1);
+  figures.push(...(await step("live log fan-out", () => benchLiveFanout({ ...context, ...viewer, log: say }))));
+  const clicker = await person(2);
+  figures.push(
+    ...(await step("live log first line", () =>
+      benchFirstLine({ appUrl: context.appUrl, actor: clicker.actor, sessionToken: clicker.token, configuratorPath: clicker.configurator, log: say }),
+    )),
+  );
+  figures.push(...(await step("writes", () => benchWrites({ appUrl: context.appUrl, client: seeded.client, log: say }))));
+  const pages: [string, string][] = [
+    ["/sign-in", "/sign-in"],
+    ["/machines", "/machines"],
+    ["/machines/:id", `/machines/${dashboard.you.machineId}`],
+    ["configurator /machines/:id/profiles/:id", configurator],
+    ["history /machines/:id/profiles/:id/history", `${configurator}/history`],
+    ["/builds", "/builds"],
+    ["/builds/:id", `/builds/b${dashboard.tag}${"0".padStart(7, "0")}`],
+    ["/downloads", "/downloads"],
+    ["/hosts", "/hosts"],
+    ["/settings/tokens", "/settings/tokens"],
+  ];
+  figures.push(...(await step("client JS", () => benchClientJs({ appUrl: context.appUrl, cookie, pages, log: say }))));
+  const afterRss = treeRssBytes(context.appPid);
+  figures.push(figure("dashboard (loopback)", "app memory (RSS) idle, pages warm, before the load", idleRss, "B"));
+  figures.push(
+    figure("dashboard (loopback)", "app memory (RSS) after all the load above", afterRss, "B", {
+      baseline: idleRss ? { name: "idle", value: idleRss } : undefined,
+    }),
+  );
+  await seeded.client.end();
+  return figures;
 }
 
 function updateReadme(markdown: string): void {
@@ -212,15 +286,18 @@ async function main(): Promise<void> {
       APP_URL: appUrl,
       ARTIFACT_DIR: artifactDir,
       NODE_ENV: "production" as const,
+      // 200 browsers of one person watch one build in the live-log benchmark (20 by default).
+      LIVE_STREAMS_PER_PERSON: "250",
     };
     Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, REDIS_URL: env.REDIS_URL, ARTIFACT_DIR: artifactDir });
     info = { machine: machine(), versions: await versions(services) };
+    mkdirSync(RESULTS, { recursive: true });
     prepareDatabase(env);
     buildApp(env);
     const app = await startApp({ env, port, host: "127.0.0.1", quiet: true });
     children.push(app);
     say(`app up at ${appUrl}`);
-    figures.push(...(await step("dashboard under load", () => benchDashboardLoad({ appUrl, appPid: app.child.pid!, artifactDir, log: say }))));
+    figures.push(...(await dashboardSteps({ appUrl, appPid: app.child.pid!, artifactDir })));
     figures.push(...(await step("catalog", () => benchCatalog({ appUrl, log: say }))));
     figures.push(...(await step("engine", engineFigures)));
     figures.push(...(await step("build growth", () => benchGrowth({ log: say }))));

@@ -159,3 +159,20 @@ export function versionOf(cmd: string, args: string[] = ["--version"], pattern?:
   const line = out.split("\n")[0] ?? "";
   return pattern ? (pattern.exec(out)?.[0] ?? line) : line;
 }
+
+/** Debian's Chromium, driven by Playwright (it never downloads a browser here), with the flags these machines need. */
+export async function launchChromium() {
+  const { chromium } = await import("@playwright/test");
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}

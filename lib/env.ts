@@ -14,6 +14,8 @@ const envSchema = z.object({
   RETAIN_ISOS_PER_PROFILE: z.coerce.number().int().min(1).default(5),
   /** How many builds one person may have queued or running at once. */
   MAX_CONCURRENT_BUILDS_PER_USER: z.coerce.number().int().min(1).default(4),
+  /** How many live-log connections (tabs, scripts) one person may hold open at once; each holds a connection to the app. */
+  LIVE_STREAMS_PER_PERSON: z.coerce.number().int().min(1).default(20),
   /** Accounts one client address may create per hour (sign-up is rate-limited; an invitation counts too). */
   SIGN_UPS_PER_HOUR_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
   /** A build host silent for this long is shown offline; its builds may then be claimed by another host or retried. */

@@ -36,7 +36,8 @@ export async function deleteLogStream(redis: Redis, buildId: string): Promise<vo
   await redis.del(buildLogKey(buildId));
 }
 
-function toEvent(id: string, fields: string[]): LogEvent | undefined {
+/** One stream entry as an event (undefined for a type this version does not know). */
+export function toLogEvent(id: string, fields: string[]): LogEvent | undefined {
   const map = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
   switch (map.get("type")) {
@@ -58,7 +59,7 @@ export async function readLogEvents(redis: Redis, buildId: string, afterId: stri
   const events: LogEvent[] = [];
   for (const [, entries] of reply)
     for (const [id, fields] of entries) {
-      const event = toEvent(id, fields);
+      const event = toLogEvent(id, fields);
       if (event) events.push(event);
     }
   return events;
@@ -67,11 +68,11 @@ export async function readLogEvents(redis: Redis, buildId: string, afterId: stri
 /** Up to `count` events after `afterId` ("0" for all), without blocking (a live-log viewer catching up). */
 export async function readLogEventsAfter(redis: Redis, buildId: string, afterId: string, count = 500): Promise<LogEvent[]> {
   const entries = await redis.xrange(buildLogKey(buildId), afterId === "0" ? "-" : `(${afterId}`, "+", "COUNT", count);
-  return entries.map(([id, fields]) => toEvent(id, fields)).filter((e): e is LogEvent => Boolean(e));
+  return entries.map(([id, fields]) => toLogEvent(id, fields)).filter((e): e is LogEvent => Boolean(e));
 }
 
 /** The stream so far, without blocking (for the bench and tests). */
 export async function readAllLogEvents(redis: Redis, buildId: string): Promise<LogEvent[]> {
   const entries = await redis.xrange(buildLogKey(buildId), "-", "+");
-  return entries.map(([id, fields]) => toEvent(id, fields)).filter((e): e is LogEvent => Boolean(e));
+  return entries.map(([id, fields]) => toLogEvent(id, fields)).filter((e): e is LogEvent => Boolean(e));
 }

@@ -173,7 +173,15 @@ export const API_ROUTES: RouteDoc[] = [
   },
   { method: "get", path: "/api/v1/profiles/{id}/revisions/{number}", tag: "profiles", summary: "One revision", status: 200, response: s.revisionSchema },
 
-  { method: "get", path: "/api/v1/builds", tag: "builds", summary: "Your builds, newest first", status: 200, response: s.buildListSchema },
+  {
+    method: "get",
+    path: "/api/v1/builds",
+    tag: "builds",
+    summary: "Your builds, newest first, a page at a time",
+    query: s.pageQuery,
+    status: 200,
+    response: s.buildListSchema,
+  },
   {
     method: "post",
     path: "/api/v1/builds",
@@ -272,7 +280,15 @@ export const API_ROUTES: RouteDoc[] = [
     response: s.buildHostSchema,
   },
 
-  { method: "get", path: "/api/v1/isos", tag: "isos", summary: "Your built ISOs, newest first", status: 200, response: s.isoListSchema },
+  {
+    method: "get",
+    path: "/api/v1/isos",
+    tag: "isos",
+    summary: "Your built ISOs, newest first, a page at a time",
+    query: s.pageQuery,
+    status: 200,
+    response: s.isoListSchema,
+  },
   {
     method: "get",
     path: "/api/v1/isos/SHA256SUMS",

@@ -5,6 +5,7 @@ import { buildSizesSchema, MAX_MEASURED_BYTES } from "@/contracts/build-result";
 import { sizeDiffSchema } from "@/contracts/size-diff";
 import { archSchema, displayNameSchema, notesSchema } from "../names";
 import { apiTokenExpirySchema, apiTokenNameSchema } from "../api-tokens";
+import { MAX_PAGE_SIZE } from "../pagination";
 
 /**
  * Every request and response body of /api/v1, in one place. Requests are strict (unknown fields are refused);
@@ -189,7 +190,23 @@ export const buildSchema = z
     attempts: z.array(buildAttemptSchema).meta({ description: "Every attempt so far, oldest first (a reused build has none)" }),
   })
   .meta({ id: "Build" });
-export const buildListSchema = z.object({ builds: z.array(buildSchema) });
+/** The cursors of a keyset-paged list (lib/pagination.ts): pass one back as `after` or `before`. */
+const pageCursors = {
+  olderCursor: z.string().nullable().meta({ description: "Pass as `after` for the next, older page; null on the last page" }),
+  newerCursor: z.string().nullable().meta({ description: "Pass as `before` for the previous, newer page; null on the first page" }),
+};
+export const pageQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .meta({ description: `How many per page (1-${MAX_PAGE_SIZE}; builds 50, ISOs 25 when left out)` }),
+  after: z.string().max(200).optional().meta({ description: "A page's `olderCursor`: the page after it, older" }),
+  before: z.string().max(200).optional().meta({ description: "A page's `newerCursor`: the page before it, newer" }),
+});
+export const buildListSchema = z.object({ builds: z.array(buildSchema), ...pageCursors });
 export const createBuildBody = z
   .strictObject({
     revisionId: id.optional().meta({ description: "Build this revision" }),
@@ -208,6 +225,7 @@ export const isoListSchema = z.object({
       host: z.string().nullable(),
     }),
   ),
+  ...pageCursors,
 });
 
 export const idParam = id;

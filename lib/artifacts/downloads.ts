@@ -6,8 +6,9 @@ import { AppError } from "../errors";
 import { getArtifactStorage } from "./storage";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
-import type { Artifact } from "@/generated/prisma/client";
+import { Prisma, type Artifact } from "@/generated/prisma/client";
 import { ownedArtifact, ownedBuild } from "../ownership";
+import { keysetSql, toPage, type PageRequest } from "../pagination";
 
 /** An artifact the actor may download: they requested its build, or a build of theirs reuses it. */
 export async function getArtifactOrThrow({ actor, artifactId }: { actor: Actor; artifactId: string }) {
@@ -90,59 +91,84 @@ function downloadsWhere(actor: Actor) {
   return { ...ownedBuild(actor), status: "SUCCEEDED" as const };
 }
 
-/** How many succeeded builds the actor has: the downloads page's page count. */
-export async function countDownloads({ actor }: { actor: Actor }): Promise<number> {
-  return getDb().build.count({ where: downloadsWhere(actor) });
-}
+type DownloadRow = {
+  buildId: string;
+  finishedAt: Date;
+  isReused: boolean;
+  revisionNumber: number;
+  selection: unknown;
+  profileId: string;
+  profile: string;
+  machine: string;
+  host: string | null;
+  sourceStartedAt: Date | null;
+  sourceFinishedAt: Date | null;
+  sourceResult: { bootTests?: { firmware: string; passed: boolean }[] } | null;
+  isoId: string;
+  isoBuildId: string;
+  isoFileName: string;
+  isoSizeBytes: bigint;
+  isoSha256: string;
+  isoCreatedAt: Date;
+  logId: string | null;
+};
 
 /**
- * The ISOs the actor may see, newest first, with what made it (a page of them when `take` is given).
- * Reused builds list the ISO they resolved to.
+ * One page of the ISOs the actor may see, newest first, with what made it, in one query with its joins (index
+ * Build_requestedById_status_finishedAt_id_idx; `requestedById` is ownedBuild's rule, written out in SQL). A
+ * reused build lists the ISO, log and host of the build it resolved to.
  */
-export async function listDownloads({ actor, skip = 0, take }: { actor: Actor; skip?: number; take?: number }) {
-  const builds = await getDb().build.findMany({
-    where: downloadsWhere(actor),
-    orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-    skip,
-    take,
-    include: {
-      revision: { include: { profile: { include: { machine: true } } } },
-      host: { select: { name: true } },
-      artifacts: true,
-      reusedFrom: { include: { artifacts: true, host: { select: { name: true } } } },
-    },
-  });
-  return builds.flatMap((build) => {
-    const source = build.reusedFrom ?? build;
-    const iso = source.artifacts.find((a) => a.kind === "ISO");
-    if (!iso) return [];
-    const log = source.artifacts.find((a) => a.kind === "LOG") ?? null;
-    const selection = selectionSchema.safeParse(build.revision.selection);
-    const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean }[] } | null)?.bootTests ?? [];
-    return [
-      {
-        buildId: build.id,
-        machine: build.revision.profile.machine.name,
-        profile: build.revision.profile.name,
-        profileId: build.revision.profileId,
-        revisionNumber: build.revision.number,
-        iso,
-        log,
-        host: source.host?.name ?? null,
-        finishedAt: build.finishedAt,
-        durationMs: source.startedAt && source.finishedAt ? source.finishedAt.getTime() - source.startedAt.getTime() : null,
-        isReused: Boolean(build.reusedFromId),
-        bootTests,
-        profileText: selection.success
-          ? formatProfileText(selection.data, {
-              machine: build.revision.profile.machine.name,
-              profile: build.revision.profile.name,
-              revision: build.revision.number,
-            })
-          : "",
+export async function listDownloads({ actor, ...page }: { actor: Actor } & Partial<PageRequest>) {
+  const query = keysetSql(Prisma.sql`b."finishedAt"`, Prisma.sql`b.id`, { ...page, take: page.take ?? 25 });
+  const rows = await getDb().$queryRaw<DownloadRow[]>`
+    SELECT b.id AS "buildId", b."finishedAt", b."reusedFromId" IS NOT NULL AS "isReused",
+      r.number AS "revisionNumber", r.selection, r."profileId", p.name AS profile, m.name AS machine,
+      h.name AS host, s."startedAt" AS "sourceStartedAt", s."finishedAt" AS "sourceFinishedAt", s.result AS "sourceResult",
+      iso.id AS "isoId", iso."buildId" AS "isoBuildId", iso."fileName" AS "isoFileName", iso."sizeBytes" AS "isoSizeBytes",
+      iso.sha256 AS "isoSha256", iso."createdAt" AS "isoCreatedAt", log.id AS "logId"
+    FROM "Build" b
+    JOIN "ProfileRevision" r ON r.id = b."revisionId"
+    JOIN "Profile" p ON p.id = r."profileId"
+    JOIN "Machine" m ON m.id = p."machineId"
+    JOIN "Build" s ON s.id = COALESCE(b."reusedFromId", b.id)
+    JOIN "Artifact" iso ON iso."buildId" = s.id AND iso.kind = 'ISO'
+    LEFT JOIN "Artifact" log ON log."buildId" = s.id AND log.kind = 'LOG'
+    LEFT JOIN "BuildHost" h ON h.id = s."hostId"
+    WHERE b."requestedById" = ${actor.id} AND b.status = 'SUCCEEDED' AND b."finishedAt" IS NOT NULL ${query.where}
+    ${query.orderBy}
+    LIMIT ${query.take}`;
+  const { items: found, ...cursors } = toPage(
+    rows.map((row) => ({ ...row, id: row.buildId })),
+    query,
+    (row) => row.finishedAt,
+  );
+  const items = found.map((row) => {
+    const selection = selectionSchema.safeParse(row.selection);
+    return {
+      buildId: row.buildId,
+      machine: row.machine,
+      profile: row.profile,
+      profileId: row.profileId,
+      revisionNumber: row.revisionNumber,
+      iso: {
+        id: row.isoId,
+        buildId: row.isoBuildId,
+        kind: "ISO" as const,
+        fileName: row.isoFileName,
+        sizeBytes: row.isoSizeBytes,
+        sha256: row.isoSha256,
+        createdAt: row.isoCreatedAt,
       },
-    ];
+      log: row.logId ? { id: row.logId } : null,
+      host: row.host,
+      finishedAt: row.finishedAt,
+      durationMs: row.sourceStartedAt && row.sourceFinishedAt ? row.sourceFinishedAt.getTime() - row.sourceStartedAt.getTime() : null,
+      isReused: row.isReused,
+      bootTests: row.sourceResult?.bootTests ?? [],
+      profileText: selection.success ? formatProfileText(selection.data, { machine: row.machine, profile: row.profile, revision: row.revisionNumber }) : "",
+    };
   });
+  return { items, ...cursors };
 }
 
 /** `sha256  filename` lines, one per ISO file (a reused ISO once), as sha256sum -c reads them. */

@@ -1,123 +1,229 @@
-import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Actor } from "../auth/actor";
-import { buildLogKey } from "../log-stream";
 import { getDb } from "../db";
+import { getEnv } from "../env";
 import { AppError } from "../errors";
-import { getRedis, newBlockingRedis } from "../redis";
-import { readLogEventsAfter, type LogEvent } from "../log-stream";
-import { getBuildOrThrow } from "./queries";
+import { readLogEventsAfter, buildLogKey, type LogEvent } from "../log-stream";
+import { ownedBuild } from "../ownership";
+import { getRedis } from "../redis";
+import { compareStreamIds, TERMINAL_STATUSES, watchBuildTail, type Batch, type Render } from "./log-tail";
 
-const TERMINAL = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
+export { liveLogTailCount } from "./log-tail";
+
 const STREAM_ID = /^\d+-\d+$/;
-/** How many live logs one person may have open at once (tabs, scripts): each holds a connection to the app. */
-export const MAX_STREAMS_PER_PERSON = 20;
-const QUIET_MS = 5_000;
+/** How many builds one page's connection may watch (the builds list shows 50 a page). */
+export const MAX_WATCHED_PER_CONNECTION = 100;
+/** What the app buffers for one slow client before it stops sending and lets it catch up from Redis instead. */
+const CLIENT_BUFFER_BYTES = 256 * 1024;
+const KEEP_ALIVE_MS = 15_000;
+const READ_COUNT = 500;
+const STATUS_LOOKBACK = 200;
 
-type Signal = { kind: "new" } | { kind: "quiet" } | { kind: "over"; status: string; reason: string };
+type BuildState = { id: string; status: string; phase: string | null; progress: number | null; failureReason: string | null };
+/** "log": every event of the build; "status": only its phases and its end (a list of builds). */
+type Kind = "log" | "status";
 
-/** One viewer's mailbox: signals coalesce (many "new" are one read), and "over" wins. */
-class Mailbox {
-  private pending: Signal | undefined;
-  private waiter: ((signal: Signal) => void) | undefined;
-  post(signal: Signal): void {
-    if (this.pending?.kind === "over") return;
-    if (this.waiter) {
-      const wake = this.waiter;
-      this.waiter = undefined;
-      wake(signal);
-    } else if (!this.pending || signal.kind !== "quiet") this.pending = signal;
-  }
-  next(): Promise<Signal> {
-    const signal = this.pending;
-    this.pending = undefined;
-    return signal ? Promise.resolve(signal) : new Promise((resolve) => (this.waiter = resolve));
-  }
-}
+const { stringify } = JSON;
+const payload = (event: LogEvent) => {
+  const { id: _, type: __, ...data } = event;
+  return data;
+};
+
+/** One build's stream (/api/builds/:id/events): the stream id is the SSE id, so EventSource resumes by itself. */
+const renderSingle: Render = (_buildId, event) => `id: ${event.id}\nevent: ${event.type}\ndata: ${stringify(payload(event))}\n\n`;
+/** A page's one connection (/api/live): each event names its build and carries its stream id; the client resumes. */
+const renderHubLog: Render = (buildId, event) => `event: ${event.type}\ndata: ${stringify({ build: buildId, id: event.id, ...payload(event) })}\n\n`;
+const renderHubStatus: Render = (buildId, event) => (event.type === "line" ? null : renderHubLog(buildId, event));
+
+type Watch = { build: BuildState; kind: Kind; cursor: string | null };
+
+/** One build followed by one connection: its cursor, and whether it is reading a gap from Redis right now. */
+type Sub = {
+  buildId: string;
+  render: Render;
+  cursor: string;
+  isCatchingUp: boolean;
+  isDirty: boolean;
+  isEnded: boolean;
+  over?: { status: string; reason: string };
+  leave: () => void;
+};
+
+const encoder = new TextEncoder();
 
 /**
- * One blocking Redis connection per watched build, shared by all its viewers: it waits on the build's stream and
- * tells each viewer that there is something new (each then reads from its own cursor on the shared command
- * connection), or that the stream was quiet, or that the database says the build is over.
+ * One Server-Sent Events connection following one or more builds. Each build's events come from its shared tail
+ * (log-tail.ts) as ready-made bytes; a client that stops reading fills at most CLIENT_BUFFER_BYTES, after which it
+ * gets nothing more until it drains, and then reads what it missed from Redis from its own cursor.
  */
-class BuildTail {
-  readonly viewers = new Set<Mailbox>();
-  private readonly redis: Redis = newBlockingRedis();
+class LiveConnection {
+  readonly stream: ReadableStream<Uint8Array>;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  private readonly subs = new Set<Sub>();
+  private drainWaiters: (() => void)[] = [];
   private closed = false;
+  private readonly keepAlive: NodeJS.Timeout;
 
   constructor(
-    private readonly buildId: string,
-    private readonly onIdle: () => void,
+    private readonly options: { endsWithLastBuild: boolean; onClose: () => void },
+    preamble: string,
   ) {
-    void this.run();
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+          this.send(preamble);
+        },
+        pull: () => this.wakeDrained(),
+        cancel: () => this.close(),
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: CLIENT_BUFFER_BYTES }),
+    );
+    this.keepAlive = setInterval(() => this.send(": keep-alive\n\n"), KEEP_ALIVE_MS);
+    this.keepAlive.unref();
   }
 
-  private async run(): Promise<void> {
+  private send(data: string | Uint8Array): void {
+    if (this.closed) return;
+    this.controller.enqueue(typeof data === "string" ? encoder.encode(data) : data);
+  }
+
+  private get isStalled(): boolean {
+    return (this.controller.desiredSize ?? 0) <= 0;
+  }
+
+  private wakeDrained(): void {
+    if (this.isStalled) return;
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private drained(): Promise<void> {
+    if (this.closed || !this.isStalled) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Starts following a build: what its stream holds after `watch.cursor` first (a status watch: its last entries). */
+  async follow({ build, kind, cursor }: Watch): Promise<void> {
+    // A client gone before its builds were looked up must not leave a reader behind.
+    if (this.closed) return;
+    const render = this.options.endsWithLastBuild ? renderSingle : kind === "log" ? renderHubLog : renderHubStatus;
+    if (!this.options.endsWithLastBuild) {
+      this.send(
+        `event: status\ndata: ${stringify({ build: build.id, status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason })}\n\n`,
+      );
+    }
+    if (build.status === "UNKNOWN") {
+      this.send(renderHubLog(build.id, { id: "0", type: "end", status: "UNKNOWN", reason: build.failureReason ?? "" })!);
+      return;
+    }
+    const sub: Sub = { buildId: build.id, render, cursor: cursor ?? "0", isCatchingUp: true, isDirty: false, isEnded: false, leave: () => {} };
+    this.subs.add(sub);
+    // Join before reading what is there, so nothing written in between is missed.
+    sub.leave = watchBuildTail(build.id, { onBatch: (batch) => this.onBatch(sub, batch), onOver: (status, reason) => this.onOver(sub, status, reason) });
+    if (cursor === null) {
+      // A status watch reads only the stream's last entries: their phases and end, which may have come between the
+      // page's render and this connection (the whole log can be 200,000 lines).
+      const recent = await getRedis().xrevrange(buildLogKey(build.id), "+", "-", "COUNT", STATUS_LOOKBACK);
+      sub.cursor = recent.length === STATUS_LOOKBACK ? recent.at(-1)![0] : "0";
+    }
+    if (TERMINAL_STATUSES.has(build.status)) sub.over = { status: build.status, reason: build.failureReason ?? "" };
+    await this.catchUp(sub);
+  }
+
+  private onBatch(sub: Sub, batch: Batch): void {
+    if (this.closed || sub.isEnded) return;
+    if (sub.isCatchingUp) {
+      sub.isDirty = true;
+      return;
+    }
+    if (compareStreamIds(sub.cursor, batch.from) < 0 || this.isStalled) {
+      void this.catchUp(sub);
+      return;
+    }
+    for (const frame of batch.frames(sub.render)) if (compareStreamIds(frame.id, sub.cursor) > 0) this.send(frame.bytes);
+    const last = batch.events.at(-1);
+    if (last && compareStreamIds(last.id, sub.cursor) > 0) sub.cursor = last.id;
+    if (batch.events.some((e) => e.type === "end")) this.finish(sub);
+  }
+
+  private onOver(sub: Sub, status: string, reason: string): void {
+    sub.over = { status, reason };
+    if (sub.isCatchingUp) sub.isDirty = true;
+    else void this.catchUp(sub);
+  }
+
+  /** Reads from Redis what came after the sub's cursor, waiting for the client to drain before each read. */
+  private async catchUp(sub: Sub): Promise<void> {
+    sub.isCatchingUp = true;
     try {
-      const last = await getRedis().xrevrange(buildLogKey(this.buildId), "+", "-", "COUNT", 1);
-      let cursor = last[0]?.[0] ?? "0-0";
-      while (!this.closed) {
-        const reply = (await this.redis.xread("COUNT", 100, "BLOCK", QUIET_MS, "STREAMS", buildLogKey(this.buildId), cursor)) as
-          [string, [string, string[]][]][] | null;
-        if (this.closed) break;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length) {
-          cursor = entries[entries.length - 1]![0];
-          this.broadcast({ kind: "new" });
-          continue;
+      do {
+        sub.isDirty = false;
+        for (;;) {
+          await this.drained();
+          if (this.closed || sub.isEnded) return;
+          const events = await readLogEventsAfter(getRedis(), sub.buildId, sub.cursor, READ_COUNT);
+          for (const event of events) {
+            sub.cursor = event.id;
+            const text = sub.render(sub.buildId, event);
+            if (text !== null) this.send(text);
+            if (event.type === "end") return this.finish(sub);
+          }
+          if (events.length < READ_COUNT) break;
         }
-        // Quiet: the stream may be gone (expired, or Redis lost it); the database says whether the build is over.
-        const row = await getDb().build.findUnique({ where: { id: this.buildId }, select: { status: true, failureReason: true } });
-        this.broadcast(
-          !row || TERMINAL.has(row.status) ? { kind: "over", status: row?.status ?? "UNKNOWN", reason: row?.failureReason ?? "" } : { kind: "quiet" },
-        );
+      } while (sub.isDirty);
+      if (sub.over) {
+        const end: LogEvent = { id: sub.cursor, type: "end", ...sub.over };
+        this.send(sub.render === renderSingle ? `event: end\ndata: ${stringify(payload(end))}\n\n` : sub.render(sub.buildId, end)!);
+        this.finish(sub);
       }
     } catch (error) {
       if (!this.closed) {
-        console.warn(`events ${this.buildId}: ${(error as Error).message}`);
-        this.broadcast({ kind: "over", status: "UNKNOWN", reason: "the live log is unavailable: reload the page" });
+        console.warn(`live log ${sub.buildId}: ${(error as Error).message}`);
+        this.close();
       }
     } finally {
+      sub.isCatchingUp = false;
+    }
+  }
+
+  private finish(sub: Sub): void {
+    if (sub.isEnded) return;
+    sub.isEnded = true;
+    sub.leave();
+    this.subs.delete(sub);
+    if (this.options.endsWithLastBuild && this.subs.size === 0) {
       this.close();
     }
   }
 
-  private broadcast(signal: Signal): void {
-    for (const viewer of this.viewers) viewer.post(signal);
-  }
-
-  leave(viewer: Mailbox): void {
-    this.viewers.delete(viewer);
-    if (this.viewers.size === 0) this.close();
-  }
-
-  private close(): void {
+  close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.redis.disconnect();
-    this.onIdle();
+    clearInterval(this.keepAlive);
+    for (const sub of this.subs) sub.leave();
+    this.subs.clear();
+    this.wakeDrained();
+    for (const wake of this.drainWaiters) wake();
+    this.drainWaiters = [];
+    try {
+      this.controller.close();
+    } catch {
+      // already closed or cancelled by the client
+    }
+    this.options.onClose();
   }
 }
 
 // Module state lives on globalThis so Next.js dev reloads share it.
-const globalForEvents = globalThis as unknown as { zxcvTails?: Map<string, BuildTail>; zxcvStreamsPerPerson?: Map<string, number> };
-const tails = (globalForEvents.zxcvTails ??= new Map());
+const globalForEvents = globalThis as unknown as { zxcvStreamsPerPerson?: Map<string, number> };
 const streamsPerPerson = (globalForEvents.zxcvStreamsPerPerson ??= new Map());
 
-function joinTail(buildId: string, viewer: Mailbox): BuildTail {
-  let tail = tails.get(buildId);
-  if (!tail) {
-    const created: BuildTail = new BuildTail(buildId, () => tails.get(buildId) === created && tails.delete(buildId));
-    tails.set(buildId, created);
-    tail = created;
-  }
-  tail.viewers.add(viewer);
-  return tail;
-}
-
-/** Counts a person's open live logs; the returned function gives the slot back (once). */
+/** Counts a person's open live connections; the returned function gives the slot back (once). */
 function takeStreamSlot(actor: Actor): () => void {
   const open = streamsPerPerson.get(actor.id) ?? 0;
-  if (open >= MAX_STREAMS_PER_PERSON) {
+  if (open >= getEnv().LIVE_STREAMS_PER_PERSON) {
     throw new AppError(
       "RATE_LIMITED",
       `You have ${open} live logs open, the most one person may: close some build pages or scripts that follow a log, then reload`,
@@ -135,20 +241,20 @@ function takeStreamSlot(actor: Actor): () => void {
   };
 }
 
-/** How many Redis connections the live logs hold now (one per watched build), for tests and the bench. */
-export function liveLogTailCount(): number {
-  return tails.size;
-}
+const buildStateSelect = { id: true, status: true, phase: true, progress: true, failureReason: true } as const;
 
-function frame(event: LogEvent): string {
-  const { id, type, ...data } = event;
-  return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+function open(actor: Actor, endsWithLastBuild: boolean, preamble: string, signal: AbortSignal): LiveConnection {
+  const release = takeStreamSlot(actor);
+  const connection = new LiveConnection({ endsWithLastBuild, onClose: release }, preamble);
+  if (signal.aborted) connection.close();
+  else signal.addEventListener("abort", () => connection.close(), { once: true });
+  return connection;
 }
 
 /**
  * A build's live log as Server-Sent Events, from the Redis stream. The event id is the stream id, so a browser
  * that reconnects (EventSource sends Last-Event-ID) resumes exactly after the last line it got. At most
- * MAX_STREAMS_PER_PERSON at once per person (429 past that).
+ * LIVE_STREAMS_PER_PERSON connections at once per person (429 past that).
  */
 export async function streamBuildEvents({
   actor,
@@ -161,71 +267,48 @@ export async function streamBuildEvents({
   lastEventId: string | null;
   signal: AbortSignal;
 }) {
-  const build = await getBuildOrThrow({ actor, buildId });
-  const release = takeStreamSlot(actor);
-  let cursor = lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : "0";
-  const encoder = new TextEncoder();
-  const mailbox = new Mailbox();
-  let tail: BuildTail | undefined;
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    tail?.leave(mailbox);
-    mailbox.post({ kind: "over", status: "", reason: "" });
-    release();
-  };
-  signal.addEventListener("abort", close);
+  const build = await getDb().build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, select: buildStateSelect });
+  if (!build) throw new AppError("NOT_FOUND", "No such build");
+  const status = { status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason };
+  const connection = open(actor, true, `retry: 1000\nevent: status\ndata: ${stringify(status)}\n\n`, signal);
+  void connection.follow({ build, kind: "log", cursor: lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : "0" });
+  return connection.stream;
+}
 
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (text: string) => {
-        if (!closed) controller.enqueue(encoder.encode(text));
-      };
-      const end = (status: string, reason: string) => send(`event: end\ndata: ${JSON.stringify({ status, reason })}\n\n`);
-      /** Sends what is new after the cursor; true once the log's end has been sent. */
-      const catchUp = async (): Promise<boolean> => {
-        for (;;) {
-          const events = await readLogEventsAfter(getRedis(), buildId, cursor);
-          for (const event of events) {
-            cursor = event.id;
-            send(frame(event));
-            if (event.type === "end") return true;
-          }
-          if (events.length < 500) return false;
-        }
-      };
-      send(
-        `retry: 1000\nevent: status\ndata: ${JSON.stringify({ status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason })}\n\n`,
-      );
-      try {
-        // Join before catching up, so nothing written in between is missed (a "new" may then read nothing).
-        tail = joinTail(buildId, mailbox);
-        let over = await catchUp();
-        if (!over && TERMINAL.has(build.status)) {
-          end(build.status, build.failureReason ?? "");
-          over = true;
-        }
-        while (!over && !closed) {
-          const next = await mailbox.next();
-          if (next.kind === "new") over = await catchUp();
-          else if (next.kind === "quiet") send(": keep-alive\n\n");
-          else {
-            if (!closed && !(await catchUp())) end(next.status, next.reason);
-            over = true;
-          }
-        }
-      } catch (error) {
-        if (!closed) console.warn(`events ${buildId}: ${(error as Error).message}`);
-      } finally {
-        close();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      }
-    },
-    cancel: close,
-  });
+/** `/api/live?log=<id>:<cursor>&status=<id>,<id>`: the builds one page follows, its log ones with where to resume. */
+export const liveQuery = z.strictObject({
+  log: z
+    .string()
+    .regex(/^[\w-]{1,64}(:(0|\d+-\d+))?(,[\w-]{1,64}(:(0|\d+-\d+))?)*$/, "log must be build ids, each optionally with :<last event id>")
+    .optional(),
+  status: z
+    .string()
+    .regex(/^[\w-]{1,64}(,[\w-]{1,64})*$/, "status must be build ids separated by commas")
+    .optional(),
+});
+
+/**
+ * Every live build one page shows, on one connection (browsers allow 6 per host over HTTP/1.1): a build page
+ * follows its log, a list page its builds' phases and ends. Events carry `build` and `id`; the page's hub
+ * (components/live/) reconnects with each log's last id. A build that is not the actor's ends at once as UNKNOWN.
+ */
+export async function streamLiveEvents({ actor, query, signal }: { actor: Actor; query: z.infer<typeof liveQuery>; signal: AbortSignal }) {
+  const watches = new Map<string, { kind: Kind; cursor: string | null }>();
+  for (const id of query.status?.split(",") ?? []) watches.set(id, { kind: "status", cursor: null });
+  for (const item of query.log?.split(",") ?? []) {
+    const [id, cursor] = item.split(":") as [string, string | undefined];
+    watches.set(id, { kind: "log", cursor: cursor ?? "0" });
+  }
+  if (watches.size === 0) throw new AppError("BAD_REQUEST", "Name at least one build to follow: ?log=<build id> or ?status=<id>,<id>");
+  if (watches.size > MAX_WATCHED_PER_CONNECTION) {
+    throw new AppError("BAD_REQUEST", `One page follows at most ${MAX_WATCHED_PER_CONNECTION} builds at once (asked for ${watches.size})`);
+  }
+  const builds = await getDb().build.findMany({ where: { id: { in: [...watches.keys()] }, ...ownedBuild(actor) }, select: buildStateSelect });
+  const found = new Map(builds.map((b) => [b.id, b]));
+  const connection = open(actor, false, "retry: 1000\n\n", signal);
+  for (const [id, watch] of watches) {
+    const build = found.get(id) ?? { id, status: "UNKNOWN", phase: null, progress: null, failureReason: "No such build" };
+    void connection.follow({ build, ...watch, cursor: found.has(id) ? watch.cursor : "0" });
+  }
+  return connection.stream;
 }

@@ -2,6 +2,8 @@ import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { ownedBuild } from "../ownership";
+import { keysetSql, toPage, type Page, type PageRequest } from "../pagination";
+import { Prisma } from "@/generated/prisma/client";
 
 const buildInclude = {
   revision: { include: { profile: { include: { machine: true } } } },
@@ -28,13 +30,45 @@ export function artifactsOf(build: Pick<BuildDetail, "artifacts" | "reusedFrom">
   return { iso, log };
 }
 
-export async function listBuilds({ actor, take = 100 }: { actor: Actor; take?: number }) {
-  return getDb().build.findMany({
-    where: ownedBuild(actor),
-    orderBy: { queuedAt: "desc" },
-    take,
-    include: buildInclude,
-  });
+/**
+ * One page of the actor's builds with what the REST build carries: the page's ids from `listBuildRows` (the same
+ * keyset), then Prisma reads each relation once for the whole page, never once per row.
+ */
+export async function listBuilds({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildDetail>> {
+  const { items, ...cursors } = await listBuildRows({ actor, ...page, take: page.take ?? 50 });
+  const details = await getDb().build.findMany({ where: { id: { in: items.map((b) => b.id) }, ...ownedBuild(actor) }, include: buildInclude });
+  const byId = new Map(details.map((b) => [b.id, b]));
+  return { items: items.flatMap((b) => byId.get(b.id) ?? []), ...cursors };
+}
+
+export type BuildRow = {
+  id: string;
+  status: string;
+  phase: string | null;
+  queuedAt: Date;
+  isReused: boolean;
+  revisionNumber: number;
+  profile: string;
+  machine: string;
+};
+
+/**
+ * One page of the builds list page: what a row shows, in one query with its joins (index
+ * Build_requestedById_queuedAt_id_idx; `requestedById` is ownedBuild's rule, written out in SQL).
+ */
+export async function listBuildRows({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildRow>> {
+  const query = keysetSql(Prisma.sql`b."queuedAt"`, Prisma.sql`b.id`, { ...page, take: page.take ?? 25 });
+  const rows = await getDb().$queryRaw<BuildRow[]>`
+    SELECT b.id, b.status::text AS status, b.phase, b."queuedAt", b."reusedFromId" IS NOT NULL AS "isReused",
+      r.number AS "revisionNumber", p.name AS profile, m.name AS machine
+    FROM "Build" b
+    JOIN "ProfileRevision" r ON r.id = b."revisionId"
+    JOIN "Profile" p ON p.id = r."profileId"
+    JOIN "Machine" m ON m.id = p."machineId"
+    WHERE b."requestedById" = ${actor.id} ${query.where}
+    ${query.orderBy}
+    LIMIT ${query.take}`;
+  return toPage(rows, query, (b) => b.queuedAt);
 }
 
 const LOG_PAGE_MAX_BYTES = 2 * 1024 * 1024;

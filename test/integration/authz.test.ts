@@ -81,7 +81,7 @@ test("the data layer answers NOT_FOUND to B for each of A's objects", async () =
   await assert.rejects(getArtifactOrThrow({ actor: b.actor, artifactId: ids.iso }), notFound);
   await assert.rejects(revokeApiToken({ actor: b.actor, id: ids.token }), notFound);
   assert.deepEqual(await listMachines({ actor: b.actor }), []);
-  assert.deepEqual(await listBuilds({ actor: b.actor }), []);
+  assert.deepEqual((await listBuilds({ actor: b.actor })).items, []);
 });
 
 type Route = Parameters<typeof callRoute>[0];

@@ -209,7 +209,7 @@ test("one revision, one profile text: the API, both share pages and the download
   try {
     assert.equal((await getSharedProfile({ token: profileToken })).profileText, api.text, "the shared profile page");
     assert.equal((await getSharedBuild({ token: buildToken })).profileText, api.text, "the shared ISO page");
-    const download = (await listDownloads({ actor: a.actor })).find((d) => d.buildId === ids.buildOne);
+    const download = (await listDownloads({ actor: a.actor })).items.find((d) => d.buildId === ids.buildOne);
     assert.equal(download?.profileText, api.text, "the downloads page");
   } finally {
     await unshareProfile({ actor: a.actor, profileId: ids.profile });

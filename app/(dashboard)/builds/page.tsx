@@ -1,16 +1,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
-import { listBuilds } from "@/lib/builds/queries";
+import { listBuildRows } from "@/lib/builds/queries";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
+import { LiveStatus } from "@/components/live/live-status";
 import { EmptyState } from "@/components/ui/notices";
+import { Pager } from "@/components/ui/pager";
+import { loadPageOrFirst } from "@/lib/load-or-404";
+import { cursorParams } from "@/lib/pagination";
 
 export const metadata: Metadata = { title: "Builds" };
 
-export default async function BuildsPage() {
+export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireActor();
-  const builds = await listBuilds({ actor });
+  const cursor = cursorParams(await searchParams);
+  const { items: builds, newer, older } = await loadPageOrFirst("/builds", cursor, () => listBuildRows({ actor, ...cursor }));
   return (
     <>
       <PageHeader title="Builds" description="Your builds, newest first. Press Build on a profile to start one." />
@@ -21,18 +26,22 @@ export default async function BuildsPage() {
           {builds.map((build) => (
             <li key={build.id} className="flex flex-wrap items-center justify-between gap-2 px-4 py-3 text-sm">
               <Link href={`/builds/${build.id}`} className="font-medium text-indigo-700 underline">
-                {build.revision.profile.machine.name} / {build.revision.profile.name} r{build.revision.number}
+                {build.machine} / {build.profile} r{build.revisionNumber}
               </Link>
               <span className="flex items-center gap-3 text-slate-600">
-                {build.reusedFromId && <span>reused</span>}
-                {build.phase && build.status === "RUNNING" && <span>{build.phase}</span>}
-                <StatusBadge status={build.status} />
+                {build.isReused && <span>reused</span>}
+                {build.status === "QUEUED" || build.status === "RUNNING" ? (
+                  <LiveStatus buildId={build.id} status={build.status} phase={build.phase} />
+                ) : (
+                  <StatusBadge status={build.status} />
+                )}
                 <time dateTime={build.queuedAt.toISOString()}>{build.queuedAt.toISOString().replace("T", " ").slice(0, 16)}</time>
               </span>
             </li>
           ))}
         </ul>
       )}
+      <Pager path="/builds" newer={newer} older={older} label={`${builds.length} builds on this page`} />
     </>
   );
 }

@@ -1,22 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireActor } from "@/lib/auth/current-actor";
-import { countDownloads, listDownloads } from "@/lib/artifacts/downloads";
+import { listDownloads } from "@/lib/artifacts/downloads";
+import { loadPageOrFirst } from "@/lib/load-or-404";
+import { cursorParams } from "@/lib/pagination";
+import { Pager } from "@/components/ui/pager";
 import { PageHeader } from "@/components/ui/page-header";
 import { formatBytes } from "@/components/format";
 import { EmptyState } from "@/components/ui/notices";
 
 export const metadata: Metadata = { title: "Downloads" };
 
-const PER_PAGE = 25;
-
-export default async function DownloadsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+export default async function DownloadsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireActor();
-  const total = await countDownloads({ actor });
-  const pageCount = Math.max(1, Math.ceil(total / PER_PAGE));
-  const requested = Number.parseInt((await searchParams).page ?? "1", 10);
-  const page = Number.isInteger(requested) ? Math.min(Math.max(requested, 1), pageCount) : 1;
-  const items = await listDownloads({ actor, skip: (page - 1) * PER_PAGE, take: PER_PAGE });
+  const cursor = cursorParams(await searchParams);
+  const { items, newer, older } = await loadPageOrFirst("/downloads", cursor, () => listDownloads({ actor, ...cursor }));
   return (
     <>
       <PageHeader
@@ -96,27 +94,7 @@ export default async function DownloadsPage({ searchParams }: { searchParams: Pr
           ))}
         </ul>
       )}
-      {pageCount > 1 && (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between text-sm">
-          {page > 1 ? (
-            <Link className="text-indigo-700 underline" href={`/downloads?page=${page - 1}`}>
-              ← Newer
-            </Link>
-          ) : (
-            <span />
-          )}
-          <span className="text-slate-600">
-            Page {page} of {pageCount} · {total} ISOs
-          </span>
-          {page < pageCount ? (
-            <Link className="text-indigo-700 underline" href={`/downloads?page=${page + 1}`}>
-              Older →
-            </Link>
-          ) : (
-            <span />
-          )}
-        </nav>
-      )}
+      <Pager path="/downloads" newer={newer} older={older} label={`${items.length} ISOs on this page`} />
     </>
   );
 }

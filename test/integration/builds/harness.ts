@@ -50,6 +50,7 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/host\/testdrive\/([^/]+)\/state$/, "app/api/host/testdrive/[sessionId]/state/route", ["sessionId"]],
   [/^\/api\/host\/testdrive\/([^/]+)\/iso$/, "app/api/host/testdrive/[sessionId]/iso/route", ["sessionId"]],
   [/^\/api\/host\/testdrive\/([^/]+)\/screen$/, "app/api/host/testdrive/[sessionId]/screen/route", ["sessionId"]],
+  [/^\/api\/builds\/live$/, "app/api/builds/live/route", []],
 ];
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -12,7 +12,7 @@ import { AttemptHistory } from "@/components/builds/attempt-history";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
-import { LiveLog } from "./live-log";
+import { LiveLog } from "@/components/live/live-log";
 import { SizeBreakdown } from "@/components/size-breakdown";
 import { getBuildSizePanel } from "@/lib/builds/sizes";
 import { formatBytes } from "@/components/format";

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { getLiveHub } from "./hub";
 
 const PHASE_LABEL: Record<string, string> = {
   queued: "Queued",
@@ -25,29 +26,21 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
   const lastPhase = useRef(initialPhase.phase);
 
   useEffect(() => {
-    const source = new EventSource(`/api/builds/${buildId}/events`);
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
-    source.addEventListener("line", (e) => {
-      const { text } = JSON.parse((e as MessageEvent).data) as { text: string };
-      setLines((prev) => (prev.length > 5000 ? [...prev.slice(-4000), text] : [...prev, text]));
+    // The page's one live connection (hub.ts); it resumes after the last line by itself when it reconnects.
+    const hub = getLiveHub();
+    const unsubscribe = hub.subscribe(buildId, "log", (event) => {
+      setConnected(true);
+      if (event.type === "line") setLines((prev) => (prev.length > 5000 ? [...prev.slice(-4000), event.text] : [...prev, event.text]));
+      else if (event.type === "phase") {
+        setPhase({ phase: event.phase, progress: event.progress, detail: event.detail });
+        // A new phase can mean a new status or host: re-render the server part of the page (this log keeps its lines).
+        if (event.phase !== lastPhase.current) {
+          lastPhase.current = event.phase;
+          router.refresh();
+        }
+      } else if (event.type === "end") router.refresh();
     });
-    source.addEventListener("phase", (e) => {
-      const next = JSON.parse((e as MessageEvent).data) as Phase;
-      setPhase(next);
-      // A new phase can mean a new status or host: re-render the server part of the page (this log keeps its lines).
-      if (next.phase !== lastPhase.current) {
-        lastPhase.current = next.phase;
-        router.refresh();
-      }
-    });
-    source.addEventListener("end", () => {
-      source.close();
-      router.refresh();
-    });
-    return () => {
-      source.close();
-    };
+    return unsubscribe;
   }, [buildId, router]);
 
   useEffect(() => {
@@ -63,7 +56,7 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
           {PHASE_LABEL[phase.phase] ?? phase.phase}
           {phase.detail ? <span className="font-normal text-slate-600"> · {phase.detail}</span> : null}
         </span>
-        <span className="text-slate-500">{isConnected ? "live" : "reconnecting…"}</span>
+        <span className="text-slate-500">{isConnected ? "live" : "connecting…"}</span>
       </div>
       <div
         role="progressbar"

@@ -1,0 +1,81 @@
+// Build click -> the first log line in the page, in Chromium against the running app, with a warm build host
+// waiting on the queue (in this process: the real worker code, BullMQ, claim and log shipping). The host's engine
+// is a stand-in that waits to be cancelled: the line measured is the worker's own first line ("zxcv: build ..."),
+// sent before any engine step, so the figure is the dashboard's path, not Nix's. Each build is cancelled after its
+// first line; the timing is taken inside the page (click to the line in the DOM).
+import type { Actor } from "../lib/auth/actor";
+import { figure, launchChromium, type Figure } from "./support";
+
+const GROUP = "live log (Chromium)";
+const RUNS = 12;
+const WARM_UP = 2;
+
+declare global {
+  interface Window {
+    zxcvClickAt?: number;
+    zxcvLineAt?: number;
+  }
+}
+
+export async function benchFirstLine(options: {
+  appUrl: string;
+  actor: Actor;
+  sessionToken: string;
+  configuratorPath: string;
+  log?: (s: string) => void;
+}): Promise<Figure[]> {
+  const log = options.log ?? (() => {});
+  const { hostEnv } = await import("../test/integration/builds/fixtures");
+  const { startBuildHost } = await import("../worker/host");
+  const { cancelBuild } = await import("../lib/builds");
+  const { SESSION_COOKIE } = await import("../lib/auth/sessions");
+  const host = await startBuildHost({
+    env: await hostEnv(options.appUrl, `bench-first-line-${Date.now()}`, { ZXCV_BOOT_TEST: "0" }),
+    runBuild: ({ signal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("cancelled")), { once: true })),
+    log: () => undefined,
+  });
+  const browser = await launchChromium();
+  const times: number[] = [];
+  try {
+    const context = await browser.newContext({ baseURL: options.appUrl });
+    await context.addCookies([{ name: SESSION_COOKIE, value: options.sessionToken, url: options.appUrl }]);
+    await context.addInitScript(() => {
+      document.addEventListener("click", () => (window.zxcvClickAt ??= performance.now()), { capture: true });
+      new MutationObserver(() => {
+        if (
+          window.zxcvClickAt !== undefined &&
+          window.zxcvLineAt === undefined &&
+          document.querySelector('[data-testid="build-log"]')?.textContent?.includes("zxcv: build")
+        ) {
+          window.zxcvLineAt = performance.now();
+        }
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
+    const page = await context.newPage();
+    for (let run = 0; run < RUNS + WARM_UP; run++) {
+      await page.goto(options.configuratorPath);
+      await page.getByRole("button", { name: /^Build revision \d+$/ }).click();
+      await page.waitForURL(/\/builds\/[^/]+$/);
+      await page.waitForFunction(() => window.zxcvLineAt !== undefined, undefined, { timeout: 30_000 });
+      const ms = await page.evaluate(() => window.zxcvLineAt! - window.zxcvClickAt!);
+      if (run >= WARM_UP) times.push(ms);
+      const buildId = /\/builds\/([^/]+)$/.exec(page.url())![1]!;
+      await cancelBuild({ actor: options.actor, buildId });
+      // The host is free again once it let go of the build (capacity 1), so the next click finds it waiting.
+      const deadline = Date.now() + 30_000;
+      while (host.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    }
+    log(`first line: ${times.map((t) => t.toFixed(0)).join(" ")} ms`);
+  } finally {
+    await browser.close();
+    await host.close();
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+  return [
+    figure(GROUP, "Build click -> first log line in the page, p50", at(0.5), "ms", {
+      note: `${RUNS} builds after ${WARM_UP} warm-up; warm host waiting on the queue, its engine a stand-in (see bench/first-line.ts)`,
+    }),
+    figure(GROUP, "Build click -> first log line in the page, max", times.at(-1)!, "ms"),
+  ];
+}
