@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { BootCheck, BootTest } from "../../contracts/build-result";
 import type { Selection } from "../../contracts/selection";
+import { checkCustomizations, customizationChecksFor } from "./boot-checks/customizations";
 import { childEnv, runStreaming } from "./nix";
 import { Qmp } from "./qmp";
 import { parsePpm, promptLine, readPsf, readScreen } from "./screen";
@@ -84,7 +85,7 @@ export function checksFor(selection: Selection): BootCheck["name"][] {
     "marker",
     "screen",
     ...(selection.roles.network === "dhcp" ? ["network" as const] : []),
-    ...(selection.roles.ssh && selection.roles.ssh !== "none" ? ["ssh" as const] : []),
+    ...(selection.roles.ssh && selection.roles.ssh !== "none" ? ["ssh" as const, ...customizationChecksFor(selection)] : []),
     ...(selection.roles.kernel === "cloud" ? [] : ["keyboard" as const]),
   ];
 }
@@ -319,7 +320,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
 
     if (wanted.includes("ssh")) {
       const knownHosts = join(temp, "known_hosts");
-      const ssh = (key: string) =>
+      const ssh = (key: string, user = "root", command = "echo ZXCV-SSH $(uname -r)") =>
         run(
           "ssh",
           [
@@ -339,8 +340,8 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
             `UserKnownHostsFile=${knownHosts}`,
             "-o",
             "ConnectTimeout=10",
-            "root@127.0.0.1",
-            "echo ZXCV-SSH $(uname -r)",
+            `${user}@127.0.0.1`,
+            command,
           ],
           30_000,
         );
@@ -357,6 +358,13 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
         const fingerprint = (await run("ssh-keygen", ["-l", "-f", knownHosts], 10_000)).out.trim().split(/\s+/)[1] ?? "";
         if (wrong.code === 0) record("ssh", false, undefined, "a key the system was never given logged in too");
         else record("ssh", true, `key login ran a command; host key ${fingerprint}`);
+        // customizations: each read back over SSH (worker/engine/boot-checks/customizations.ts).
+        const outcomes = await checkCustomizations({
+          selection: options.selection,
+          shell: (user, command) => ssh("id", user, command),
+          consoleLines: () => lines,
+        });
+        for (const o of outcomes) record(o.name, o.passed, o.detail, o.problem);
       }
     }
     // keyboard: a command typed on the USB keyboard runs on tty1 and writes to the serial port.

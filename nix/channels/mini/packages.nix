@@ -262,6 +262,7 @@ let
     ${if id == "openssh" then "mkdir -p $out/etc/ssh && cp ${sshConfig.openssh} $out/etc/ssh/sshd_config" else ""}
   '') ];
   packageFragment = id: fragment "package-${id}" components.packages.${id}.debs;
+  customizations = selection: import ./customizations.nix { inherit run; } (selection.customizations or null);
 
   # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
   manifest = selection: let s = shellOf selection.roles.shell; in toFile "zxcv-components" ''
@@ -280,7 +281,7 @@ let
   initramfs = selection: let c = compressors.${selection.roles.compression};
     shellPath = (shellOf selection.roles.shell).path;
     fragments = [ (fragment "glibc" components.base) baseFragment (modules selection.roles.kernel) ] ++ shellFragments selection.roles.shell
-      ++ sshFragments selection.roles.ssh ++ map packageFragment selection.packages; in
+      ++ sshFragments selection.roles.ssh ++ map packageFragment selection.packages ++ (customizations selection).fragments; in
     run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
       mkdir root
       for f in ${concatStringsSep " " fragments}; do
@@ -308,10 +309,11 @@ let
     loader = bootloaders.${selection.roles.bootloader};
     k = kernel selection.roles.kernel;
     initrd = initramfs selection; in
-    run "zxcv-mini-iso" { PATH = "${tool "xorriso"}/bin:${applets}/bin"; } ''
+    run "zxcv-mini-iso" { PATH = "${tool "xorriso"}/bin:${applets}/bin"; inherit (customizations selection) kernelArgs; } ''
       mkdir -p tree/boot $out
       cp -a ${loader}/tree/. tree/
       chmod -R u+w tree
+      ${(customizations selection).appendKernelArgs}
       cp ${k}/vmlinuz tree/boot/vmlinuz
       cp ${initrd}/initrd.img tree/boot/initrd.img
       echo zxcv > tree/boot/zxcv.id

@@ -1,0 +1,160 @@
+import { createHash } from "node:crypto";
+import type { BootCheck } from "../../../contracts/build-result";
+import { base64Bytes, filePathProblem, isEmptyCustomizations, type Customizations } from "../../../contracts/customizations";
+import type { Selection } from "../../../contracts/selection";
+
+/**
+ * The boot test's read-back of a profile's customizations, over SSH in the booted system: logged in as each of the
+ * profile's users (with the boot test's throw-away key, which init also gives them through fw_cfg), then as root for
+ * what only root may read. One check per customization, each failing with a sentence that names it.
+ */
+export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "users" | "kernel-args" | "files" | "first-boot">;
+export type CheckOutcome = { name: CustomizationCheckName; passed: boolean; detail?: string; problem?: string };
+/** Runs a command in the guest over SSH as a user; `out` is stdout and stderr. */
+export type GuestShell = (user: string, command: string) => Promise<{ code: number; out: string }>;
+
+/** The checks a selection's customizations ask for, in the order they run. */
+export function customizationChecksFor(selection: Selection): CustomizationCheckName[] {
+  const c = selection.customizations;
+  if (!c || isEmptyCustomizations(c)) return [];
+  const names: CustomizationCheckName[] = [];
+  if (c.hostname !== undefined) names.push("hostname");
+  if (c.users.length > 0 || c.root) names.push("users");
+  if (c.kernelArgs.length > 0) names.push("kernel-args");
+  if (c.files.length > 0) names.push("files");
+  if (c.firstBoot) names.push("first-boot");
+  return names;
+}
+
+/** Lines of `out` that start with `tag `, without it. */
+function tagged(out: string, tag: string): string[] {
+  return out
+    .split("\n")
+    .filter((l) => l.startsWith(`${tag} `))
+    .map((l) => l.slice(tag.length + 1).trim());
+}
+
+function sha256Hex(base64: string): string {
+  return createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex");
+}
+
+/** Reads every customization back; `consoleLines` is what the serial console printed so far. */
+export async function checkCustomizations(options: { selection: Selection; shell: GuestShell; consoleLines: () => string[] }): Promise<CheckOutcome[]> {
+  const c = options.selection.customizations as Customizations;
+  const wanted = customizationChecksFor(options.selection);
+  const outcomes: CheckOutcome[] = [];
+  const pass = (name: CustomizationCheckName, detail: string) => outcomes.push({ name, passed: true, detail });
+  const fail = (name: CustomizationCheckName, problem: string) => outcomes.push({ name, passed: false, problem });
+
+  // As each user: who we are, our groups, the hostname, our authorized_keys.
+  const userProblems: string[] = [];
+  const seenHost: string[] = [];
+  for (const user of c.users) {
+    const r = await options.shell(
+      user.name,
+      'echo "ZXCV-WHO $(id -un)"; echo "ZXCV-GROUPS $(id -Gn)"; echo "ZXCV-HOST $(hostname)"; sed "s/^/ZXCV-KEY /" "$HOME/.ssh/authorized_keys"',
+    );
+    const who = tagged(r.out, "ZXCV-WHO")[0];
+    if (who !== user.name) {
+      userProblems.push(`user ${user.name} could not log in over SSH with a key (${r.out.trim().split("\n").pop() ?? "no answer"})`);
+      continue;
+    }
+    seenHost.push(tagged(r.out, "ZXCV-HOST")[0] ?? "");
+    const groups = (tagged(r.out, "ZXCV-GROUPS")[0] ?? "").split(/\s+/);
+    const missingGroups = user.groups.filter((g) => !groups.includes(g));
+    if (missingGroups.length) userProblems.push(`user ${user.name} is not in group ${missingGroups.join(", ")} (id -Gn: ${groups.join(" ")})`);
+    const keys = tagged(r.out, "ZXCV-KEY");
+    const missingKeys = user.keys.filter((k) => !keys.includes(k));
+    if (missingKeys.length) userProblems.push(`user ${user.name}'s authorized_keys lacks ${missingKeys.length} of the profile's keys`);
+  }
+
+  // As root: the command line, /etc/shadow, root's keys, each file's mode and sha256, the first-boot log.
+  const script = [
+    'echo "ZXCV-CMDLINE $(cat /proc/cmdline)"',
+    'echo "ZXCV-HOST $(hostname)"',
+    'sed "s/^/ZXCV-SHADOW /" /etc/shadow',
+    'sed "s/^/ZXCV-KEY /" /root/.ssh/authorized_keys',
+    // Paths passed the grammar (no quotes, no spaces); checked once more before they go into a command.
+    ...c.files
+      .filter((f) => !filePathProblem(f.path))
+      .map((f) => `echo "ZXCV-FILE $(stat -c %a '${f.path}') $(sha256sum < '${f.path}' | cut -d' ' -f1) ${f.path}"`),
+    ...(c.firstBoot
+      ? [
+          "for i in $(seq 60); do grep -q '^ZXCV-FIRST-BOOT exit=' /var/log/first-boot.log 2>/dev/null && break; sleep 1; done",
+          `echo "ZXCV-FB-RUNS $(grep -c '^ZXCV-FIRST-BOOT start' /var/log/first-boot.log)"`,
+          "grep '^ZXCV-FIRST-BOOT exit=' /var/log/first-boot.log | sed 's/^/ZXCV-FB /'",
+        ]
+      : []),
+  ].join("; ");
+  const root = await options.shell("root", script);
+  if (!/ZXCV-CMDLINE /.test(root.out)) {
+    for (const name of wanted)
+      fail(name, `could not log in as root over SSH to read the ${name} customization back (${root.out.trim().split("\n").pop() ?? "no answer"})`);
+    return outcomes;
+  }
+
+  if (c.hostname !== undefined) {
+    const hosts = [tagged(root.out, "ZXCV-HOST")[0] ?? "", ...seenHost];
+    const wrong = hosts.find((h) => h !== c.hostname);
+    if (wrong !== undefined) fail("hostname", `the hostname customization is not applied: the system is called "${wrong}", not "${c.hostname}"`);
+    else pass("hostname", `hostname reads ${c.hostname}`);
+  }
+
+  if (wanted.includes("users")) {
+    const shadow = new Map(
+      tagged(root.out, "ZXCV-SHADOW").map((l) => {
+        const [name = "", hash = ""] = l.split(":");
+        return [name, hash];
+      }),
+    );
+    for (const user of [...c.users.map((u) => ({ ...u })), ...(c.root ? [{ name: "root", ...c.root }] : [])]) {
+      const want = user.passwordHash ?? "*";
+      if (shadow.get(user.name) !== want)
+        userProblems.push(`${user.name}'s password ${user.passwordHash ? "hash is not the profile's" : "is not locked"} in /etc/shadow`);
+    }
+    const rootKeys = tagged(root.out, "ZXCV-KEY");
+    const missingRoot = (c.root?.keys ?? []).filter((k) => !rootKeys.includes(k));
+    if (missingRoot.length) userProblems.push(`root's authorized_keys lacks ${missingRoot.length} of the profile's keys`);
+    const who = [...c.users.map((u) => `${u.name} (${u.groups.join(", ") || "no groups"})`), ...(c.root ? ["root"] : [])].join(", ");
+    if (userProblems.length) fail("users", `the users customization is not applied: ${userProblems.join("; ")}`);
+    else pass("users", `logged in by key as ${c.users.map((u) => u.name).join(", ") || "root"}; groups, keys and password hashes read back for ${who}`);
+  }
+
+  if (c.kernelArgs.length > 0) {
+    const cmdline = (tagged(root.out, "ZXCV-CMDLINE")[0] ?? "").split(/\s+/);
+    const missing = c.kernelArgs.filter((a) => !cmdline.includes(a));
+    if (missing.length) fail("kernel-args", `the kernel-arg customization ${missing.join(" ")} is not on /proc/cmdline`);
+    else pass("kernel-args", `/proc/cmdline has ${c.kernelArgs.join(" ")}`);
+  }
+
+  if (c.files.length > 0) {
+    const seen = new Map(
+      tagged(root.out, "ZXCV-FILE").map((l) => {
+        const [mode = "", sha = "", path = ""] = l.split(" ");
+        return [path, { mode, sha }];
+      }),
+    );
+    const wrong: string[] = [];
+    for (const file of c.files) {
+      const got = seen.get(file.path);
+      const sha = sha256Hex(file.content);
+      if (!got || !/^[0-9a-f]{64}$/.test(got.sha)) wrong.push(`${file.path} is missing`);
+      else if (got.sha !== sha) wrong.push(`${file.path} has other content (sha256 ${got.sha.slice(0, 12)}…, wanted ${sha.slice(0, 12)}…)`);
+      else if (parseInt(got.mode, 8) !== parseInt(file.mode, 8)) wrong.push(`${file.path} has mode 0${got.mode}, wanted ${file.mode}`);
+    }
+    const bytes = c.files.reduce((sum, f) => sum + (base64Bytes(f.content) ?? 0), 0);
+    if (wrong.length) fail("files", `the file customization is not applied: ${wrong.join("; ")}`);
+    else pass("files", `${c.files.length} file${c.files.length === 1 ? "" : "s"} (${bytes} bytes): sha256 and mode of each match`);
+  }
+
+  if (c.firstBoot) {
+    const runs = Number(tagged(root.out, "ZXCV-FB-RUNS")[0] ?? "0");
+    const exit = tagged(root.out, "ZXCV-FB")[0];
+    const onConsole = options.consoleLines().some((l) => l.includes("ZXCV-FIRST-BOOT start"));
+    if (runs !== 1) fail("first-boot", `the first-boot script ran ${runs} times, not once (/var/log/first-boot.log)`);
+    else if (!exit) fail("first-boot", "the first-boot script started but did not finish within 60 s");
+    else if (!onConsole) fail("first-boot", "the first-boot script's output did not reach the console");
+    else pass("first-boot", `ran once, ${exit.replace("ZXCV-FIRST-BOOT ", "")}; output on the console and in /var/log/first-boot.log`);
+  }
+  return outcomes;
+}
