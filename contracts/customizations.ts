@@ -270,6 +270,14 @@ export function canonicalizeCustomizations(c: Customizations): Customizations {
   };
 }
 
+/** The customizations as a share link shows them: every password hash left out (an import sets new ones). */
+export function withoutPasswordHashes(c: Customizations): { customizations: Customizations; hadPasswords: boolean } {
+  const hadPasswords = c.users.some((u) => u.passwordHash) || !!c.root?.passwordHash;
+  const users = c.users.map(({ passwordHash: _, ...u }) => u);
+  const root = c.root && { keys: c.root.keys };
+  return { customizations: { ...c, users, ...(root ? { root } : {}) }, hadPasswords };
+}
+
 /** Bytes the customizations add to the root file system (file contents, the script, keys): for the size bar. */
 export function customizationBytes(c: Customizations | undefined): number {
   if (!c) return 0;

@@ -20,6 +20,7 @@ import {
   importRevisionAction,
   renameProfileAction,
   saveProfileAction,
+  hashSystemPasswordAction,
   shareProfileAction,
   unshareProfileAction,
 } from "./actions";
@@ -69,6 +70,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
         lastBuilt={lastBuilt}
         save={saveProfileAction}
         build={buildRevisionAction}
+        hashPassword={hashSystemPasswordAction}
       />
       <section aria-labelledby="tools" className="mt-10 space-y-4">
         <h2 id="tools" className="text-lg font-semibold">
