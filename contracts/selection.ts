@@ -14,7 +14,9 @@ export const selectionSchema = z.strictObject({
   roles: z.record(catalogIdSchema, catalogIdSchema),
   packages: z.array(catalogIdSchema).max(500),
   /** Hostname, users, kernel arguments, files, first-boot script (contracts/customizations.ts); absent when none. */
-  customizations: customizationsFields.optional(),
+  customizations: customizationsFields
+    .optional()
+    .meta({ description: "Hostname, users, root, kernel arguments, files and first-boot script (docs/customizations.md); file content is base64" }),
 });
 export type Selection = z.infer<typeof selectionSchema>;
 
