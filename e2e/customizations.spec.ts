@@ -7,6 +7,8 @@ const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcnIFZzToqfuIzeNs9ajMfWTUzMxFJ
 // built by the local build host (real Nix, real QEMU) and read back by the boot test, one result per customization.
 test.describe("customizations", () => {
   test.setTimeout(600_000);
+  // The build may take minutes; a control that never appears should fail in seconds.
+  test.use({ actionTimeout: 20_000 });
 
   test("set every customization, build, and see each one proven on the build page", async ({ signedInPage: page }) => {
     await createMachine(page, `e2e-custom-${Date.now()}`);
@@ -20,7 +22,7 @@ test.describe("customizations", () => {
     await hostname.fill("lab-01");
     await expect(system).not.toContainText("has a dot");
     // Customizations are proven over SSH: the configurator says so and offers the fix.
-    await expect(page.getByText("customizations are proven by logging in over SSH")).toBeVisible();
+    await expect(page.getByTestId("problem").getByText("customizations are proven by logging in over SSH")).toBeVisible();
     await page.getByRole("button", { name: "Use SSH server Dropbear" }).click();
 
     await system.getByRole("button", { name: "Add user" }).click();
@@ -55,7 +57,7 @@ test.describe("customizations", () => {
     await system.getByLabel(/^First-boot script/).fill("echo hello from first boot\n");
 
     // Counted in the size bar, and each one a line of the changes.
-    await expect(page.getByText("Customizations: files, script, keys")).toBeVisible();
+    await expect(page.getByText("Customizations: files, script, keys").first()).toBeVisible();
     const changes = page.getByRole("list", { name: "Unsaved changes" });
     await expect(changes).toContainText("hostname lab-01");
     await expect(changes).toContainText("user alice (groups admin,lab, keys alice@laptop, password set)");

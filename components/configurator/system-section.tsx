@@ -173,13 +173,20 @@ export function SystemSection({
   );
 }
 
+/** The message sits outside the label, so the control's name stays the label while the message comes and goes. */
 function Labelled({ label, error, children }: { label: string; error?: string; children: ReactNode }) {
   return (
-    <label className="block text-sm">
-      <span className="font-medium text-slate-700">{label}</span>
-      {children}
-      {error && <span className="mt-1 block text-red-700">{error}</span>}
-    </label>
+    <div className="text-sm">
+      <label className="block">
+        <span className="font-medium text-slate-700">{label}</span>
+        {children}
+      </label>
+      {error && (
+        <p role="alert" className="mt-1 text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 
