@@ -8,6 +8,7 @@ const LABELS: Record<(typeof bootCheckNames)[number], string> = {
   network: "DHCP lease",
   ssh: "SSH key login",
   hostname: "Hostname",
+  timezone: "Timezone",
   users: "Users, groups and keys",
   "kernel-args": "Kernel arguments",
   files: "Files",

@@ -1,7 +1,19 @@
 import { z } from "zod";
 
 /** One check of a boot: what a person would notice (the prompt on screen, a USB keyboard, a DHCP lease, an SSH login). */
-export const bootCheckNames = ["marker", "screen", "keyboard", "network", "ssh", "hostname", "users", "kernel-args", "files", "first-boot"] as const;
+export const bootCheckNames = [
+  "marker",
+  "screen",
+  "keyboard",
+  "network",
+  "ssh",
+  "hostname",
+  "timezone",
+  "users",
+  "kernel-args",
+  "files",
+  "first-boot",
+] as const;
 export const bootCheckSchema = z.strictObject({
   name: z.enum(bootCheckNames),
   passed: z.boolean(),

@@ -25,6 +25,7 @@ function refused(c: Partial<Customizations>, field: string, pattern: RegExp): vo
 test("a complete set of customizations is valid", () => {
   const c = custom({
     hostname: "lab-01",
+    timezone: "Europe/Berlin",
     users: [{ name: "alice", groups: ["admin"], keys: [KEY], passwordHash: HASH }],
     root: { keys: [KEY] },
     kernelArgs: ["mitigations=off", "nomodeset"],
@@ -40,6 +41,13 @@ test("hostnames: a dot, an underscore, 64 characters, empty", () => {
   refused({ hostname: "a".repeat(64) }, "hostname", /64 characters: a hostname is at most 63/);
   refused({ hostname: "" }, "hostname", /is empty/);
   refused({ hostname: "-lab" }, "hostname", /hyphen/);
+});
+
+test("timezones come from the pinned tzdata", () => {
+  assert.deepEqual(validateCustomizations(custom({ timezone: "UTC" })), []);
+  refused({ timezone: "Europe/Berlinn" }, "timezone", /not a zone of the pinned tzdata/);
+  refused({ timezone: "europe/berlin" }, "timezone", /did you mean Europe\/Berlin/);
+  refused({ files: [{ path: "/etc/localtime", mode: "0644", content: "" }] }, "files[/etc/localtime].path", /timezone customization/);
 });
 
 test("users: two of one name, system account names, bad names, groups", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TIMEZONES } from "./timezones";
 
 /**
  * What makes an ISO a person's own: hostname, users with groups, SSH keys and a password hash, root's keys and
@@ -48,6 +49,8 @@ const MANAGED_PATHS: Record<string, string> = {
   "/etc/group": "groups are set with the users customization",
   "/etc/shadow": "passwords are set with the users customization",
   "/etc/hostname": "it is set by the hostname customization",
+  "/etc/localtime": "it is set by the timezone customization",
+  "/etc/timezone": "it is set by the timezone customization",
   "/etc/inittab": "the consoles depend on it",
   "/bin/busybox": "the system's tools depend on it",
 };
@@ -97,6 +100,14 @@ function decodeBase64(text: string): Uint8Array | undefined {
 export function base64Bytes(text: string): number | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
   return (text.length / 4) * 3 - (text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0);
+}
+
+/** A zone of the pinned tzdata (contracts/timezones.ts, generated from the pin). */
+export function timezoneProblem(zone: string): string | undefined {
+  if (TIMEZONES.includes(zone)) return undefined;
+  const near = TIMEZONES.find((z) => z.toLowerCase() === zone.toLowerCase());
+  if (near) return `is not a zone name: did you mean ${near}?`;
+  return "is not a zone of the pinned tzdata: give an IANA name such as Europe/Berlin, America/New_York or UTC";
 }
 
 /** One authorized_keys line: `type base64 [comment]`, the blob's own header naming the same type. */
@@ -178,6 +189,7 @@ export type CustomFile = z.infer<typeof customFileSchema>;
 
 export const customizationsFields = z.strictObject({
   hostname: z.string().max(256).optional(),
+  timezone: z.string().max(64).optional(),
   users: z.array(customUserSchema).max(CUSTOMIZATION_LIMITS.users).default([]),
   root: z.strictObject({ keys: z.array(keyField).max(CUSTOMIZATION_LIMITS.keysPerUser).default([]), passwordHash: hashField.optional() }).optional(),
   kernelArgs: z.array(z.string().max(512)).max(CUSTOMIZATION_LIMITS.kernelArgs).default([]),
@@ -196,6 +208,7 @@ export function validateCustomizations(c: Customizations): CustomizationIssue[] 
     if (problem) issues.push({ field, message: `${field}${value === undefined ? "" : ` "${shorten(value)}"`} ${problem}` });
   };
   if (c.hostname !== undefined) add("hostname", hostnameProblem(c.hostname), c.hostname);
+  if (c.timezone !== undefined) add("timezone", timezoneProblem(c.timezone), c.timezone);
   const names = new Set<string>();
   for (const user of c.users) {
     const field = `users[${shorten(user.name)}]`;
@@ -243,7 +256,16 @@ export const customizationsSchema = customizationsFields.superRefine((c, ctx) =>
 
 /** True when nothing is customized: such a selection is stored, hashed and built exactly as before customizations. */
 export function isEmptyCustomizations(c: Customizations | undefined): boolean {
-  return !c || (c.hostname === undefined && c.users.length === 0 && !c.root && c.kernelArgs.length === 0 && c.files.length === 0 && !c.firstBoot);
+  return (
+    !c ||
+    (c.hostname === undefined &&
+      c.timezone === undefined &&
+      c.users.length === 0 &&
+      !c.root &&
+      c.kernelArgs.length === 0 &&
+      c.files.length === 0 &&
+      !c.firstBoot)
+  );
 }
 
 /** The same customizations always serialise alike: users and files by name, groups sorted, keys and kernel args as given. */
@@ -254,6 +276,7 @@ export function canonicalizeCustomizations(c: Customizations): Customizations {
       : undefined;
   return {
     ...(c.hostname !== undefined ? { hostname: c.hostname } : {}),
+    ...(c.timezone !== undefined ? { timezone: c.timezone } : {}),
     users: [...c.users]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((u) => ({

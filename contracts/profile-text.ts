@@ -11,6 +11,7 @@ import { canonicalizeSelection, type Selection, type SelectionProblem } from "./
  *   shell = bash
  *   package = htop
  *   hostname = lab-01
+ *   timezone = Europe/Berlin
  *   kernel-arg = mitigations=off
  *   user = alice groups=admin
  *   ssh-key = alice ssh-ed25519 AAAA... alice@laptop
@@ -34,9 +35,8 @@ export type ProfileTextError = { line: number; message: string };
 export type ParsedProfileText =
   { ok: true; selection: Selection; lineOf: (subject: SelectionProblem["subject"]) => number | undefined } | { ok: false; errors: ProfileTextError[] };
 
-const CUSTOM_KEYS = new Set(["hostname", "kernel-arg", "user", "ssh-key", "password", "file", "first-boot"]);
+const CUSTOM_KEYS = new Set(["hostname", "timezone", "kernel-arg", "user", "ssh-key", "password", "file", "first-boot"]);
 const NOT_OFFERED: Record<string, string> = {
-  timezone: "timezone is not offered yet: the mini channel does not pin tzdata; leave the line out",
   keymap: "keymap is not offered yet: the mini channel does not pin a keymap compiler; leave the line out",
 };
 
@@ -154,6 +154,11 @@ export function parseProfileText(text: string): ParsedProfileText {
         custom.hostname = value;
         customLines.set("hostname", lineNo);
         return;
+      case "timezone":
+        if (custom.timezone !== undefined) errors.push({ line: lineNo, message: `timezone is given twice (first on line ${customLines.get("timezone")})` });
+        custom.timezone = value;
+        customLines.set("timezone", lineNo);
+        return;
       case "kernel-arg":
         custom.kernelArgs.push(value);
         customLines.set(`kernelArgs[${custom.kernelArgs.length}]`, lineNo);
@@ -260,6 +265,7 @@ export function formatProfileText(selection: Selection, title?: ProfileTextTitle
   if (c) {
     const password = (name: string, hash: string) => `password = ${name} ${options.hidePasswords ? "(set)" : hash}`;
     if (c.hostname !== undefined) out.push(`hostname = ${c.hostname}`);
+    if (c.timezone !== undefined) out.push(`timezone = ${c.timezone}`);
     for (const arg of c.kernelArgs) out.push(`kernel-arg = ${arg}`);
     for (const user of c.users) {
       out.push(`user = ${user.name}${user.groups.length ? ` groups=${user.groups.join(",")}` : ""}`);

@@ -54,6 +54,7 @@ function diffCustomizations(before: Customizations | undefined, after: Customiza
     else changes.push({ kind: "changed", customization, text: `${customization}: ${describe(from as never)} → ${describe(to as never)}` });
   };
   emit("hostname", before?.hostname, after?.hostname, (h: string) => h);
+  emit("timezone", before?.timezone, after?.timezone, (z: string) => z);
   const keysText = (keys: string[]) => (keys.length ? `keys ${keys.map(keyName).join(", ")}` : "no keys");
   const userText = (u: Customizations["users"][number]) =>
     `${u.name} (${u.groups.length ? `groups ${u.groups.join(",")}` : "no groups"}, ${keysText(u.keys)}${u.passwordHash ? ", password set" : ""})`;

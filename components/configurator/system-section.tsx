@@ -13,6 +13,7 @@ import {
   type CustomUser,
 } from "@/contracts/customizations";
 import type { Selection } from "@/contracts/selection";
+import { TIMEZONES } from "@/contracts/timezones";
 import type { FormState } from "@/lib/actions";
 
 export type HashPassword = (input: { password: string }) => Promise<FormState<string>>;
@@ -63,6 +64,22 @@ export function SystemSection({
           className={inputClass}
         />
       </Labelled>
+
+      <Labelled label="Timezone" error={errorOf("timezone")}>
+        <input
+          value={c.timezone ?? ""}
+          list={`${id}-zones`}
+          placeholder="UTC"
+          onChange={(e) => set({ timezone: e.target.value === "" ? undefined : e.target.value })}
+          aria-invalid={errorOf("timezone") ? true : undefined}
+          className={inputClass}
+        />
+      </Labelled>
+      <datalist id={`${id}-zones`}>
+        {TIMEZONES.map((zone) => (
+          <option key={zone} value={zone} />
+        ))}
+      </datalist>
 
       <fieldset className="space-y-3">
         <legend className="text-sm font-medium text-slate-700">Users</legend>

@@ -87,6 +87,8 @@ export const componentsSchema = z.strictObject({
   modules: z.array(z.string()),
   /** The console font the system loads at boot (a PSF file in a pinned deb); the boot test reads the screen with it. */
   consoleFont: z.strictObject({ deb: z.string(), file: z.string() }),
+  /** The pinned tzdata: the timezone customization copies one zone file from `dir` to /etc/localtime. */
+  timezones: z.strictObject({ deb: z.string(), dir: z.string() }),
   tools: z.record(z.string(), toolSchema),
   roles: z.record(z.string(), z.record(z.string(), altSchema)),
   packages: z.record(z.string(), z.strictObject({ debs: z.array(z.string()), probe: z.string() })),

@@ -1,9 +1,10 @@
 # A selection's customizations (contracts/customizations.ts) as one small layer of the root file system. Every value
 # is data: checked here against the same grammar the TypeScript side enforced, handed to the builder as derivation
 # attributes (passAsFile), and written by busybox into /etc/zxcv/custom; init.sh applies it at boot (hostname, users,
-# groups, /etc/shadow, authorized_keys, files with their modes, the first-boot script). Nothing a person typed is
+# groups, /etc/shadow, authorized_keys, files with their modes, the first-boot script). The timezone's zone file is
+# copied from the pinned tzdata to /etc/localtime here, at build time. Nothing a person typed is
 # ever part of Nix or shell source. Changing a customization rebuilds this layer, the initramfs and the ISO only.
-{ run }:
+{ run, zoneinfo }:
 customizations:
 let
   inherit (builtins) concatStringsSep filter genList length elemAt listToAttrs map match sort throw;
@@ -11,6 +12,7 @@ let
   check = what: re: s: if builtins.isString s && match re s != null then s else throw "zxcv: invalid customization: ${what}";
   name = check "user or group name" "[a-z_][a-z0-9_-]{0,31}";
   hostname = check "hostname" "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  zone = check "timezone" "[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*";
   key = check "SSH key" "[a-z0-9@.-]+ [A-Za-z0-9+/]+={0,2}( [^[:cntrl:]]*)?";
   hash = check "password hash" "[$]6[$][^:[:space:][:cntrl:]]+";
   mode = check "file mode" "0[0-7]{3}";
@@ -28,10 +30,13 @@ let
   files = indexed (c.files or [ ]);
   firstBoot = c.firstBoot or "";
 
-  isEmpty = !(c ? hostname) && users == [ ] && root == { } && (c.kernelArgs or [ ]) == [ ] && files == [ ] && firstBoot == "";
+  isEmpty = !(c ? hostname) && !(c ? timezone) && users == [ ] && root == { } && (c.kernelArgs or [ ]) == [ ] && files == [ ] && firstBoot == "";
 
   layer = run "rootfs-customizations" {
     hostname = if c ? hostname then hostname c.hostname else "";
+    timezone = if c ? timezone then zone c.timezone else "";
+    # Only a profile with a timezone depends on tzdata.
+    zoneinfo = if c ? timezone then zoneinfo else "";
     # name uid (passwd lines are written at boot: the login shell is the selection's)
     users = lines (map (u: "${name u.v.name} ${uid u}") users);
     group = lines (map (u: "${u.v.name}:x:${uid u}:") users ++ genList (i: "${elemAt groupNames i}:x:${toString (2000 + i)}:${members (elemAt groupNames i)}") (length groupNames));
@@ -57,6 +62,11 @@ let
       printf '%s' "$content" | base64 -d > $d/files/$n
     done < "$fileContentsPath"
     [ -s "$firstBootPath" ] && cp "$firstBootPath" $d/first-boot
+    if [ -n "$timezone" ]; then
+      [ -f "$zoneinfo/$timezone" ] || { echo "zxcv: the pinned tzdata has no zone $timezone"; exit 1; }
+      cp -L "$zoneinfo/$timezone" $out/etc/localtime
+      echo "$timezone" > $out/etc/timezone
+    fi
     true
   '';
 in

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { customizationsFields } from "../../../contracts/customizations";
-import { checkCustomizations, customizationChecksFor, type GuestShell } from "./customizations";
+import { checkCustomizations, customizationChecksFor, utcOffset, type GuestShell } from "./customizations";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcnIFZzToqfuIzeNs9ajMfWTUzMxFJChEkRUKp+eYJP alice@laptop";
 const content = Buffer.from("hi\n").toString("base64");
@@ -71,4 +71,11 @@ test("a mismatch fails its check with a sentence naming the customization", asyn
 
 test("no customizations, no checks", () => {
   assert.deepEqual(customizationChecksFor({ channel: "mini", roles: {}, packages: [] }), []);
+});
+
+test("a zone's offset as date +%z prints it", () => {
+  assert.equal(utcOffset("Europe/Berlin", new Date("2026-01-15T12:00:00Z")), "+0100");
+  assert.equal(utcOffset("Europe/Berlin", new Date("2026-07-15T12:00:00Z")), "+0200");
+  assert.equal(utcOffset("UTC", new Date()), "+0000");
+  assert.equal(utcOffset("America/St_Johns", new Date("2026-01-15T12:00:00Z")), "-0330");
 });

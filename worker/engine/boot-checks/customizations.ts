@@ -8,7 +8,7 @@ import type { Selection } from "../../../contracts/selection";
  * profile's users (with the boot test's throw-away key, which init also gives them through fw_cfg), then as root for
  * what only root may read. One check per customization, each failing with a sentence that names it.
  */
-export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "users" | "kernel-args" | "files" | "first-boot">;
+export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "timezone" | "users" | "kernel-args" | "files" | "first-boot">;
 export type CheckOutcome = { name: CustomizationCheckName; passed: boolean; detail?: string; problem?: string };
 /** Runs a command in the guest over SSH as a user; `out` is stdout and stderr. */
 export type GuestShell = (user: string, command: string) => Promise<{ code: number; out: string }>;
@@ -19,6 +19,7 @@ export function customizationChecksFor(selection: Selection): CustomizationCheck
   if (!c || isEmptyCustomizations(c)) return [];
   const names: CustomizationCheckName[] = [];
   if (c.hostname !== undefined) names.push("hostname");
+  if (c.timezone !== undefined) names.push("timezone");
   if (c.users.length > 0 || c.root) names.push("users");
   if (c.kernelArgs.length > 0) names.push("kernel-args");
   if (c.files.length > 0) names.push("files");
@@ -36,6 +37,18 @@ function tagged(out: string, tag: string): string[] {
 
 function sha256Hex(base64: string): string {
   return createHash("sha256").update(Buffer.from(base64, "base64")).digest("hex");
+}
+
+/** A zone's UTC offset at `when` as date +%z prints it (+0100), from Node's own zone data; undefined if it has none. */
+export function utcOffset(zone: string, when: Date): string | undefined {
+  try {
+    const part = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(when).find((p) => p.type === "timeZoneName");
+    const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(part?.value ?? "");
+    if (!m) return undefined;
+    return m[1] ? `${m[1]}${m[2]}${m[3]}` : "+0000";
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads every customization back; `consoleLines` is what the serial console printed so far. */
@@ -72,6 +85,7 @@ export async function checkCustomizations(options: { selection: Selection; shell
   const script = [
     'echo "ZXCV-CMDLINE $(cat /proc/cmdline)"',
     'echo "ZXCV-HOST $(hostname)"',
+    'echo "ZXCV-TZ $(date +%Z) $(date +%z) $(cat /etc/timezone 2>/dev/null)"',
     'sed "s/^/ZXCV-SHADOW /" /etc/shadow',
     'sed "s/^/ZXCV-KEY /" /root/.ssh/authorized_keys',
     // Paths passed the grammar (no quotes, no spaces); checked once more before they go into a command.
@@ -98,6 +112,15 @@ export async function checkCustomizations(options: { selection: Selection; shell
     const wrong = hosts.find((h) => h !== c.hostname);
     if (wrong !== undefined) fail("hostname", `the hostname customization is not applied: the system is called "${wrong}", not "${c.hostname}"`);
     else pass("hostname", `hostname reads ${c.hostname}`);
+  }
+
+  if (c.timezone !== undefined) {
+    const [abbreviation = "", offset = "", name = ""] = (tagged(root.out, "ZXCV-TZ")[0] ?? "").split(" ");
+    const want = utcOffset(c.timezone, new Date());
+    if (name !== c.timezone) fail("timezone", `the timezone customization is not applied: /etc/timezone says "${name}", not ${c.timezone}`);
+    else if (want !== undefined && offset !== want)
+      fail("timezone", `the timezone customization is not applied: date +%z says ${offset || "nothing"}, ${c.timezone} is ${want} now`);
+    else pass("timezone", `date +%Z reads ${abbreviation} (${offset}), ${c.timezone}`);
   }
 
   if (wanted.includes("users")) {
