@@ -9,6 +9,7 @@ const LABELS: Record<(typeof bootCheckNames)[number], string> = {
   ssh: "SSH key login",
   hostname: "Hostname",
   timezone: "Timezone",
+  keymap: "Keyboard layout",
   users: "Users, groups and keys",
   "kernel-args": "Kernel arguments",
   files: "Files",

@@ -9,6 +9,7 @@ export const bootCheckNames = [
   "ssh",
   "hostname",
   "timezone",
+  "keymap",
   "users",
   "kernel-args",
   "files",

@@ -26,6 +26,7 @@ test("a complete set of customizations is valid", () => {
   const c = custom({
     hostname: "lab-01",
     timezone: "Europe/Berlin",
+    keymap: "de",
     users: [{ name: "alice", groups: ["admin"], keys: [KEY], passwordHash: HASH }],
     root: { keys: [KEY] },
     kernelArgs: ["mitigations=off", "nomodeset"],
@@ -48,6 +49,10 @@ test("timezones come from the pinned tzdata", () => {
   refused({ timezone: "Europe/Berlinn" }, "timezone", /not a zone of the pinned tzdata/);
   refused({ timezone: "europe/berlin" }, "timezone", /did you mean Europe\/Berlin/);
   refused({ files: [{ path: "/etc/localtime", mode: "0644", content: "" }] }, "files[/etc/localtime].path", /timezone customization/);
+});
+
+test("keymaps come from the pinned console-data", () => {
+  refused({ keymap: "klingon" }, "keymap", /not a console keymap of the pinned console-data/);
 });
 
 test("users: two of one name, system account names, bad names, groups", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KEYMAPS } from "./keymaps";
 import { TIMEZONES } from "./timezones";
 
 /**
@@ -110,6 +111,12 @@ export function timezoneProblem(zone: string): string | undefined {
   return "is not a zone of the pinned tzdata: give an IANA name such as Europe/Berlin, America/New_York or UTC";
 }
 
+/** A console keymap of the pinned console-data (contracts/keymaps.ts), such as de, fr-latin1, uk. */
+export function keymapProblem(name: string): string | undefined {
+  if (KEYMAPS.includes(name)) return undefined;
+  return "is not a console keymap of the pinned console-data: give one such as de, fr-latin1, uk or dvorak";
+}
+
 /** One authorized_keys line: `type base64 [comment]`, the blob's own header naming the same type. */
 export function sshKeyProblem(line: string): string | undefined {
   if (/PRIVATE KEY|^-----BEGIN/.test(line))
@@ -190,6 +197,7 @@ export type CustomFile = z.infer<typeof customFileSchema>;
 export const customizationsFields = z.strictObject({
   hostname: z.string().max(256).optional(),
   timezone: z.string().max(64).optional(),
+  keymap: z.string().max(64).optional(),
   users: z.array(customUserSchema).max(CUSTOMIZATION_LIMITS.users).default([]),
   root: z.strictObject({ keys: z.array(keyField).max(CUSTOMIZATION_LIMITS.keysPerUser).default([]), passwordHash: hashField.optional() }).optional(),
   kernelArgs: z.array(z.string().max(512)).max(CUSTOMIZATION_LIMITS.kernelArgs).default([]),
@@ -209,6 +217,7 @@ export function validateCustomizations(c: Customizations): CustomizationIssue[] 
   };
   if (c.hostname !== undefined) add("hostname", hostnameProblem(c.hostname), c.hostname);
   if (c.timezone !== undefined) add("timezone", timezoneProblem(c.timezone), c.timezone);
+  if (c.keymap !== undefined) add("keymap", keymapProblem(c.keymap), c.keymap);
   const names = new Set<string>();
   for (const user of c.users) {
     const field = `users[${shorten(user.name)}]`;
@@ -260,6 +269,7 @@ export function isEmptyCustomizations(c: Customizations | undefined): boolean {
     !c ||
     (c.hostname === undefined &&
       c.timezone === undefined &&
+      c.keymap === undefined &&
       c.users.length === 0 &&
       !c.root &&
       c.kernelArgs.length === 0 &&
@@ -277,6 +287,7 @@ export function canonicalizeCustomizations(c: Customizations): Customizations {
   return {
     ...(c.hostname !== undefined ? { hostname: c.hostname } : {}),
     ...(c.timezone !== undefined ? { timezone: c.timezone } : {}),
+    ...(c.keymap !== undefined ? { keymap: c.keymap } : {}),
     users: [...c.users]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       .map((u) => ({

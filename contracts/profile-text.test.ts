@@ -78,6 +78,7 @@ const customized = [
   "ssh = dropbear",
   "hostname = lab-01",
   "timezone = Europe/Berlin",
+  "keymap = de",
   "kernel-arg = mitigations=off",
   "user = alice groups=admin,wheel",
   `ssh-key = alice ${KEY}`,
@@ -108,9 +109,10 @@ test("customizations: the issue's lines parse, content lines are taken as writte
   assert.equal(selectionHash(again.selection), selectionHash(parsed.selection));
   assert.equal(formatProfileText(again.selection), formatProfileText(parsed.selection));
   assert.equal(c.timezone, "Europe/Berlin");
-  assert.equal(parsed.lineOf({ customization: "users[alice].keys[1]" }), 7);
-  assert.equal(parsed.lineOf({ customization: "users[alice].groups" }), 6);
-  assert.equal(parsed.lineOf({ customization: "files[/usr/local/bin/tool].content" }), 14);
+  assert.equal(c.keymap, "de");
+  assert.equal(parsed.lineOf({ customization: "users[alice].keys[1]" }), 8);
+  assert.equal(parsed.lineOf({ customization: "users[alice].groups" }), 7);
+  assert.equal(parsed.lineOf({ customization: "files[/usr/local/bin/tool].content" }), 15);
 });
 
 test("changing one customization changes one line", () => {
@@ -140,7 +142,7 @@ test("customization lines in the wrong shape name their line", () => {
     ["  | stray", /must follow a "file = \.\.\." or "first-boot ="/],
     ["file = /etc/x mode=0644\n  | bad \u0007 bell", /control character U\+0007: give binary content as "base64:/],
     ["hostname = a\nhostname = b", /hostname is given twice/],
-    ["keymap = de", /keymap is not offered yet/],
+    ["keymap = de\nkeymap = fr", /keymap is given twice/],
     ["user = alice color=red", /a user line takes only groups=/],
   ];
   for (const [lines, pattern] of cases) {

@@ -12,6 +12,7 @@ import { canonicalizeSelection, type Selection, type SelectionProblem } from "./
  *   package = htop
  *   hostname = lab-01
  *   timezone = Europe/Berlin
+ *   keymap = de
  *   kernel-arg = mitigations=off
  *   user = alice groups=admin
  *   ssh-key = alice ssh-ed25519 AAAA... alice@laptop
@@ -35,10 +36,7 @@ export type ProfileTextError = { line: number; message: string };
 export type ParsedProfileText =
   { ok: true; selection: Selection; lineOf: (subject: SelectionProblem["subject"]) => number | undefined } | { ok: false; errors: ProfileTextError[] };
 
-const CUSTOM_KEYS = new Set(["hostname", "timezone", "kernel-arg", "user", "ssh-key", "password", "file", "first-boot"]);
-const NOT_OFFERED: Record<string, string> = {
-  keymap: "keymap is not offered yet: the mini channel does not pin a keymap compiler; leave the line out",
-};
+const CUSTOM_KEYS = new Set(["hostname", "timezone", "keymap", "kernel-arg", "user", "ssh-key", "password", "file", "first-boot"]);
 
 type Block = { lines: string[]; done: (text: string) => void };
 
@@ -111,10 +109,6 @@ export function parseProfileText(text: string): ParsedProfileText {
       return;
     }
     const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(line);
-    if (match && NOT_OFFERED[match[1]!]) {
-      errors.push({ line: lineNo, message: NOT_OFFERED[match[1]!]! });
-      return;
-    }
     if (!match) {
       errors.push({ line: lineNo, message: `expected "name = value", found "${truncate(raw.trim())}"` });
       return;
@@ -158,6 +152,11 @@ export function parseProfileText(text: string): ParsedProfileText {
         if (custom.timezone !== undefined) errors.push({ line: lineNo, message: `timezone is given twice (first on line ${customLines.get("timezone")})` });
         custom.timezone = value;
         customLines.set("timezone", lineNo);
+        return;
+      case "keymap":
+        if (custom.keymap !== undefined) errors.push({ line: lineNo, message: `keymap is given twice (first on line ${customLines.get("keymap")})` });
+        custom.keymap = value;
+        customLines.set("keymap", lineNo);
         return;
       case "kernel-arg":
         custom.kernelArgs.push(value);
@@ -266,6 +265,7 @@ export function formatProfileText(selection: Selection, title?: ProfileTextTitle
     const password = (name: string, hash: string) => `password = ${name} ${options.hidePasswords ? "(set)" : hash}`;
     if (c.hostname !== undefined) out.push(`hostname = ${c.hostname}`);
     if (c.timezone !== undefined) out.push(`timezone = ${c.timezone}`);
+    if (c.keymap !== undefined) out.push(`keymap = ${c.keymap}`);
     for (const arg of c.kernelArgs) out.push(`kernel-arg = ${arg}`);
     for (const user of c.users) {
       out.push(`user = ${user.name}${user.groups.length ? ` groups=${user.groups.join(",")}` : ""}`);

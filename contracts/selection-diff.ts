@@ -55,6 +55,7 @@ function diffCustomizations(before: Customizations | undefined, after: Customiza
   };
   emit("hostname", before?.hostname, after?.hostname, (h: string) => h);
   emit("timezone", before?.timezone, after?.timezone, (z: string) => z);
+  emit("keymap", before?.keymap, after?.keymap, (k: string) => k);
   const keysText = (keys: string[]) => (keys.length ? `keys ${keys.map(keyName).join(", ")}` : "no keys");
   const userText = (u: Customizations["users"][number]) =>
     `${u.name} (${u.groups.length ? `groups ${u.groups.join(",")}` : "no groups"}, ${keysText(u.keys)}${u.passwordHash ? ", password set" : ""})`;

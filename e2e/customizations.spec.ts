@@ -29,6 +29,7 @@ test.describe("customizations", () => {
     await timezone.fill("Europe/Berlinn");
     await expect(system).toContainText("is not a zone of the pinned tzdata");
     await timezone.fill("Europe/Berlin");
+    await system.getByLabel("Keyboard layout (console keymap)").selectOption("de");
 
     await system.getByRole("button", { name: "Add user" }).click();
     const user = system.getByRole("group", { name: "User 1" });
@@ -80,11 +81,12 @@ test.describe("customizations", () => {
     await page.getByRole("button", { name: "Build revision 2" }).click();
     await expect(page).toHaveURL(/\/builds\/[^/]+$/);
     await expect(page.getByTestId("build-status")).toHaveText("succeeded", { timeout: 540_000 });
-    for (const name of ["hostname", "timezone", "users", "kernel-args", "files", "first-boot"]) {
+    for (const name of ["hostname", "timezone", "keymap", "users", "kernel-args", "files", "first-boot"]) {
       await expect(page.getByTestId(`boot-check-${name}`)).toContainText("passed");
     }
     await expect(page.getByTestId("boot-check-hostname")).toContainText("hostname reads lab-01");
     await expect(page.getByTestId("boot-check-timezone")).toContainText("Europe/Berlin");
+    await expect(page.getByTestId("boot-check-keymap")).toContainText("de is loaded");
     await expect(page.getByTestId("boot-check-users")).toContainText("logged in by key as alice");
     await expect(page.getByTestId("boot-check-kernel-args")).toContainText("mitigations=off zz.lab=1");
     await expect(page.getByTestId("boot-check-files")).toContainText("sha256 and mode of each match");

@@ -34,7 +34,14 @@ async function main(): Promise<void> {
     apt(["apt-get", "update"]);
   }
   const components = readComponents();
-  const names = new Set<string>([components.bootstrap, components.glibc, ...components.base, components.consoleFont.deb, components.timezones.deb]);
+  const names = new Set<string>([
+    components.bootstrap,
+    components.glibc,
+    ...components.base,
+    components.consoleFont.deb,
+    components.timezones.deb,
+    components.keymaps.deb,
+  ]);
   for (const tool of Object.values(components.tools)) tool.debs.forEach((d) => names.add(d));
   for (const role of Object.values(components.roles)) for (const alt of Object.values(role)) alt.debs.forEach((d) => names.add(d));
   for (const pkg of Object.values(components.packages)) pkg.debs.forEach((d) => names.add(d));

@@ -13,6 +13,7 @@ import {
   type CustomUser,
 } from "@/contracts/customizations";
 import type { Selection } from "@/contracts/selection";
+import { KEYMAPS } from "@/contracts/keymaps";
 import { TIMEZONES } from "@/contracts/timezones";
 import type { FormState } from "@/lib/actions";
 
@@ -74,6 +75,16 @@ export function SystemSection({
           aria-invalid={errorOf("timezone") ? true : undefined}
           className={inputClass}
         />
+      </Labelled>
+      <Labelled label="Keyboard layout (console keymap)" error={errorOf("keymap")}>
+        <select value={c.keymap ?? ""} onChange={(e) => set({ keymap: e.target.value === "" ? undefined : e.target.value })} className={inputClass}>
+          <option value="">US (the kernel's own)</option>
+          {KEYMAPS.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
       </Labelled>
       <datalist id={`${id}-zones`}>
         {TIMEZONES.map((zone) => (

@@ -23,6 +23,7 @@ const binary = Buffer.from([0, 1, 2, 255, 10, 13]).toString("base64");
 const customizations: Customizations = customizationsFields.parse({
   hostname: "lab-01",
   timezone: "Europe/Berlin",
+  keymap: "de",
   users: [
     { name: "alice", groups: ["admin", "lab"], keys: [KEY], passwordHash: password },
     { name: "bob", groups: ["lab"], keys: [] },
@@ -55,7 +56,7 @@ describe("customizations in the mini channel", { concurrency: false }, () => {
     for (const boot of result.bootTests) {
       assert.deepEqual(
         boot.checks?.map((c) => c.name),
-        ["marker", "screen", "network", "ssh", "hostname", "timezone", "users", "kernel-args", "files", "first-boot", "keyboard"],
+        ["marker", "screen", "network", "ssh", "hostname", "timezone", "keymap", "users", "kernel-args", "files", "first-boot", "keyboard"],
       );
       for (const check of boot.checks ?? []) assert.ok(check.passed, `${boot.firmware} ${check.name}: ${check.problem}`);
       assert.match(boot.checks!.find((c) => c.name === "users")!.detail!, /logged in by key as alice, bob/);

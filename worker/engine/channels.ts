@@ -89,6 +89,8 @@ export const componentsSchema = z.strictObject({
   consoleFont: z.strictObject({ deb: z.string(), file: z.string() }),
   /** The pinned tzdata: the timezone customization copies one zone file from `dir` to /etc/localtime. */
   timezones: z.strictObject({ deb: z.string(), dir: z.string() }),
+  /** The console keymaps (`dir/<layout>/<name>.kmap.gz`) the keymap customization compiles with the loadkeys tool. */
+  keymaps: z.strictObject({ deb: z.string(), dir: z.string() }),
   tools: z.record(z.string(), toolSchema),
   roles: z.record(z.string(), z.record(z.string(), altSchema)),
   packages: z.record(z.string(), z.strictObject({ debs: z.array(z.string()), probe: z.string() })),

@@ -4,7 +4,7 @@
 # groups, /etc/shadow, authorized_keys, files with their modes, the first-boot script). The timezone's zone file is
 # copied from the pinned tzdata to /etc/localtime here, at build time. Nothing a person typed is
 # ever part of Nix or shell source. Changing a customization rebuilds this layer, the initramfs and the ISO only.
-{ run, zoneinfo }:
+{ run, zoneinfo, keymaps, keymapPath }:
 customizations:
 let
   inherit (builtins) concatStringsSep filter genList length elemAt listToAttrs map match sort throw;
@@ -13,6 +13,7 @@ let
   name = check "user or group name" "[a-z_][a-z0-9_-]{0,31}";
   hostname = check "hostname" "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
   zone = check "timezone" "[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*";
+  keymapName = check "keymap" "[A-Za-z0-9_+-][A-Za-z0-9_.+-]*";
   key = check "SSH key" "[a-z0-9@.-]+ [A-Za-z0-9+/]+={0,2}( [^[:cntrl:]]*)?";
   hash = check "password hash" "[$]6[$][^:[:space:][:cntrl:]]+";
   mode = check "file mode" "0[0-7]{3}";
@@ -30,13 +31,17 @@ let
   files = indexed (c.files or [ ]);
   firstBoot = c.firstBoot or "";
 
-  isEmpty = !(c ? hostname) && !(c ? timezone) && users == [ ] && root == { } && (c.kernelArgs or [ ]) == [ ] && files == [ ] && firstBoot == "";
+  isEmpty = !(c ? hostname) && !(c ? timezone) && !(c ? keymap) && users == [ ] && root == { } && (c.kernelArgs or [ ]) == [ ] && files == [ ] && firstBoot == "";
 
-  layer = run "rootfs-customizations" {
+  layer = run "rootfs-customizations" ({
     hostname = if c ? hostname then hostname c.hostname else "";
     timezone = if c ? timezone then zone c.timezone else "";
     # Only a profile with a timezone depends on tzdata.
     zoneinfo = if c ? timezone then zoneinfo else "";
+    # The keymap is compiled here (loadkeys -b, from the pinned kbd) and loaded at boot by busybox loadkmap.
+    keymap = if c ? keymap then keymapName c.keymap else "";
+    keymaps = if c ? keymap then keymaps else "";
+  } // (if c ? keymap then { PATH = keymapPath; } else { }) // {
     # name uid (passwd lines are written at boot: the login shell is the selection's)
     users = lines (map (u: "${name u.v.name} ${uid u}") users);
     group = lines (map (u: "${u.v.name}:x:${uid u}:") users ++ genList (i: "${elemAt groupNames i}:x:${toString (2000 + i)}:${members (elemAt groupNames i)}") (length groupNames));
@@ -47,7 +52,7 @@ let
     fileContents = lines (map (f: base64 f.v.content) files);
     inherit firstBoot;
     passAsFile = [ "hostname" "users" "group" "shadow" "keys" "fileList" "fileContents" "firstBoot" ];
-  } ''
+  }) ''
     d=$out/etc/zxcv/custom
     mkdir -p $d/files
     [ -s "$hostnamePath" ] && cp "$hostnamePath" $d/hostname
@@ -66,6 +71,16 @@ let
       [ -f "$zoneinfo/$timezone" ] || { echo "zxcv: the pinned tzdata has no zone $timezone"; exit 1; }
       cp -L "$zoneinfo/$timezone" $out/etc/localtime
       echo "$timezone" > $out/etc/timezone
+    fi
+    if [ -n "$keymap" ]; then
+      # loadkeys would gunzip through popen, and the sandbox has no /bin/sh: unpack the keymaps (and their includes) first.
+      cp -r "$keymaps" keymaps
+      chmod -R u+w keymaps
+      find keymaps -name "*.gz" -exec gzip -d {} +
+      src=$(find keymaps -name "$keymap.kmap" ! -path "*/include/*" | head -1)
+      [ -n "$src" ] || { echo "zxcv: the pinned console-data has no keymap $keymap"; exit 1; }
+      loadkeys -b "$src" > $d/keymap.bmap
+      echo "$keymap" > $d/keymap
     fi
     true
   '';

@@ -17,6 +17,8 @@ name=zxcv
 hostname "$name"
 # A known console font on the screen (VGA text or the EFI framebuffer): the boot test reads the screen with it.
 loadfont < /etc/zxcv/console-font.psf 2>/dev/null
+# The profile's console keymap, compiled at build time (customizations.nix).
+[ -s $custom/keymap.bmap ] && loadkmap < $custom/keymap.bmap
 echo "$name" > /etc/hostname
 echo "127.0.0.1 localhost $name" > /etc/hosts
 . /etc/zxcv/components

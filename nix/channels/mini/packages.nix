@@ -262,7 +262,12 @@ let
     ${if id == "openssh" then "mkdir -p $out/etc/ssh && cp ${sshConfig.openssh} $out/etc/ssh/sshd_config" else ""}
   '') ];
   packageFragment = id: fragment "package-${id}" components.packages.${id}.debs;
-  customizations = selection: import ./customizations.nix { inherit run; zoneinfo = "${unpack components.timezones.deb}/${components.timezones.dir}"; } (selection.customizations or null);
+  customizations = selection: import ./customizations.nix {
+    inherit run;
+    zoneinfo = "${unpack components.timezones.deb}/${components.timezones.dir}";
+    keymaps = "${unpack components.keymaps.deb}/${components.keymaps.dir}";
+    keymapPath = "${tool "loadkeys"}/bin:${applets}/bin";
+  } (selection.customizations or null);
 
   # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
   manifest = selection: let s = shellOf selection.roles.shell; in toFile "zxcv-components" ''

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { customizationsFields } from "../../../contracts/customizations";
-import { checkCustomizations, customizationChecksFor, utcOffset, type GuestShell } from "./customizations";
+import { checkCustomizations, customizationChecksFor, keymapDifferences, utcOffset, type GuestShell } from "./customizations";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcnIFZzToqfuIzeNs9ajMfWTUzMxFJChEkRUKp+eYJP alice@laptop";
 const content = Buffer.from("hi\n").toString("base64");
@@ -78,4 +78,25 @@ test("a zone's offset as date +%z prints it", () => {
   assert.equal(utcOffset("Europe/Berlin", new Date("2026-07-15T12:00:00Z")), "+0200");
   assert.equal(utcOffset("UTC", new Date()), "+0000");
   assert.equal(utcOffset("America/St_Johns", new Date("2026-01-15T12:00:00Z")), "-0330");
+});
+
+test("a keymap read back from the console is compared table by table", () => {
+  const bmap = (tables: Record<number, number[]>) => {
+    const flags = Buffer.alloc(256);
+    const parts: Buffer[] = [];
+    for (const [table, keys] of Object.entries(tables)) {
+      flags[Number(table)] = 1;
+      const entries = Buffer.alloc(256);
+      keys.forEach((v, i) => entries.writeUInt16LE(v, i * 2));
+      parts.push(entries);
+    }
+    return Buffer.concat([Buffer.from("bkeymap"), flags, ...parts]);
+  };
+  const built = bmap({ 0: [0x200, 2, 3], 1: [0x200, 5], 3: [9] });
+  // Key 0 holds the kernel's K_ALLOCATED marker (0x27e) in every table it allocated: not compared.
+  assert.deepEqual(keymapDifferences(built, bmap({ 0: [0x27e, 2, 3], 1: [0x27e, 5] })), { compared: 254, differ: 0 });
+  assert.deepEqual(keymapDifferences(built, bmap({ 0: [0x27e, 7, 3], 1: [0x27e, 5] })), { compared: 254, differ: 1, first: "table 0 key 1: 0x7, wanted 0x2" });
+  assert.equal(keymapDifferences(built, Buffer.from("garbage")), undefined);
+  // A Unicode keysym (€ is 0xf000 ^ 0x20ac) reads back as K_HOLE from a console not in Unicode mode.
+  assert.deepEqual(keymapDifferences(bmap({ 0: [0x200, 0xf000 ^ 0x20ac] }), bmap({ 0: [0x27e, 0x0200] })), { compared: 127, differ: 0 });
 });

@@ -8,7 +8,7 @@ import type { Selection } from "../../../contracts/selection";
  * profile's users (with the boot test's throw-away key, which init also gives them through fw_cfg), then as root for
  * what only root may read. One check per customization, each failing with a sentence that names it.
  */
-export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "timezone" | "users" | "kernel-args" | "files" | "first-boot">;
+export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "timezone" | "keymap" | "users" | "kernel-args" | "files" | "first-boot">;
 export type CheckOutcome = { name: CustomizationCheckName; passed: boolean; detail?: string; problem?: string };
 /** Runs a command in the guest over SSH as a user; `out` is stdout and stderr. */
 export type GuestShell = (user: string, command: string) => Promise<{ code: number; out: string }>;
@@ -20,6 +20,7 @@ export function customizationChecksFor(selection: Selection): CustomizationCheck
   const names: CustomizationCheckName[] = [];
   if (c.hostname !== undefined) names.push("hostname");
   if (c.timezone !== undefined) names.push("timezone");
+  if (c.keymap !== undefined) names.push("keymap");
   if (c.users.length > 0 || c.root) names.push("users");
   if (c.kernelArgs.length > 0) names.push("kernel-args");
   if (c.files.length > 0) names.push("files");
@@ -49,6 +50,43 @@ export function utcOffset(zone: string, when: Date): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const K_HOLE = 0x0200;
+
+/** A binary keymap (busybox loadkmap's format): "bkeymap", 256 flags, then 128 u16 entries per flagged table. */
+function keymapTables(bytes: Buffer): Map<number, Buffer> | undefined {
+  if (bytes.subarray(0, 7).toString("latin1") !== "bkeymap" || bytes.length < 7 + 256) return undefined;
+  const tables = new Map<number, Buffer>();
+  let at = 7 + 256;
+  for (let table = 0; table < 256; table++) {
+    if (!bytes[7 + table]) continue;
+    tables.set(table, bytes.subarray(at, at + 256));
+    at += 256;
+  }
+  return at <= bytes.length ? tables : undefined;
+}
+
+/** How many keys of the tables both keymaps have differ: the compiled keymap against what dumpkmap reads from the console. */
+export function keymapDifferences(built: Buffer, loaded: Buffer): { compared: number; differ: number; first?: string } | undefined {
+  const [want, got] = [keymapTables(built), keymapTables(loaded)];
+  if (!want || !got) return undefined;
+  let compared = 0;
+  let differ = 0;
+  let first: string | undefined;
+  for (const [table, entries] of got) {
+    const expected = want.get(table);
+    if (!expected) continue;
+    // Key code 0 is no key: the kernel keeps K_ALLOCATED there in every table it allocated.
+    for (let key = 1; key < 128; key++, compared++) {
+      const [got, want] = [entries.readUInt16LE(key * 2), expected.readUInt16LE(key * 2)];
+      // A console not in Unicode mode reads a Unicode keysym (type >= NR_TYPES, 15 in Linux 6.1) back as K_HOLE.
+      if (got === want || (want >> 8 >= 15 && got === K_HOLE)) continue;
+      differ++;
+      first ??= `table ${table} key ${key}: 0x${got.toString(16)}, wanted 0x${want.toString(16)}`;
+    }
+  }
+  return { compared, differ, ...(first ? { first } : {}) };
 }
 
 /** Reads every customization back; `consoleLines` is what the serial console printed so far. */
@@ -86,6 +124,9 @@ export async function checkCustomizations(options: { selection: Selection; shell
     'echo "ZXCV-CMDLINE $(cat /proc/cmdline)"',
     'echo "ZXCV-HOST $(hostname)"',
     'echo "ZXCV-TZ $(date +%Z) $(date +%z) $(cat /etc/timezone 2>/dev/null)"',
+    ...(c.keymap !== undefined
+      ? ['echo "ZXCV-KMAP $(cat /etc/zxcv/custom/keymap) $(base64 -w0 < /etc/zxcv/custom/keymap.bmap) $(dumpkmap < /dev/tty0 | base64 -w0)"']
+      : []),
     'sed "s/^/ZXCV-SHADOW /" /etc/shadow',
     'sed "s/^/ZXCV-KEY /" /root/.ssh/authorized_keys',
     // Paths passed the grammar (no quotes, no spaces); checked once more before they go into a command.
@@ -121,6 +162,19 @@ export async function checkCustomizations(options: { selection: Selection; shell
     else if (want !== undefined && offset !== want)
       fail("timezone", `the timezone customization is not applied: date +%z says ${offset || "nothing"}, ${c.timezone} is ${want} now`);
     else pass("timezone", `date +%Z reads ${abbreviation} (${offset}), ${c.timezone}`);
+  }
+
+  if (c.keymap !== undefined) {
+    const [name = "", built = "", loaded = ""] = (tagged(root.out, "ZXCV-KMAP")[0] ?? "").split(" ");
+    const differences = name === c.keymap ? keymapDifferences(Buffer.from(built, "base64"), Buffer.from(loaded, "base64")) : undefined;
+    if (name !== c.keymap) fail("keymap", `the keymap customization is not applied: the system has keymap "${name}", not ${c.keymap}`);
+    else if (differences === undefined) fail("keymap", "the keymap customization could not be read back: dumpkmap gave no keymap");
+    else if (differences.differ > 0)
+      fail(
+        "keymap",
+        `the keymap customization is not loaded: ${differences.differ} of ${differences.compared} keys differ from the ${c.keymap} keymap (${differences.first})`,
+      );
+    else pass("keymap", `${c.keymap} is loaded: ${differences.compared} keys of the console match it (dumpkmap)`);
   }
 
   if (wanted.includes("users")) {
