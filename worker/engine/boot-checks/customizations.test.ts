@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { customizationsFields } from "../../../contracts/customizations";
-import { checkCustomizations, customizationChecksFor, keymapDifferences, utcOffset, type GuestShell } from "./customizations";
+import { checkCustomizations, customizationChecksFor, keymapDifferences, keymapKeyOf, utcOffset, type GuestShell } from "./customizations";
 
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcnIFZzToqfuIzeNs9ajMfWTUzMxFJChEkRUKp+eYJP alice@laptop";
 const content = Buffer.from("hi\n").toString("base64");
@@ -43,7 +43,7 @@ const consoleLines = () => ["ZXCV-FIRST-BOOT start", "hi"];
 
 test("one check per customization, each passing when the system reads back what the profile says", async () => {
   assert.deepEqual(customizationChecksFor(selection), ["hostname", "users", "kernel-args", "files", "first-boot"]);
-  const outcomes = await checkCustomizations({ selection, shell: guest(), consoleLines });
+  const { outcomes } = await checkCustomizations({ selection, shell: guest(), consoleLines });
   assert.deepEqual(
     outcomes.map((o) => [o.name, o.passed]),
     customizationChecksFor(selection).map((n) => [n, true]),
@@ -59,7 +59,7 @@ test("a mismatch fails its check with a sentence naming the customization", asyn
     [{ runs: "2" }, "first-boot", /the first-boot script ran 2 times, not once/],
   ];
   for (const [fault, name, pattern] of cases) {
-    const outcomes = await checkCustomizations({ selection, shell: guest(fault), consoleLines });
+    const { outcomes } = await checkCustomizations({ selection, shell: guest(fault), consoleLines });
     const failed = outcomes.filter((o) => !o.passed);
     assert.deepEqual(
       failed.map((o) => o.name),
@@ -99,4 +99,14 @@ test("a keymap read back from the console is compared table by table", () => {
   assert.equal(keymapDifferences(built, Buffer.from("garbage")), undefined);
   // A Unicode keysym (€ is 0xf000 ^ 0x20ac) reads back as K_HOLE from a console not in Unicode mode.
   assert.deepEqual(keymapDifferences(bmap({ 0: [0x200, 0xf000 ^ 0x20ac] }), bmap({ 0: [0x27e, 0x0200] })), { compared: 127, differ: 0 });
+});
+
+test("the keyboard check types with the profile's keymap: on de, z is the key US calls y", () => {
+  const flags = Buffer.alloc(256);
+  flags[0] = 1;
+  const plain = Buffer.alloc(256);
+  plain.writeUInt16LE(0x0b7a, 21 * 2); // key code 21 (US y) gives the letter z
+  const keyOf = keymapKeyOf(Buffer.concat([Buffer.from("bkeymap"), flags, plain]))!;
+  assert.deepEqual(keyOf("z"), { code: "y", shift: false });
+  assert.deepEqual(keyOf("q"), { code: "q", shift: false }, "US keys for what the keymap lacks");
 });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { BootCheck } from "../../../contracts/build-result";
+import { qcodeOf, type KeyOf } from "../qmp";
 import { base64Bytes, filePathProblem, isEmptyCustomizations, type Customizations } from "../../../contracts/customizations";
 import type { Selection } from "../../../contracts/selection";
 
@@ -10,6 +11,8 @@ import type { Selection } from "../../../contracts/selection";
  */
 export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "timezone" | "keymap" | "users" | "kernel-args" | "files" | "first-boot">;
 export type CheckOutcome = { name: CustomizationCheckName; passed: boolean; detail?: string; problem?: string };
+/** The outcomes, and for a customized keymap which key types each character (the keyboard check types with it). */
+export type CustomizationReadback = { outcomes: CheckOutcome[]; keyOf?: KeyOf };
 /** Runs a command in the guest over SSH as a user; `out` is stdout and stderr. */
 export type GuestShell = (user: string, command: string) => Promise<{ code: number; out: string }>;
 
@@ -67,6 +70,38 @@ function keymapTables(bytes: Buffer): Map<number, Buffer> | undefined {
   return at <= bytes.length ? tables : undefined;
 }
 
+/** QEMU's key names by Linux key code (the main block and the 102nd key), so a keymap's key codes can be typed. */
+const QCODES: Record<number, string> = {
+  ...Object.fromEntries("1 2 3 4 5 6 7 8 9 0 minus equal".split(" ").map((q, i) => [i + 2, q])),
+  ...Object.fromEntries("q w e r t y u i o p bracket_left bracket_right".split(" ").map((q, i) => [i + 16, q])),
+  ...Object.fromEntries("a s d f g h j k l semicolon apostrophe grave_accent".split(" ").map((q, i) => [i + 30, q])),
+  ...Object.fromEntries("backslash z x c v b n m comma dot slash".split(" ").map((q, i) => [i + 43, q])),
+  57: "spc",
+  86: "less",
+};
+
+/** Which key types each character under a binary keymap (plain table 0, shift table 1); US keys for what it lacks. */
+export function keymapKeyOf(bmap: Buffer): KeyOf | undefined {
+  const tables = keymapTables(bmap);
+  if (!tables) return undefined;
+  const keys = new Map<string, { code: string; shift: boolean }>();
+  for (const [table, shift] of [
+    [0, false],
+    [1, true],
+  ] as const) {
+    const entries = tables.get(table);
+    if (!entries) continue;
+    for (let key = 1; key < 128; key++) {
+      const v = entries.readUInt16LE(key * 2);
+      const type = v >> 8;
+      // KT_LATIN and KT_LETTER carry a Latin-1 character; a Unicode keysym is 0xf000 ^ its code point.
+      const char = type === 0 || type === 0x0b ? String.fromCharCode(v & 0xff) : type >= 0xf0 ? String.fromCharCode(v ^ 0xf000) : undefined;
+      if (char && QCODES[key] && !keys.has(char)) keys.set(char, { code: QCODES[key]!, shift });
+    }
+  }
+  return (char) => keys.get(char) ?? qcodeOf(char);
+}
+
 /** How many keys of the tables both keymaps have differ: the compiled keymap against what dumpkmap reads from the console. */
 export function keymapDifferences(built: Buffer, loaded: Buffer): { compared: number; differ: number; first?: string } | undefined {
   const [want, got] = [keymapTables(built), keymapTables(loaded)];
@@ -90,7 +125,7 @@ export function keymapDifferences(built: Buffer, loaded: Buffer): { compared: nu
 }
 
 /** Reads every customization back; `consoleLines` is what the serial console printed so far. */
-export async function checkCustomizations(options: { selection: Selection; shell: GuestShell; consoleLines: () => string[] }): Promise<CheckOutcome[]> {
+export async function checkCustomizations(options: { selection: Selection; shell: GuestShell; consoleLines: () => string[] }): Promise<CustomizationReadback> {
   const c = options.selection.customizations as Customizations;
   const wanted = customizationChecksFor(options.selection);
   const outcomes: CheckOutcome[] = [];
@@ -145,7 +180,7 @@ export async function checkCustomizations(options: { selection: Selection; shell
   if (!/ZXCV-CMDLINE /.test(root.out)) {
     for (const name of wanted)
       fail(name, `could not log in as root over SSH to read the ${name} customization back (${root.out.trim().split("\n").pop() ?? "no answer"})`);
-    return outcomes;
+    return { outcomes };
   }
 
   if (c.hostname !== undefined) {
@@ -164,8 +199,10 @@ export async function checkCustomizations(options: { selection: Selection; shell
     else pass("timezone", `date +%Z reads ${abbreviation} (${offset}), ${c.timezone}`);
   }
 
+  let keyOf: KeyOf | undefined;
   if (c.keymap !== undefined) {
     const [name = "", built = "", loaded = ""] = (tagged(root.out, "ZXCV-KMAP")[0] ?? "").split(" ");
+    keyOf = keymapKeyOf(Buffer.from(built, "base64"));
     const differences = name === c.keymap ? keymapDifferences(Buffer.from(built, "base64"), Buffer.from(loaded, "base64")) : undefined;
     if (name !== c.keymap) fail("keymap", `the keymap customization is not applied: the system has keymap "${name}", not ${c.keymap}`);
     else if (differences === undefined) fail("keymap", "the keymap customization could not be read back: dumpkmap gave no keymap");
@@ -233,5 +270,5 @@ export async function checkCustomizations(options: { selection: Selection; shell
     else if (!onConsole) fail("first-boot", "the first-boot script's output did not reach the console");
     else pass("first-boot", `ran once, ${exit.replace("ZXCV-FIRST-BOOT ", "")}; output on the console and in /var/log/first-boot.log`);
   }
-  return outcomes;
+  return { outcomes, ...(keyOf ? { keyOf } : {}) };
 }
