@@ -27,7 +27,7 @@ export const SYSTEM_ACCOUNT_NAMES = new Set(
   ).split(" "),
 );
 
-/** The group whose members may become root. */
+/** A group users may join although the name sounds like a system one (becoming root through it is not offered yet). */
 export const ADMIN_GROUP = "admin";
 
 const SSH_KEY_TYPES = [
