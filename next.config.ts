@@ -6,6 +6,8 @@ const config: NextConfig = {
   // The Prisma client, pg and BullMQ are server-only Node packages: load them at run time, don't bundle them.
   serverExternalPackages: ["@prisma/adapter-pg", "pg", "bullmq", "ioredis", "@node-rs/argon2"],
   typedRoutes: false,
+  // A profile's files are up to 1 MB (base64 in the saved selection): a save is larger than Next's 1 MB default.
+  experimental: { serverActions: { bodySizeLimit: "2mb" } },
   // next build checks the app's own code; `npm run typecheck` (part of npm test) checks the whole repo.
   typescript: { tsconfigPath: "tsconfig.app.json" },
   // Security headers on every response (read when the app is built: HSTS follows the APP_URL of `next build`).

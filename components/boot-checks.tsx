@@ -7,6 +7,13 @@ const LABELS: Record<(typeof bootCheckNames)[number], string> = {
   keyboard: "USB keyboard",
   network: "DHCP lease",
   ssh: "SSH key login",
+  hostname: "Hostname",
+  timezone: "Timezone",
+  keymap: "Keyboard layout",
+  users: "Users, groups and keys",
+  "kernel-args": "Kernel arguments",
+  files: "Files",
+  "first-boot": "First-boot script",
 };
 
 /** The boot test's checks per firmware (which passed, when, what was seen), from a stored build result. */

@@ -1,7 +1,20 @@
 import { z } from "zod";
 
 /** One check of a boot: what a person would notice (the prompt on screen, a USB keyboard, a DHCP lease, an SSH login). */
-export const bootCheckNames = ["marker", "screen", "keyboard", "network", "ssh"] as const;
+export const bootCheckNames = [
+  "marker",
+  "screen",
+  "keyboard",
+  "network",
+  "ssh",
+  "hostname",
+  "timezone",
+  "keymap",
+  "users",
+  "kernel-args",
+  "files",
+  "first-boot",
+] as const;
 export const bootCheckSchema = z.strictObject({
   name: z.enum(bootCheckNames),
   passed: z.boolean(),

@@ -67,3 +67,40 @@ test("without a catalog the raw ids are shown", () => {
   const [change] = diffSelections({ channel: "mini", roles: { shell: "ash" }, packages: [] }, { channel: "mini", roles: { shell: "zsh" }, packages: [] });
   assert.equal(change?.text, "shell: ash → zsh");
 });
+
+test("customizations: one line per changed hostname, user, root, kernel arguments, file and script", () => {
+  const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKcnIFZzToqfuIzeNs9ajMfWTUzMxFJChEkRUKp+eYJP alice@laptop";
+  const base = { channel: "mini", roles: { shell: "ash" }, packages: [] };
+  const before = {
+    ...base,
+    customizations: {
+      hostname: "lab-01",
+      users: [{ name: "alice", groups: ["admin"], keys: [key] }],
+      kernelArgs: [],
+      files: [{ path: "/etc/motd", mode: "0644", content: "aGkK" }],
+    },
+  };
+  const after = {
+    ...base,
+    customizations: {
+      hostname: "lab-02",
+      users: [{ name: "alice", groups: [], keys: [key] }],
+      root: { keys: [key] },
+      kernelArgs: ["nomodeset"],
+      files: [],
+      firstBoot: "echo hi\n",
+    },
+  };
+  assert.deepEqual(
+    diffSelections(before, after, catalog).map((c) => `${c.kind} ${c.text}`),
+    [
+      "changed hostname: lab-01 → lab-02",
+      "changed user: alice (groups admin, keys alice@laptop) → alice (no groups, keys alice@laptop)",
+      "added root keys alice@laptop, password locked",
+      "added kernel arguments nomodeset",
+      "removed file /etc/motd (mode 0644, 3 bytes)",
+      "added first-boot script (1 line)",
+    ],
+  );
+  assert.deepEqual(diffSelections(base, { ...base, customizations: { users: [], kernelArgs: [], files: [] } }, catalog), []);
+});

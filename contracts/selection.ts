@@ -4,6 +4,7 @@ import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
 import { catalogIdSchema, describeRef, findPackage, findRole, type Catalog, type CatalogRef } from "./catalog";
 import { closureOf, closureProblems, type ClosureEntry } from "./resolver";
+import { canonicalizeCustomizations, customizationBytes, customizationsFields, isEmptyCustomizations, validateCustomizations } from "./customizations";
 
 /**
  * What a person chose: one alternative per role and a set of optional packages.
@@ -13,6 +14,10 @@ export const selectionSchema = z.strictObject({
   channel: catalogIdSchema,
   roles: z.record(catalogIdSchema, catalogIdSchema),
   packages: z.array(catalogIdSchema).max(500),
+  /** Hostname, users, kernel arguments, files, first-boot script (contracts/customizations.ts); absent when none. */
+  customizations: customizationsFields
+    .optional()
+    .meta({ description: "Hostname, users, root, kernel arguments, files and first-boot script (docs/customizations.md); file content is base64" }),
 });
 export type Selection = z.infer<typeof selectionSchema>;
 
@@ -20,7 +25,8 @@ export type Selection = z.infer<typeof selectionSchema>;
 export function canonicalizeSelection(selection: Selection): Selection {
   const roles: Record<string, string> = {};
   for (const key of Object.keys(selection.roles).sort()) roles[key] = selection.roles[key]!;
-  return { channel: selection.channel, roles, packages: [...new Set(selection.packages)].sort() };
+  const customizations = isEmptyCustomizations(selection.customizations) ? {} : { customizations: canonicalizeCustomizations(selection.customizations!) };
+  return { channel: selection.channel, roles, packages: [...new Set(selection.packages)].sort(), ...customizations };
 }
 
 export function canonicalSelectionJson(selection: Selection): string {
@@ -55,15 +61,16 @@ export const STRUCTURAL_PROBLEM_CODES = [
   "unknown-alternative",
   "unknown-package",
   "duplicate-package",
+  "invalid-customization",
 ] as const;
-export const PROBLEM_CODES = [...STRUCTURAL_PROBLEM_CODES, "conflict", "missing-requirement"] as const;
+export const PROBLEM_CODES = [...STRUCTURAL_PROBLEM_CODES, "conflict", "missing-requirement", "customization-needs-ssh"] as const;
 export type SelectionProblemCode = (typeof PROBLEM_CODES)[number];
 
 export type SelectionProblem = {
   code: SelectionProblemCode;
   message: string;
   /** The role or package the problem is about, so a text view can point at its line. */
-  subject: { role: string } | { package: string };
+  subject: { role: string } | { package: string } | { customization: string };
   fixes: SelectionFix[];
 };
 
@@ -143,7 +150,20 @@ export function validateSelection(catalog: Catalog, selection: Selection): Selec
       });
     }
   }
+  for (const issue of validateCustomizations(selection.customizations ?? customizationsFields.parse({}))) {
+    problems.push({ code: "invalid-customization", message: issue.message, subject: { customization: issue.field }, fixes: [] });
+  }
   if (problems.length > 0) return problems;
+  if (!isEmptyCustomizations(selection.customizations) && (selection.roles.ssh ?? "none") === "none" && findRole(catalog, "ssh")) {
+    const ssh = findRole(catalog, "ssh")!;
+    const server = ssh.alternatives.find((a) => a.id !== "none");
+    problems.push({
+      code: "customization-needs-ssh",
+      message: "customizations are proven by logging in over SSH before the ISO is published: choose an SSH server",
+      subject: { role: "ssh" },
+      fixes: server ? [{ kind: "set-role", role: "ssh", alternative: server.id, label: `Use ${ssh.label} ${server.label}` }] : [],
+    });
+  }
 
   const chosen: { ref: CatalogRef; label: string; requires: CatalogRef[]; conflicts: CatalogRef[] }[] = [];
   for (const role of catalog.roles) {
@@ -226,5 +246,7 @@ export function estimateSize(catalog: Catalog, selection: Selection): { label: s
     const label = added.length > 1 ? `${pkg.label} (+${added.length - 1} dependencies)` : pkg.label;
     parts.push({ label, bytes: added.reduce((sum, id) => sum + (entries.get(id)?.sizeBytes ?? 0), 0) });
   }
+  const custom = customizationBytes(selection.customizations);
+  if (custom > 0) parts.push({ label: "Customizations: files, script, keys", bytes: custom });
   return parts.sort((a, b) => b.bytes - a.bytes);
 }

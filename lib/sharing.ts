@@ -6,6 +6,7 @@ import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { artifactsOf } from "./builds/queries";
 import { createProfile } from "./profiles";
+import { withoutPasswordHashes } from "@/contracts/customizations";
 import { formatProfileText } from "@/contracts/profile-text";
 import { selectionSchema } from "@/contracts/selection";
 import { ownedBuild, ownedProfile } from "./ownership";
@@ -94,13 +95,17 @@ export async function getSharedProfile({ token }: { token: string }) {
   const latest = profile?.revisions[0];
   const selection = selectionSchema.safeParse(latest?.selection);
   if (!profile || !latest || !selection.success) throw new AppError("NOT_FOUND", GONE);
+  // A shared profile never carries a password hash: it says one is set, and an import asks for a new one.
+  const hidden = selection.data.customizations && withoutPasswordHashes(selection.data.customizations);
+  const shared = hidden ? { ...selection.data, customizations: hidden.customizations } : selection.data;
   return {
     name: profile.name,
     channel: profile.channel,
     machine: profile.machine,
     revision: { number: latest.number, message: latest.message, configHash: latest.configHash, createdAt: latest.createdAt },
-    selection: selection.data,
-    profileText: formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: latest.number }),
+    selection: shared,
+    hadPasswords: hidden?.hadPasswords ?? false,
+    profileText: formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: latest.number }, { hidePasswords: true }),
   };
 }
 export type SharedProfile = Awaited<ReturnType<typeof getSharedProfile>>;
@@ -114,7 +119,7 @@ export async function importSharedProfile({ actor, token, machineId, name }: { a
     name,
     channel: shared.channel,
     selection: shared.selection,
-    message: `Imported from a shared link to ${shared.machine.name} / ${shared.name} revision ${shared.revision.number}`,
+    message: `Imported from a shared link to ${shared.machine.name} / ${shared.name} revision ${shared.revision.number}${shared.hadPasswords ? " (passwords are not shared: set new ones under System)" : ""}`,
   });
 }
 
@@ -155,7 +160,7 @@ export async function getSharedBuild({ token }: { token: string }) {
     /** Whether the owner lets signed-in people holding the link test-drive it (lib/testdrive.ts), and with what. */
     testDrive: build.testDriveOnShare ? { bootloader: selection.success ? (selection.data.roles.bootloader ?? "grub") : "grub" } : null,
     profileText: selection.success
-      ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number })
+      ? formatProfileText(selection.data, { machine: profile.machine.name, profile: profile.name, revision: build.revision.number }, { hidePasswords: true })
       : "",
     /** For readStoredLog: the rows that hold the log's bytes. */
     storage: { artifacts: build.artifacts, reusedFrom: build.reusedFrom },

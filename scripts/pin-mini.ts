@@ -65,7 +65,15 @@ async function main(): Promise<void> {
   );
 
   // The components' own debs (roles, tools, base) are pinned whether or not the catalog offers them.
-  const names = new Set<string>([components.bootstrap, components.glibc, ...components.base, components.consoleFont.deb, components.ldconfig.deb]);
+  const names = new Set<string>([
+    components.bootstrap,
+    components.glibc,
+    ...components.base,
+    components.consoleFont.deb,
+    components.ldconfig.deb,
+    components.timezones.deb,
+    components.keymaps.deb,
+  ]);
   for (const tool of Object.values(components.tools)) tool.debs.forEach((d) => names.add(d));
   for (const role of Object.values(components.roles)) for (const alt of Object.values(role)) alt.debs.forEach((d) => names.add(d));
   const debs: DebPin[] = [...names].sort().map((name) => {

@@ -20,6 +20,7 @@ import type { SavedRevision } from "@/lib/profiles/revisions";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
+import { SystemSection, type HashPassword } from "./system-section";
 import { TextView, type LineError } from "./text-view";
 import { DraftBanner, PhoneBar, ViewTabs, type View } from "./configurator-parts";
 import { useCatalogSlice } from "./use-catalog-slice";
@@ -34,11 +35,12 @@ type Props = {
   lastBuilt: { number: number; selection: Selection } | null;
   save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<FormState<SavedRevision>>;
   build: (revisionId: string, prev: FormState, form: FormData) => Promise<FormState>;
+  hashPassword: HashPassword;
   profileId: string;
 };
 
 /** The page people spend their time on: cards and text are two views of one selection held here. */
-export function Configurator({ catalog: initialCatalog, names, profileUrl, initial, lastBuilt, save, build, profileId }: Props) {
+export function Configurator({ catalog: initialCatalog, names, profileUrl, initial, lastBuilt, save, build, hashPassword, profileId }: Props) {
   const router = useRouter();
   const format = (s: Selection, revision: number) => formatProfileText(s, { ...names, revision });
   const [base, setBase] = useState(initial);
@@ -149,6 +151,7 @@ export function Configurator({ catalog: initialCatalog, names, profileUrl, initi
         <div id="panel-cards" role="tabpanel" aria-labelledby="tab-cards" hidden={tab !== "cards"} className="space-y-8">
           <RoleCards catalog={catalog} selection={selection} onChoose={(role, alt) => change({ ...selection, roles: { ...selection.roles, [role]: alt } })} />
           <PackagePicker catalog={catalog} selection={selection} onToggle={toggle} />
+          <SystemSection selection={selection} onChange={change} hashPassword={hashPassword} />
         </div>
         <div id="panel-text" role="tabpanel" aria-labelledby="tab-text" hidden={tab !== "text"}>
           <TextView text={text} errors={textErrors} onChange={editText} />

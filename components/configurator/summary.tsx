@@ -49,8 +49,8 @@ export function SizeBar({ catalog, selection }: { catalog: Catalog; selection: S
 
 export function ChangeList({ changes, empty, label }: { changes: SelectionChange[]; empty: string; label: string }) {
   if (changes.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
-  const sign = { swapped: "~", added: "+", removed: "−" } as const;
-  const color = { swapped: "text-amber-800", added: "text-green-800", removed: "text-red-800" } as const;
+  const sign = { swapped: "~", changed: "~", added: "+", removed: "−" } as const;
+  const color = { swapped: "text-amber-800", changed: "text-amber-800", added: "text-green-800", removed: "text-red-800" } as const;
   return (
     <ul className="space-y-0.5 text-sm" aria-label={label}>
       {changes.map((change, i) => (

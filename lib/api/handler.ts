@@ -6,8 +6,8 @@ import { findApiTokenActorOrThrow } from "../api-tokens";
 import { requireSameOrigin } from "../auth/same-origin";
 import { AppError, isAppError, outageErrorOf } from "../errors";
 
-/** Request bodies larger than this are refused while reading: every JSON body is small. */
-export const MAX_JSON_BODY_BYTES = 256 * 1024;
+/** Request bodies larger than this are refused while reading: every JSON body is small but a profile's files (1 MB, base64). */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 type Route = (request: Request, context?: RouteContext) => Promise<Response>;

@@ -5,6 +5,7 @@ import { after, before, test } from "node:test";
 import { GET as listMachinesRoute, POST as createMachineRoute } from "@/app/api/v1/machines/route";
 import { PUT as putProfileText } from "@/app/api/v1/profiles/[id]/text/route";
 import { getDb } from "@/lib/db";
+import { PROFILE_TEXT_MAX_BYTES } from "@/contracts/profile-text";
 import { MAX_JSON_BODY_BYTES } from "@/lib/api/handler";
 import { callRoute, deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 
@@ -90,7 +91,7 @@ test("a profile text body above its cap is a 413; wrong query types are a 400", 
     method: "PUT",
     token: ada.token,
     params: { id: "whatever" },
-    body: "package = x\n".repeat(10_000),
+    body: "#".repeat(PROFILE_TEXT_MAX_BYTES + 1),
     headers: { "content-type": "text/plain" },
   });
   assert.equal(big.status, 413);

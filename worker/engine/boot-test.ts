@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { BootCheck, BootTest } from "../../contracts/build-result";
 import type { Selection } from "../../contracts/selection";
+import { checkCustomizations, customizationChecksFor } from "./boot-checks/customizations";
 import { childEnv, runStreaming } from "./nix";
-import { Qmp } from "./qmp";
+import { Qmp, type KeyOf } from "./qmp";
 import { runtimeReport } from "./runtime-check";
 import { parsePpm, promptLine, readPsf, readScreen } from "./screen";
 
@@ -85,7 +86,7 @@ export function checksFor(selection: Selection): BootCheck["name"][] {
     "marker",
     "screen",
     ...(selection.roles.network === "dhcp" ? ["network" as const] : []),
-    ...(selection.roles.ssh && selection.roles.ssh !== "none" ? ["ssh" as const] : []),
+    ...(selection.roles.ssh && selection.roles.ssh !== "none" ? ["ssh" as const, ...customizationChecksFor(selection)] : []),
     ...(selection.roles.kernel === "cloud" ? [] : ["keyboard" as const]),
   ];
 }
@@ -256,6 +257,8 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
   const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   const checks: BootCheck[] = [];
+  /** How characters are typed on the USB keyboard: US keys, or the profile's keymap once it is read back. */
+  let keyOf: KeyOf | undefined;
   let marker: string | null = null;
   const record = (name: BootCheck["name"], passed: boolean, detail?: string, problem?: string) => {
     checks.push({ name, passed, seconds: Math.round((Date.now() - started) / 100) / 10, ...(detail ? { detail } : {}), ...(problem ? { problem } : {}) });
@@ -327,7 +330,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
 
     if (wanted.includes("ssh")) {
       const knownHosts = join(temp, "known_hosts");
-      const ssh = (key: string) =>
+      const ssh = (key: string, user = "root", command = "echo ZXCV-SSH $(uname -r)") =>
         run(
           "ssh",
           [
@@ -347,8 +350,8 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
             `UserKnownHostsFile=${knownHosts}`,
             "-o",
             "ConnectTimeout=10",
-            "root@127.0.0.1",
-            "echo ZXCV-SSH $(uname -r)",
+            `${user}@127.0.0.1`,
+            command,
           ],
           30_000,
         );
@@ -365,6 +368,14 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
         const fingerprint = (await run("ssh-keygen", ["-l", "-f", knownHosts], 10_000)).out.trim().split(/\s+/)[1] ?? "";
         if (wrong.code === 0) record("ssh", false, undefined, "a key the system was never given logged in too");
         else record("ssh", true, `key login ran a command; host key ${fingerprint}`);
+        // customizations: each read back over SSH (worker/engine/boot-checks/customizations.ts).
+        const readback = await checkCustomizations({
+          selection: options.selection,
+          shell: (user, command) => ssh("id", user, command),
+          consoleLines: () => lines,
+        });
+        for (const o of readback.outcomes) record(o.name, o.passed, o.detail, o.problem);
+        keyOf = readback.keyOf;
       }
     }
     // keyboard: a command typed on the USB keyboard runs on tty1 and writes to the serial port.
@@ -374,7 +385,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
       let got: string | undefined;
       while (!got && Date.now() < until && !exited) {
         // Keys typed before usbhid is bound are lost; each attempt starts a fresh line.
-        await qmp.type("\necho zxcv-kbd $((6*7)) >/dev/console\n", "video0");
+        await qmp.type("\necho zxcv-kbd $((6*7)) >/dev/console\n", "video0", 40, keyOf);
         got = await serialLine(/zxcv-kbd 42/, Math.min(until, Date.now() + 8000), from).then(
           (m) => m.line,
           () => undefined,

@@ -116,6 +116,10 @@ export const componentsSchema = z.strictObject({
   consoleFont: z.strictObject({ deb: z.string(), file: z.string() }),
   /** The static ldconfig that writes the image's loader cache when packages are chosen. */
   ldconfig: z.strictObject({ deb: z.string(), file: z.string() }),
+  /** The pinned tzdata: the timezone customization copies one zone file from `dir` to /etc/localtime. */
+  timezones: z.strictObject({ deb: z.string(), dir: z.string() }),
+  /** The console keymaps (`dir/<layout>/<name>.kmap.gz`) the keymap customization compiles with the loadkeys tool. */
+  keymaps: z.strictObject({ deb: z.string(), dir: z.string() }),
   tools: z.record(z.string(), toolSchema),
   roles: z.record(z.string(), z.record(z.string(), altSchema)),
   /** The hand-curated part of the generated catalog (scripts/pin-mini.ts reads it). */

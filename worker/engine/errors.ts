@@ -1,3 +1,5 @@
+import type { SelectionProblem } from "../../contracts/selection";
+
 /** The engine's one error type; the worker maps `code` to a build failure, the CLI to a one-line message. */
 export type EngineErrorCode = "invalid-selection" | "unsupported-channel" | "stale-pin" | "build-failed" | "boot-test-failed" | "cancelled";
 
@@ -6,7 +8,7 @@ export class EngineError extends Error {
     readonly code: EngineErrorCode,
     message: string,
     /** For invalid selections: the role or package each problem is about, so a profile file can point at its line. */
-    readonly subjects: ({ role: string } | { package: string })[] = [],
+    readonly subjects: SelectionProblem["subject"][] = [],
   ) {
     super(message);
     this.name = "EngineError";

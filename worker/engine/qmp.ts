@@ -74,10 +74,10 @@ export class Qmp {
    * USB keyboard queues at most 16 events and the guest takes one per poll, so events are paced `gapMs` apart: a
    * dropped release would auto-repeat a key, a dropped shift release would capitalise the rest.
    */
-  async type(text: string, device: string, gapMs = 40): Promise<void> {
+  async type(text: string, device: string, gapMs = 40, keyOf: KeyOf = qcodeOf): Promise<void> {
     const event = (key: string, down: boolean) => ({ type: "key", data: { down, key: { type: "qcode", data: key } } });
     for (const char of text) {
-      const key = qcodeOf(char);
+      const key = keyOf(char);
       const events = key.shift
         ? [event("shift", true), event(key.code, true), event(key.code, false), event("shift", false)]
         : [event(key.code, true), event(key.code, false)];
@@ -126,6 +126,9 @@ const PLAIN: Record<string, string> = {
   "'": "apostrophe",
   ";": "semicolon",
 };
+
+/** Which key (and whether with shift) types a character on the guest's keyboard layout. */
+export type KeyOf = (char: string) => { code: string; shift: boolean };
 
 /** The US-layout QEMU key code for one character. */
 export function qcodeOf(char: string): { code: string; shift: boolean } {

@@ -10,11 +10,17 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
 /bin/busybox mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
-hostname zxcv
+# The hostname: the profile's (customizations.nix writes it into /etc/zxcv/custom), zxcv otherwise.
+custom=/etc/zxcv/custom
+name=zxcv
+[ -s $custom/hostname ] && name=$(cat $custom/hostname)
+hostname "$name"
 # A known console font on the screen (VGA text or the EFI framebuffer): the boot test reads the screen with it.
 loadfont < /etc/zxcv/console-font.psf 2>/dev/null
-echo zxcv > /etc/hostname
-echo "127.0.0.1 localhost zxcv" > /etc/hosts
+# The profile's console keymap, compiled at build time (customizations.nix).
+[ -s $custom/keymap.bmap ] && loadkmap < $custom/keymap.bmap
+echo "$name" > /etc/hostname
+echo "127.0.0.1 localhost $name" > /etc/hosts
 . /etc/zxcv/components
 cmdline=" $(cat /proc/cmdline) "
 param() { for w in $cmdline; do case "$w" in "$1="*) echo "${w#*=}" ;; esac; done; }
@@ -41,6 +47,35 @@ mkdir -p /root/.ssh
 chmod 700 /root /root/.ssh
 fwkeys=/sys/firmware/qemu_fw_cfg/by_name/opt/zxcv/authorized_keys/raw
 [ -r "$fwkeys" ] && cat "$fwkeys" >> /root/.ssh/authorized_keys
+
+# Customizations: users (login shell: the selection's), groups, /etc/shadow, each user's authorized_keys (a test's
+# fw_cfg key too, like root's), then files, put in place with their modes (the Nix store keeps none).
+if [ -d $custom ]; then
+  cat $custom/group >> /etc/group
+  cp $custom/shadow /etc/shadow
+  chmod 600 /etc/shadow
+  while read -r user uid; do
+    echo "$user:x:$uid:$uid::/home/$user:$ZXCV_SHELL" >> /etc/passwd
+    mkdir -p /home/$user/.ssh
+    [ -r "$fwkeys" ] && cat "$fwkeys" >> /home/$user/.ssh/authorized_keys
+  done < $custom/users
+  while read -r user key; do
+    if [ "$user" = root ]; then dir=/root; else dir=/home/$user; fi
+    printf '%s\n' "$key" >> $dir/.ssh/authorized_keys
+  done < $custom/keys
+  while read -r user uid; do
+    chown -R "$uid:$uid" /home/$user
+    chmod 700 /home/$user /home/$user/.ssh
+    [ -f /home/$user/.ssh/authorized_keys ] && chmod 600 /home/$user/.ssh/authorized_keys
+  done < $custom/users
+  while read -r n mode path; do
+    dir=${path%/*}
+    [ -n "$dir" ] && mkdir -p "$dir"
+    rm -f "$path"
+    cp $custom/files/$n "$path"
+    chmod "$mode" "$path"
+  done < $custom/files.list
+fi
 [ -f /root/.ssh/authorized_keys ] && chmod 600 /root/.ssh/authorized_keys
 
 # Network: DHCP on every wired interface, each with its own udhcpc that keeps retrying (a cable plugged in late)
@@ -83,6 +118,16 @@ if [ "$(param zxcv.marker)" = 1 ]; then
   ssh="$ZXCV_SSH_ID"
   [ "$ZXCV_SSH" = none ] || sh -c "$ZXCV_SSH_PROBE" >/dev/null 2>&1 || ssh="$ZXCV_SSH_ID-BROKEN"
   echo "ZXCV-MARKER kernel=$(uname -r) shell=$shell bootloader=$(param zxcv.bootloader) compression=$ZXCV_COMPRESSION packages=${packages#,} network=$ZXCV_NETWORK ssh=$ssh modules=$(wc -l < /proc/modules)"
+fi
+
+# The profile's first-boot script, once per boot of the live system (nothing persists), as root, at the end of boot:
+# its output on the console and in /var/log/first-boot.log, between two lines the boot test counts.
+if [ -s $custom/first-boot ]; then
+  (
+    echo "ZXCV-FIRST-BOOT start"
+    cd / && sh $custom/first-boot 2>&1
+    echo "ZXCV-FIRST-BOOT exit=$?"
+  ) < /dev/null 2>&1 | tee -a /var/log/first-boot.log > /dev/console &
 fi
 
 exec /bin/busybox init

@@ -314,6 +314,12 @@ let
   # How the runtime check proves a chosen package runs: a curated probe (exit 0), else its main command with --version.
   probeOf = id: if components.archive.probes ? ${id} then "exact ${components.archive.probes.${id}}"
     else if (archiveEntry id) ? command then "runs ${(archiveEntry id).command}" else "none";
+  customizations = selection: import ./customizations.nix {
+    inherit run;
+    zoneinfo = "${unpack components.timezones.deb}/${components.timezones.dir}";
+    keymaps = "${unpack components.keymaps.deb}/${components.keymaps.dir}";
+    keymapPath = "${tool "loadkeys"}/bin:${applets}/bin";
+  } (selection.customizations or null);
 
   # What the booted system reports in its marker line: names and pinned versions; init checks each one runs.
   manifest = selection: let s = shellOf selection.roles.shell; in toFile "zxcv-components" ''
@@ -338,7 +344,7 @@ let
     shellPath = (shellOf selection.roles.shell).path;
     fragments = [ (fragment "glibc" components.base) baseFragment (modules selection.roles.kernel) ] ++ shellFragments selection.roles.shell
       ++ sshFragments selection.roles.ssh ++ map packageFragment (closure selection.packages)
-      ++ (if selection.packages == [ ] then [ ] else [ (probeFiles selection) ]); in
+      ++ (if selection.packages == [ ] then [ ] else [ (probeFiles selection) ]) ++ (customizations selection).fragments; in
     run "initramfs-${selection.roles.compression}" { PATH = "${c.path}:${applets}/bin"; } ''
       mkdir root
       for f in ${concatStringsSep " " fragments}; do
@@ -376,10 +382,11 @@ let
     loader = bootloaders.${selection.roles.bootloader};
     k = kernel selection.roles.kernel;
     initrd = initramfs selection; in
-    run "zxcv-mini-iso" { PATH = "${tool "xorriso"}/bin:${applets}/bin"; } ''
+    run "zxcv-mini-iso" { PATH = "${tool "xorriso"}/bin:${applets}/bin"; inherit (customizations selection) kernelArgs; } ''
       mkdir -p tree/boot $out
       cp -a ${loader}/tree/. tree/
       chmod -R u+w tree
+      ${(customizations selection).appendKernelArgs}
       cp ${k}/vmlinuz tree/boot/vmlinuz
       cp ${initrd}/initrd.img tree/boot/initrd.img
       echo zxcv > tree/boot/zxcv.id

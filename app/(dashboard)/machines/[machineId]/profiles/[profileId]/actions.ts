@@ -11,6 +11,7 @@ import { cloneProfile, cloneProfileSchema, getProfileOrThrow, renameProfile, pro
 import { importRevision } from "@/lib/profiles/import";
 import { restoreRevision, saveRevision, toSavedRevision, type SavedRevision } from "@/lib/profiles/revisions";
 import { shareProfile, unshareProfile } from "@/lib/sharing";
+import { hashSystemPassword } from "@/lib/system-password";
 
 /** A save or an import: the new revision, or why not (a stale base names the newest revision). */
 export type SaveResult = FormState<SavedRevision>;
@@ -102,4 +103,13 @@ export async function setSizeBudgetAction(profileId: string, prev: FormState, fo
     revalidatePath("/machines", "layout");
     return { ok: true, message: budget === null ? "No size budget: builds are not checked against one" : "Size budget saved: builds over it will say so" };
   })(prev, form);
+}
+
+const systemPasswordSchema = z.object({
+  password: z.string().min(8, "A password is at least 8 characters").max(200, "A password is at most 200 characters"),
+});
+
+/** A user's (or root's) password for the built system becomes its sha512-crypt hash here; the clear text goes no further. */
+export async function hashSystemPasswordAction(input: z.input<typeof systemPasswordSchema>): Promise<FormState<string>> {
+  return validatedActionWithUser(systemPasswordSchema, async ({ password }) => ({ ok: true, data: hashSystemPassword(password) }))(undefined, input);
 }

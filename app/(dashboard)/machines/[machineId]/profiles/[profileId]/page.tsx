@@ -21,6 +21,7 @@ import {
   renameProfileAction,
   saveProfileAction,
   setSizeBudgetAction,
+  hashSystemPasswordAction,
   shareProfileAction,
   unshareProfileAction,
 } from "./actions";
@@ -71,6 +72,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
         lastBuilt={lastBuilt}
         save={saveProfileAction}
         build={buildRevisionAction}
+        hashPassword={hashSystemPasswordAction}
       />
       <section aria-labelledby="tools" className="mt-10 space-y-4">
         <h2 id="tools" className="text-lg font-semibold">
