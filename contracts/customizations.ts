@@ -27,7 +27,7 @@ export const SYSTEM_ACCOUNT_NAMES = new Set(
   ).split(" "),
 );
 
-/** A group users may join although the name sounds like a system one (becoming root through it is not offered yet). */
+/** A group users may join although the name sounds like a system one: its members' SSH keys log in as root too. */
 export const ADMIN_GROUP = "admin";
 
 const SSH_KEY_TYPES = [

@@ -102,7 +102,7 @@ export function SystemSection({
                 <Labelled label="User name" error={errorOf(`${field}.name`)}>
                   <input value={user.name} onChange={(e) => setUser(index, { ...user, name: e.target.value })} className={inputClass} />
                 </Labelled>
-                <Labelled label="Groups (comma-separated)" error={errorOf(`${field}.groups`)}>
+                <Labelled label="Groups (comma-separated; members of admin may log in as root with their SSH keys)" error={errorOf(`${field}.groups`)}>
                   <ListInput value={user.groups} separator="," onChange={(groups) => setUser(index, { ...user, groups })} />
                 </Labelled>
               </div>

@@ -59,7 +59,10 @@ describe("customizations in the mini channel", { concurrency: false }, () => {
         ["marker", "screen", "network", "ssh", "hostname", "timezone", "keymap", "users", "kernel-args", "files", "first-boot", "keyboard"],
       );
       for (const check of boot.checks ?? []) assert.ok(check.passed, `${boot.firmware} ${check.name}: ${check.problem}`);
-      assert.match(boot.checks!.find((c) => c.name === "users")!.detail!, /logged in by key as alice, bob/);
+      const users = boot.checks!.find((c) => c.name === "users")!.detail!;
+      assert.match(users, /logged in by key as alice, bob/);
+      // alice is in admin: her key is root's too; bob's (not in admin) is refused for root.
+      assert.match(users, /alice's key logs in as root \(id -u 0\), bob's is refused for root$/);
     }
     const pw = lines.filter((l) => /\] ZXCV-PW /.test(l)).map((l) => l.slice(l.indexOf("ZXCV-PW ") + 8).trim());
     assert.deepEqual(pw, [password, password], "the booted system's crypt agrees with the app's hash (once per boot)");

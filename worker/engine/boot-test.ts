@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -190,6 +190,17 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
     await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "zxcv-boot-test", "-f", key], 30_000);
     await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "zxcv-wrong-key", "-f", join(temp, "wrong")], 30_000);
     args.push("-fw_cfg", `name=opt/zxcv/authorized_keys,file=${key}.pub`);
+    // One key per user of the profile, so a check can tell whose key logged in (admin members' keys are root's too).
+    const users = options.selection.customizations?.users ?? [];
+    if (users.length > 0) {
+      const lines: string[] = [];
+      for (const user of users) {
+        await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `zxcv-boot-test-${user.name}`, "-f", join(temp, `user-${user.name}`)], 30_000);
+        lines.push(`${user.name} ${readFileSync(join(temp, `user-${user.name}.pub`), "utf8").trim()}\n`);
+      }
+      writeFileSync(join(temp, "user_keys"), lines.join(""));
+      args.push("-fw_cfg", `name=opt/zxcv/user_keys,file=${join(temp, "user_keys")}`);
+    }
   }
   if (options.firmware === "uefi") {
     args.push(...uefiArgs(temp));
@@ -371,7 +382,7 @@ export async function bootTest(options: BootTestOptions): Promise<BootTest> {
         // customizations: each read back over SSH (worker/engine/boot-checks/customizations.ts).
         const readback = await checkCustomizations({
           selection: options.selection,
-          shell: (user, command) => ssh("id", user, command),
+          shell: (user, command, keyOf = user) => ssh(keyOf === "root" ? "id" : `user-${keyOf}`, user, command),
           consoleLines: () => lines,
         });
         for (const o of readback.outcomes) record(o.name, o.passed, o.detail, o.problem);

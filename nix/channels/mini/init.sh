@@ -41,15 +41,17 @@ coldplug() {
 coldplug
 modprobe -q qemu_fw_cfg 2>/dev/null
 
-# Keys for SSH. Until profiles carry keys, a test may hand one in through QEMU's firmware config (-fw_cfg
-# name=opt/zxcv/authorized_keys,...); the ISO itself holds none.
+# Keys for SSH: the profile's, and a test's throw-away ones handed in through QEMU's firmware config (-fw_cfg
+# name=opt/zxcv/authorized_keys,... for root; opt/zxcv/user_keys, "user key" lines, one key per user); the ISO
+# itself holds none of the test's.
 mkdir -p /root/.ssh
 chmod 700 /root /root/.ssh
-fwkeys=/sys/firmware/qemu_fw_cfg/by_name/opt/zxcv/authorized_keys/raw
-[ -r "$fwkeys" ] && cat "$fwkeys" >> /root/.ssh/authorized_keys
+fwcfg=/sys/firmware/qemu_fw_cfg/by_name/opt/zxcv
+[ -r $fwcfg/authorized_keys/raw ] && cat $fwcfg/authorized_keys/raw >> /root/.ssh/authorized_keys
 
-# Customizations: users (login shell: the selection's), groups, /etc/shadow, each user's authorized_keys (a test's
-# fw_cfg key too, like root's), then files, put in place with their modes (the Nix store keeps none).
+# Customizations: users (login shell: the selection's), groups, /etc/shadow, each user's authorized_keys (with a
+# test's fw_cfg key for that user), root's; members of the admin group may log in as root with their own keys. Then
+# files, put in place with their modes (the Nix store keeps none).
 if [ -d $custom ]; then
   cat $custom/group >> /etc/group
   cp $custom/shadow /etc/shadow
@@ -57,12 +59,15 @@ if [ -d $custom ]; then
   while read -r user uid; do
     echo "$user:x:$uid:$uid::/home/$user:$ZXCV_SHELL" >> /etc/passwd
     mkdir -p /home/$user/.ssh
-    [ -r "$fwkeys" ] && cat "$fwkeys" >> /home/$user/.ssh/authorized_keys
   done < $custom/users
-  while read -r user key; do
+  cat $custom/keys $fwcfg/user_keys/raw 2>/dev/null | while read -r user key; do
     if [ "$user" = root ]; then dir=/root; else dir=/home/$user; fi
-    printf '%s\n' "$key" >> $dir/.ssh/authorized_keys
-  done < $custom/keys
+    [ -d $dir/.ssh ] && printf '%s\n' "$key" >> $dir/.ssh/authorized_keys
+  done
+  admins=$(sed -n 's/^admin:[^:]*:[^:]*://p' $custom/group | tr , ' ')
+  for user in $admins; do
+    [ -f /home/$user/.ssh/authorized_keys ] && cat /home/$user/.ssh/authorized_keys >> /root/.ssh/authorized_keys
+  done
   while read -r user uid; do
     chown -R "$uid:$uid" /home/$user
     chmod 700 /home/$user /home/$user/.ssh

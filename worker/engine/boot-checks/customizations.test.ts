@@ -13,7 +13,10 @@ const selection = {
   packages: [],
   customizations: customizationsFields.parse({
     hostname: "lab-01",
-    users: [{ name: "alice", groups: ["admin"], keys: [KEY] }],
+    users: [
+      { name: "alice", groups: ["admin"], keys: [KEY] },
+      { name: "bob", groups: [], keys: [] },
+    ],
     kernelArgs: ["nomodeset"],
     files: [{ path: "/etc/motd", mode: "0644", content }],
     firstBoot: "echo hi\n",
@@ -21,10 +24,16 @@ const selection = {
 };
 
 /** A guest that answers as the real system would; `fault` changes one answer (the boot test's failures are rare). */
-function guest(fault: Partial<Record<"host" | "groups" | "cmdline" | "mode" | "runs", string>> = {}): GuestShell {
-  return async (user) => {
+function guest(fault: Partial<Record<"host" | "groups" | "cmdline" | "mode" | "runs" | "rootKeys", string>> = {}): GuestShell {
+  return async (user, _command, keyOf = user) => {
     if (user === "alice")
       return { code: 0, out: `ZXCV-WHO alice\nZXCV-GROUPS ${fault.groups ?? "alice admin"}\nZXCV-HOST ${fault.host ?? "lab-01"}\nZXCV-KEY ${KEY}\n` };
+    if (user === "bob") return { code: 0, out: "ZXCV-WHO bob\nZXCV-GROUPS bob\nZXCV-HOST lab-01\n" };
+    // Root's keys: the test's own and those of admin members (alice), unless a fault names whose instead.
+    if (keyOf !== "root")
+      return (fault.rootKeys ?? "alice").split(",").includes(keyOf)
+        ? { code: 0, out: "ZXCV-UID 0\n" }
+        : { code: 255, out: "root@127.0.0.1: Permission denied (publickey).\n" };
     return {
       code: 0,
       out: [
@@ -32,6 +41,7 @@ function guest(fault: Partial<Record<"host" | "groups" | "cmdline" | "mode" | "r
         "ZXCV-HOST lab-01",
         "ZXCV-SHADOW root:*:::::::",
         "ZXCV-SHADOW alice:*:::::::",
+        "ZXCV-SHADOW bob:*:::::::",
         `ZXCV-FILE ${fault.mode ?? "644"} ${sha} /etc/motd`,
         `ZXCV-FB-RUNS ${fault.runs ?? "1"}`,
         "ZXCV-FB ZXCV-FIRST-BOOT exit=0",
@@ -48,6 +58,7 @@ test("one check per customization, each passing when the system reads back what 
     outcomes.map((o) => [o.name, o.passed]),
     customizationChecksFor(selection).map((n) => [n, true]),
   );
+  assert.match(outcomes.find((o) => o.name === "users")!.detail!, /alice's key logs in as root \(id -u 0\), bob's is refused for root$/);
 });
 
 test("a mismatch fails its check with a sentence naming the customization", async () => {
@@ -57,6 +68,8 @@ test("a mismatch fails its check with a sentence naming the customization", asyn
     [{ cmdline: "" }, "kernel-args", /the kernel-arg customization nomodeset is not on \/proc\/cmdline/],
     [{ mode: "600" }, "files", /the file customization is not applied: \/etc\/motd has mode 0600, wanted 0644/],
     [{ runs: "2" }, "first-boot", /the first-boot script ran 2 times, not once/],
+    [{ rootKeys: "" }, "users", /alice is in group admin but their key does not log in as root \(root@127\.0\.0\.1: Permission denied/],
+    [{ rootKeys: "alice,bob" }, "users", /bob is not in group admin but their key logs in as root/],
   ];
   for (const [fault, name, pattern] of cases) {
     const { outcomes } = await checkCustomizations({ selection, shell: guest(fault), consoleLines });

@@ -1,20 +1,22 @@
 import { createHash } from "node:crypto";
 import type { BootCheck } from "../../../contracts/build-result";
 import { qcodeOf, type KeyOf } from "../qmp";
-import { base64Bytes, filePathProblem, isEmptyCustomizations, type Customizations } from "../../../contracts/customizations";
+import { ADMIN_GROUP, base64Bytes, filePathProblem, isEmptyCustomizations, type Customizations } from "../../../contracts/customizations";
 import type { Selection } from "../../../contracts/selection";
 
 /**
  * The boot test's read-back of a profile's customizations, over SSH in the booted system: logged in as each of the
- * profile's users (with the boot test's throw-away key, which init also gives them through fw_cfg), then as root for
- * what only root may read. One check per customization, each failing with a sentence that names it.
+ * profile's users (each with its own throw-away key of the boot test, which init gives it through fw_cfg), then as
+ * root for what only root may read; members of the admin group log in as root with their key, and other users' keys
+ * must be refused for root. One check per customization, each failing with a sentence that names it.
  */
 export type CustomizationCheckName = Extract<BootCheck["name"], "hostname" | "timezone" | "keymap" | "users" | "kernel-args" | "files" | "first-boot">;
 export type CheckOutcome = { name: CustomizationCheckName; passed: boolean; detail?: string; problem?: string };
 /** The outcomes, and for a customized keymap which key types each character (the keyboard check types with it). */
 export type CustomizationReadback = { outcomes: CheckOutcome[]; keyOf?: KeyOf };
-/** Runs a command in the guest over SSH as a user; `out` is stdout and stderr. */
-export type GuestShell = (user: string, command: string) => Promise<{ code: number; out: string }>;
+/** Runs a command in the guest over SSH as a user, with the boot test's throw-away key of `keyOf` (by default the
+ * user's own); `out` is stdout and stderr. */
+export type GuestShell = (user: string, command: string, keyOf?: string) => Promise<{ code: number; out: string }>;
 
 /** The checks a selection's customizations ask for, in the order they run. */
 export function customizationChecksFor(selection: Selection): CustomizationCheckName[] {
@@ -229,9 +231,27 @@ export async function checkCustomizations(options: { selection: Selection; shell
     const rootKeys = tagged(root.out, "ZXCV-KEY");
     const missingRoot = (c.root?.keys ?? []).filter((k) => !rootKeys.includes(k));
     if (missingRoot.length) userProblems.push(`root's authorized_keys lacks ${missingRoot.length} of the profile's keys`);
+    // admin members may log in as root with their own keys (init gives root their keys); nobody else's key is root's.
+    const rootAs: string[] = [];
+    for (const user of c.users) {
+      const r = await options.shell("root", 'echo "ZXCV-UID $(id -u)"', user.name);
+      const uid = tagged(r.out, "ZXCV-UID")[0];
+      if (user.groups.includes(ADMIN_GROUP)) {
+        if (uid === "0") rootAs.push(`${user.name}'s key logs in as root (id -u 0)`);
+        else
+          userProblems.push(`${user.name} is in group ${ADMIN_GROUP} but their key does not log in as root (${r.out.trim().split("\n").pop() || "no answer"})`);
+      } else if (uid !== undefined) userProblems.push(`${user.name} is not in group ${ADMIN_GROUP} but their key logs in as root`);
+      else if (!/Permission denied/.test(r.out))
+        userProblems.push(`could not try ${user.name}'s key for root (${r.out.trim().split("\n").pop() || "no answer"})`);
+      else rootAs.push(`${user.name}'s is refused for root`);
+    }
     const who = [...c.users.map((u) => `${u.name} (${u.groups.join(", ") || "no groups"})`), ...(c.root ? ["root"] : [])].join(", ");
     if (userProblems.length) fail("users", `the users customization is not applied: ${userProblems.join("; ")}`);
-    else pass("users", `logged in by key as ${c.users.map((u) => u.name).join(", ") || "root"}; groups, keys and password hashes read back for ${who}`);
+    else
+      pass(
+        "users",
+        `logged in by key as ${c.users.map((u) => u.name).join(", ") || "root"}; groups, keys and password hashes read back for ${who}${rootAs.length ? `; ${rootAs.join(", ")}` : ""}`,
+      );
   }
 
   if (c.kernelArgs.length > 0) {
