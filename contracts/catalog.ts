@@ -54,6 +54,8 @@ export const optionalPackageSchema = z.strictObject({
   category: z.string().min(1),
   /** Hand-picked in catalog.json: the configurator lists these before anyone searches. */
   featured: z.boolean().optional(),
+  /** `sizeBytes` is what a build measured the package puts in the image (lib/catalog.ts), not Installed-Size. */
+  sizeMeasured: z.boolean().optional(),
   debian: debianFieldsSchema.optional(),
 });
 export type OptionalPackage = z.infer<typeof optionalPackageSchema>;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { catalogSchema } from "./catalog";
-import { applyFix, defaultSelection, estimateSize, selectionHash, validateSelection, type Selection } from "./selection";
+import { applyFix, defaultSelection, estimateSize, selectionHash, sizeSourceText, validateSelection, type Selection } from "./selection";
 
 // The real mini catalog: its requirement (bash-completion needs bash) and conflict (efibootmgr vs ISOLINUX) are data.
 const catalog = catalogSchema.parse(JSON.parse(readFileSync("nix/channels/mini/catalog.json", "utf8")));
@@ -94,4 +94,12 @@ test("the size estimate adds up the base, each chosen alternative and each packa
     [...parts].sort((a, b) => b.bytes - a.bytes),
     parts,
   );
+});
+
+test("the size estimate says where each package's size comes from: measured by a build, or the archive's", () => {
+  const measured = { ...catalog, packages: catalog.packages.map((p) => (p.id === "htop" ? { ...p, sizeMeasured: true } : p)) };
+  const parts = estimateSize(measured, { ...defaultSelection(catalog), packages: ["htop", "nano"] });
+  assert.equal(parts.find((p) => p.label.startsWith("htop"))!.source, "measured");
+  assert.equal(parts.find((p) => p.label.startsWith("nano"))!.source, "from the archive");
+  assert.equal(sizeSourceText(1, 3), "1 of 3 measured, the rest from the archive");
 });

@@ -228,15 +228,24 @@ export function applyFix(selection: Selection, fix: SelectionFix): Selection {
   }
 }
 
-/** Estimated ISO size split by what takes the space, largest first (packages: installed bytes of their closure). */
-export function estimateSize(catalog: Catalog, selection: Selection): { label: string; bytes: number }[] {
-  const parts = [{ label: "Base system", bytes: catalog.baseSizeBytes }];
+/** Where some packages' sizes come from: what builds measured, the archive's Installed-Size, or some of each. */
+export function sizeSourceText(measured: number, packages: number): string {
+  if (measured === 0) return "from the archive";
+  return measured >= packages ? "measured" : `${measured} of ${packages} measured, the rest from the archive`;
+}
+
+/**
+ * Estimated ISO size split by what takes the space, largest first (packages: the bytes of their closure, measured
+ * by a build where one did, else Installed-Size; `source` says which).
+ */
+export function estimateSize(catalog: Catalog, selection: Selection): { label: string; bytes: number; source?: string }[] {
+  const parts: { label: string; bytes: number; source?: string }[] = [{ label: "Base system", bytes: catalog.baseSizeBytes }];
   for (const role of catalog.roles) {
     const alt = role.alternatives.find((a) => a.id === selection.roles[role.id]);
     if (alt) parts.push({ label: `${role.label}: ${alt.label}`, bytes: alt.sizeBytes });
   }
   // Each chosen package with what it pulls in that no package before it already brought: shared libraries count once.
-  const entries = new Map<string, ClosureEntry>(catalog.packages.map((p) => [p.id, p]));
+  const entries = new Map(catalog.packages.map((p) => [p.id, p]));
   const counted = new Set<string>();
   for (const pkgId of [...selection.packages].sort()) {
     const pkg = findPackage(catalog, pkgId);
@@ -244,7 +253,8 @@ export function estimateSize(catalog: Catalog, selection: Selection): { label: s
     const added = closureOf(entries, [pkgId]).filter((id) => !counted.has(id));
     added.forEach((id) => counted.add(id));
     const label = added.length > 1 ? `${pkg.label} (+${added.length - 1} dependencies)` : pkg.label;
-    parts.push({ label, bytes: added.reduce((sum, id) => sum + (entries.get(id)?.sizeBytes ?? 0), 0) });
+    const measured = added.filter((id) => entries.get(id)?.sizeMeasured).length;
+    parts.push({ label, bytes: added.reduce((sum, id) => sum + (entries.get(id)?.sizeBytes ?? 0), 0), source: sizeSourceText(measured, added.length) });
   }
   const custom = customizationBytes(selection.customizations);
   if (custom > 0) parts.push({ label: "Customizations: files, script, keys", bytes: custom });

@@ -1,4 +1,5 @@
 import { catalogPackageFromArchive, catalogSchema, optionalPackageSchema, type Archive, type Catalog, type OptionalPackage } from "@/contracts/catalog";
+import type { BuildSizes } from "@/contracts/build-result";
 import { closureBytes, closureOf, type ClosureEntry } from "@/contracts/resolver";
 import { Prisma } from "@/generated/prisma/client";
 import { getDb } from "./db";
@@ -17,11 +18,19 @@ export async function listChannels(): Promise<ChannelInfo[]> {
 /**
  * A channel with its roles and featured packages; `packages` adds those packages and everything they pull in (the
  * slice of a generated catalog that validating, sizing or showing a selection needs), never the whole archive.
+ * Every package's size is the one a build measured where one did (`sizeMeasured`), else Installed-Size.
  */
 export async function getChannelOrThrow(name: string, options: { packages?: string[] } = {}): Promise<ChannelInfo> {
   const row = await getDb().channel.findUnique({ where: { name } });
   if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
   const catalog = catalogSchema.parse(row.catalog);
+  // The featured packages as the channel row keeps them, with the sizes builds measured since.
+  const measured = await getDb().catalogPackage.findMany({
+    where: { channel: name, id: { in: catalog.packages.map((p) => p.id) }, measuredBytes: { not: null } },
+    select: { id: true, measuredBytes: true },
+  });
+  const bytes = new Map(measured.map((m) => [m.id, Number(m.measuredBytes)]));
+  catalog.packages = catalog.packages.map((p) => (bytes.has(p.id) ? { ...p, sizeBytes: bytes.get(p.id)!, sizeMeasured: true } : p));
   if (options.packages?.length) {
     const known = new Set(catalog.packages.map((p) => p.id));
     for (const pkg of await findPackageClosure({ channel: name, packages: options.packages })) if (!known.has(pkg.id)) catalog.packages.push(pkg);
@@ -29,37 +38,84 @@ export async function getChannelOrThrow(name: string, options: { packages?: stri
   return { name: row.name, label: row.label, revision: row.revision, catalog };
 }
 
-type Graph = { revision: string; entries: Map<string, ClosureEntry> };
+type Graph = { revision: string; updatedAt: number; entries: Map<string, ClosureEntry & { measured: boolean }> };
 const graphs = new Map<string, Graph>();
 
-/** Every package's dependencies and size, read once per channel revision: closures are walked in memory. */
+/**
+ * Every package's dependencies and size (measured where a build measured it, else Installed-Size), read once per
+ * channel revision and measurement (recordMeasuredSizes touches the channel's updatedAt): walked in memory.
+ */
 async function dependencyGraph(channel: string): Promise<Graph> {
-  const row = await getDb().channel.findUnique({ where: { name: channel }, select: { revision: true } });
+  const row = await getDb().channel.findUnique({ where: { name: channel }, select: { revision: true, updatedAt: true } });
   if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${channel}": the dashboard has no such catalog`);
   const cached = graphs.get(channel);
-  if (cached?.revision === row.revision) return cached;
-  const rows = await getDb().$queryRaw<{ id: string; size: bigint; depends: string[] | null }[]>`
-    SELECT id, "sizeBytes" AS size, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
+  if (cached?.revision === row.revision && cached.updatedAt === row.updatedAt.getTime()) return cached;
+  const rows = await getDb().$queryRaw<{ id: string; size: bigint; measured: boolean; depends: string[] | null }[]>`
+    SELECT id, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
     FROM "CatalogPackage" WHERE channel = ${channel}`;
-  const entries = new Map<string, ClosureEntry>();
-  for (const r of rows) entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
-  const graph = { revision: row.revision, entries };
+  const entries: Graph["entries"] = new Map();
+  for (const r of rows) {
+    entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), measured: r.measured, debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
+  }
+  const graph = { revision: row.revision, updatedAt: row.updatedAt.getTime(), entries };
   graphs.set(channel, graph);
   return graph;
 }
 
-/** The catalog entries of some packages and of everything they pull in (unknown names are left for validation). */
+/**
+ * The catalog entries of some packages and of everything they pull in (unknown names are left for validation), each
+ * with its measured size where a build measured one (`sizeMeasured`), else Installed-Size.
+ */
 export async function findPackageClosure(options: { channel: string; packages: string[] }): Promise<OptionalPackage[]> {
   const { entries } = await dependencyGraph(options.channel);
   const ids = closureOf(
     entries,
     options.packages.filter((id) => entries.has(id)),
   );
-  const rows = await getDb().catalogPackage.findMany({ where: { channel: options.channel, id: { in: ids } }, select: { entry: true } });
-  return rows.map((r) => optionalPackageSchema.parse(r.entry));
+  const rows = await getDb().catalogPackage.findMany({ where: { channel: options.channel, id: { in: ids } }, select: { entry: true, measuredBytes: true } });
+  return rows.map((r) => {
+    const pkg = optionalPackageSchema.parse(r.entry);
+    return r.measuredBytes === null ? pkg : { ...pkg, sizeBytes: Number(r.measuredBytes), sizeMeasured: true };
+  });
 }
 
-export type PackageHit = { id: string; version: string; section: string; description: string; sizeBytes: number; adds: { packages: number; bytes: number } };
+/**
+ * What a successful build measured becomes the catalog's size (docs/sizes.md): a package part built from its own
+ * .deb alone (one that pulled in dependencies holds them too, so it says nothing of the package by itself), of the
+ * version the catalog pins, when the build was of the channel's current revision. A new archive replaces the rows,
+ * measurements included. Returns the packages recorded.
+ */
+export async function recordMeasuredSizes(options: { channel: string; channelRevision: string; sizes: BuildSizes }): Promise<string[]> {
+  const alone = options.sizes.parts.filter(
+    (p) => p.kind === "package" && p.debs.length === 1 && p.debs[0]!.name === p.name && p.debs[0]!.version === p.version,
+  );
+  if (!alone.length) return [];
+  return getDb().$transaction(async (tx) => {
+    const channel = await tx.channel.findUnique({ where: { name: options.channel }, select: { revision: true } });
+    if (channel?.revision !== options.channelRevision) return [];
+    const recorded: string[] = [];
+    for (const part of alone) {
+      const { count } = await tx.catalogPackage.updateMany({
+        where: { channel: options.channel, id: part.name, version: part.version! },
+        data: { measuredBytes: BigInt(part.bytes) },
+      });
+      if (count) recorded.push(part.name);
+    }
+    if (recorded.length) await tx.channel.update({ where: { name: options.channel }, data: { updatedAt: new Date() } });
+    return recorded;
+  });
+}
+
+/** `sizeMeasured`: the size is what a build measured, else Installed-Size; `adds.measured`: how many of those added were. */
+export type PackageHit = {
+  id: string;
+  version: string;
+  section: string;
+  description: string;
+  sizeBytes: number;
+  sizeMeasured: boolean;
+  adds: { packages: number; bytes: number; measured: number };
+};
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -72,8 +128,8 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export async function searchPackages(options: { channel: string; query: string; selected?: string[]; limit?: number }): Promise<PackageHit[]> {
   const q = options.query.trim().toLowerCase().replace(/\s+/g, " ").slice(0, 100);
   if (!q) return [];
-  const rows = await getDb().$queryRaw<{ id: string; version: string; section: string; description: string; size: bigint }[]>`
-    SELECT id, version, section, description, "sizeBytes" AS size FROM "CatalogPackage"
+  const rows = await getDb().$queryRaw<{ id: string; version: string; section: string; description: string; size: bigint; measured: boolean }[]>`
+    SELECT id, version, section, description, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured FROM "CatalogPackage"
     WHERE channel = ${options.channel} AND (id LIKE ${`%${escapeLike(q)}%`} OR search @@ plainto_tsquery('simple', ${q}))
     ORDER BY (id = ${q}) DESC, (id LIKE ${`${escapeLike(q)}%`}) DESC, (id LIKE ${`%${escapeLike(q)}%`}) DESC,
       similarity(id, ${q}) DESC, length(id), id
@@ -93,7 +149,8 @@ export async function searchPackages(options: { channel: string; query: string; 
       section: r.section,
       description: r.description,
       sizeBytes: Number(r.size),
-      adds: { packages: added.length, bytes: closureBytes(entries, added) },
+      sizeMeasured: r.measured,
+      adds: { packages: added.length, bytes: closureBytes(entries, added), measured: added.filter((id) => entries.get(id)?.measured).length },
     };
   });
 }

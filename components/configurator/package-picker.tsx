@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "react";
 import { z } from "zod";
 import type { Catalog } from "@/contracts/catalog";
-import type { Selection } from "@/contracts/selection";
+import { sizeSourceText, type Selection } from "@/contracts/selection";
 import { formatBytes } from "@/components/format";
 
 const hitSchema = z.object({
@@ -12,14 +12,24 @@ const hitSchema = z.object({
   section: z.string(),
   description: z.string(),
   sizeBytes: z.number(),
-  adds: z.object({ packages: z.number(), bytes: z.number() }),
+  sizeMeasured: z.boolean(),
+  adds: z.object({ packages: z.number(), bytes: z.number(), measured: z.number() }),
 });
 const searchAnswer = z.object({ packages: z.array(hitSchema) });
-type Row = { id: string; label: string; category: string; description: string; adds?: { packages: number; bytes: number }; sizeBytes: number };
+type Row = {
+  id: string;
+  label: string;
+  category: string;
+  description: string;
+  adds?: { packages: number; bytes: number; measured: number };
+  sizeBytes: number;
+  sizeMeasured?: boolean;
+};
 
 /**
  * Optional packages: the chosen and featured ones, or a ranked search over the whole catalog on the server (name and
- * description); each row says what adding it pulls in ("adds 4 packages, 9.1 MB") and is one click to add or remove.
+ * description); each row says what adding it pulls in ("adds 4 packages, 9.1 MB, measured": sizes a build measured,
+ * else the archive's Installed-Size) and is one click to add or remove.
  */
 export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catalog; selection: Selection; onToggle: (pkg: string) => void }) {
   const [query, setQuery] = useState("");
@@ -88,8 +98,8 @@ export function PackagePicker({ catalog, selection, onToggle }: { catalog: Catal
               </div>
               <span className="hidden shrink-0 text-xs text-slate-600 sm:inline">
                 {pkg.adds && !added
-                  ? `adds ${pkg.adds.packages} ${pkg.adds.packages === 1 ? "package" : "packages"}, ${formatBytes(pkg.adds.bytes)}`
-                  : formatBytes(pkg.sizeBytes)}
+                  ? `adds ${pkg.adds.packages} ${pkg.adds.packages === 1 ? "package" : "packages"}, ${formatBytes(pkg.adds.bytes)}, ${sizeSourceText(pkg.adds.measured, pkg.adds.packages)}`
+                  : `${formatBytes(pkg.sizeBytes)}, ${sizeSourceText(pkg.sizeMeasured ? 1 : 0, 1)}`}
               </span>
               <button
                 type="button"

@@ -38,7 +38,10 @@ export function SizeBar({ catalog, selection }: { catalog: Catalog; selection: S
         {segments.map((part, i) => (
           <li key={part.label} className="flex items-center gap-2">
             <span aria-hidden className={`inline-block size-2.5 shrink-0 rounded-sm ${COLORS[i]}`} />
-            <span className="min-w-0 flex-1 truncate">{part.label}</span>
+            <span className="min-w-0 flex-1 truncate">
+              {part.label}
+              {"source" in part && part.source ? <span className="text-slate-500"> · {part.source}</span> : null}
+            </span>
             <span className="tabular-nums">{formatBytes(part.bytes)}</span>
           </li>
         ))}

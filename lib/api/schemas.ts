@@ -77,7 +77,10 @@ export const packageHitSchema = z
     section: z.string(),
     description: z.string(),
     sizeBytes: z.number(),
-    adds: z.object({ packages: z.number(), bytes: z.number() }),
+    /** The size is what a build measured, not the archive's Installed-Size. */
+    sizeMeasured: z.boolean(),
+    /** `measured`: how many of the packages added have measured sizes (the rest: Installed-Size). */
+    adds: z.object({ packages: z.number(), bytes: z.number(), measured: z.number() }),
   })
   .meta({ id: "PackageHit" });
 export const packageSearchSchema = z.object({ packages: z.array(packageHitSchema) });

@@ -6,6 +6,7 @@ import { getRedis } from "../redis";
 import { appendLogLines, appendPhase } from "../log-stream";
 import { getArtifactStorage, storageKeyFor } from "../artifacts/storage";
 import { applyRetention } from "../artifacts/retention";
+import { recordMeasuredSizes } from "../catalog";
 import { checkResult } from "./result-check";
 import { endAttempt, markAttemptRunning } from "./state";
 import type { failBuildSchema, PhaseEvent } from "@/contracts/jobs";
@@ -71,6 +72,11 @@ export async function completeBuild({ buildId, attempt, token, result }: { build
   }
   if (!(await endAttempt({ buildId, attempt, status: "SUCCEEDED", result: checked.result }))) {
     throw new AppError("CONFLICT", "This build changed meanwhile; the result is refused");
+  }
+  if (checked.result.version === 2) {
+    await recordMeasuredSizes({ channel: build.channel, channelRevision: build.channelRevision, sizes: checked.result.sizes }).catch((error) =>
+      console.warn(`measured sizes: ${(error as Error).message}`),
+    );
   }
   const done = await db.build.findUniqueOrThrow({ where: { id: buildId }, include: { revision: true } });
   await applyRetention({ profileId: done.revision.profileId }).catch((error) => console.warn(`retention: ${(error as Error).message}`));

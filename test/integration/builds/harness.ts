@@ -38,6 +38,8 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/v1\/builds\/([^/]+)\/sizes$/, "app/api/v1/builds/[id]/sizes/route", ["id"]],
   [/^\/api\/v1\/builds\/([^/]+)\/diff$/, "app/api/v1/builds/[id]/diff/route", ["id"]],
   [/^\/api\/v1\/profiles\/([^/]+)\/size-budget$/, "app/api/v1/profiles/[id]/size-budget/route", ["id"]],
+  [/^\/api\/v1\/channels\/([^/]+)\/packages$/, "app/api/v1/channels/[name]/packages/route", ["name"]],
+  [/^\/api\/v1\/channels\/([^/]+)\/packages\/closure$/, "app/api/v1/channels/[name]/packages/closure/route", ["name"]],
   [/^\/api\/testdrive$/, "app/api/testdrive/route", []],
   [/^\/api\/testdrive\/([^/]+)\/console$/, "app/api/testdrive/[sessionId]/console/route", ["sessionId"]],
   [/^\/api\/testdrive\/([^/]+)\/keys$/, "app/api/testdrive/[sessionId]/keys/route", ["sessionId"]],
