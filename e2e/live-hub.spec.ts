@@ -16,6 +16,7 @@ test("the builds list follows three live builds on one EventSource, and the buil
   const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
   const redis = new Redis(process.env.REDIS_URL!);
+  const ids = Array.from({ length: LIVE }, (_, i) => `e2elive${i}${randomBytes(6).toString("hex")}`);
   try {
     const { rows } = await db.query<{ userId: string; revisionId: string; configHash: string }>(
       `SELECT u.id AS "userId", r.id AS "revisionId", r."configHash" FROM "User" u JOIN "Machine" m ON m."ownerId" = u.id
@@ -23,7 +24,6 @@ test("the builds list follows three live builds on one EventSource, and the buil
       [person.email],
     );
     const { userId, revisionId, configHash } = rows[0]!;
-    const ids = Array.from({ length: LIVE }, (_, i) => `e2elive${i}${randomBytes(6).toString("hex")}`);
     for (const [i, id] of ids.entries()) {
       await db.query(
         `INSERT INTO "Build" (id, "revisionId", "requestedById", status, arch, channel, "channelRevision", "configHash", phase, progress, "queuedAt", "startedAt")
@@ -55,6 +55,9 @@ test("the builds list follows three live builds on one EventSource, and the buil
     await expect(page.getByTestId("build-log")).toContainText("a line for the build page");
     expect(eventSources).toEqual(["/api/builds/live", "/api/builds/live"]);
   } finally {
+    // The rows are stand-ins with no host: left RUNNING, the reconciler would hand them to the stack's build host
+    // as orphans, and that host would be busy with them while later specs wait for it.
+    await db.query(`DELETE FROM "Build" WHERE id = ANY($1)`, [ids]);
     redis.disconnect();
     await db.end();
   }
