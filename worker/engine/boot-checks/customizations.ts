@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { BootCheck } from "../../../contracts/build-result";
 import { qcodeOf, type KeyOf } from "../qmp";
-import { ADMIN_GROUP, base64Bytes, filePathProblem, isEmptyCustomizations, type Customizations } from "../../../contracts/customizations";
+import { ADMIN_GROUP, base64Bytes, filePathProblem, isEmptyCustomizations } from "../../../contracts/customizations";
 import type { Selection } from "../../../contracts/selection";
 
 /**
@@ -128,8 +128,10 @@ export function keymapDifferences(built: Buffer, loaded: Buffer): { compared: nu
 
 /** Reads every customization back; `consoleLines` is what the serial console printed so far. */
 export async function checkCustomizations(options: { selection: Selection; shell: GuestShell; consoleLines: () => string[] }): Promise<CustomizationReadback> {
-  const c = options.selection.customizations as Customizations;
   const wanted = customizationChecksFor(options.selection);
+  const c = options.selection.customizations;
+  // A profile without customizations has nothing to read back (and no root key to swap).
+  if (!c || wanted.length === 0) return { outcomes: [] };
   const outcomes: CheckOutcome[] = [];
   const pass = (name: CustomizationCheckName, detail: string) => outcomes.push({ name, passed: true, detail });
   const fail = (name: CustomizationCheckName, problem: string) => outcomes.push({ name, passed: false, problem });
