@@ -57,5 +57,12 @@ export function keysetSql(column: Prisma.Sql, id: Prisma.Sql, request: PageReque
       ? Prisma.sql`AND (${column}, ${id}) > (${cursor.at}, ${cursor.id})`
       : Prisma.sql`AND (${column}, ${id}) < (${cursor.at}, ${cursor.id})`
     : Prisma.empty;
-  return { where, orderBy: Prisma.sql`ORDER BY ${column} ${direction}, ${id} ${direction}`, take: request.take + 1, isBackward, hasCursor: Boolean(cursor) };
+  return {
+    where,
+    orderBy: Prisma.sql`ORDER BY ${column} ${direction}, ${id} ${direction}`,
+    direction,
+    take: request.take + 1,
+    isBackward,
+    hasCursor: Boolean(cursor),
+  };
 }

@@ -5,6 +5,7 @@ import type { Actor } from "../auth/actor";
 import { getDb } from "../db";
 import { AppError, isAppError } from "../errors";
 import { ownedBuild, ownedProfile } from "../ownership";
+import { Prisma } from "@/generated/prisma/client";
 
 /**
  * Where a build's ISO size goes and what changed since another build (docs/sizes.md). The size record is the one
@@ -26,29 +27,18 @@ export type BuildSizeRecord = {
 
 export type BuildSizeComparison = { build: BuildSizeRecord; against: BuildSizeRecord | null; diff: SizeDiff | null };
 
-const recordSelect = {
-  id: true,
-  finishedAt: true,
-  result: true,
-  revision: { select: { number: true, profileId: true, profile: { select: { sizeBudgetBytes: true } } } },
-} as const;
-
-type RecordRow = {
-  id: string;
-  finishedAt: Date | null;
-  result: unknown;
-  revision: { number: number; profileId: string; profile: { sizeBudgetBytes: bigint | null } };
-};
+/** A build row as a size record reads it. */
+type RecordRow = { id: string; finishedAt: Date | null; result: unknown; revisionNumber: number; profileId: string; sizeBudgetBytes: bigint | null };
 
 function toRecord(row: RecordRow): BuildSizeRecord {
   const parsed = buildSizesSchema.safeParse((row.result as { sizes?: unknown } | null)?.sizes);
   const sizes = parsed.success ? parsed.data : null;
-  const budgetBytes = row.revision.profile.sizeBudgetBytes === null ? null : Number(row.revision.profile.sizeBudgetBytes);
+  const budgetBytes = row.sizeBudgetBytes === null ? null : Number(row.sizeBudgetBytes);
   const over = sizes && budgetBytes !== null ? sizes.compressedBytes - budgetBytes : null;
   return {
     buildId: row.id,
-    profileId: row.revision.profileId,
-    revisionNumber: row.revision.number,
+    profileId: row.profileId,
+    revisionNumber: row.revisionNumber,
     finishedAt: row.finishedAt,
     sizes,
     budgetBytes,
@@ -56,9 +46,22 @@ function toRecord(row: RecordRow): BuildSizeRecord {
   };
 }
 
+/**
+ * The actor's builds matching `where` as size records, newest finished first (the build page reads up to three of
+ * these per view, so plain SQL: see getBuildOrThrow). `requestedById` is ownedBuild's rule, written out in SQL.
+ */
+async function recordRows(actor: Actor, where: Prisma.Sql, take = 1): Promise<RecordRow[]> {
+  return getDb().$queryRaw<RecordRow[]>`
+    SELECT b.id, b."finishedAt", b.result, r.number AS "revisionNumber", r."profileId", p."sizeBudgetBytes"
+    FROM "Build" b JOIN "ProfileRevision" r ON r.id = b."revisionId" JOIN "Profile" p ON p.id = r."profileId"
+    WHERE b."requestedById" = ${ownedBuild(actor).requestedById} AND ${where}
+    ORDER BY b."finishedAt" DESC NULLS LAST, b.id DESC
+    LIMIT ${take}`;
+}
+
 /** A build's size record; someone else's build is NOT_FOUND like a missing one. */
 export async function getBuildSizesOrThrow({ actor, buildId }: { actor: Actor; buildId: string }): Promise<BuildSizeRecord> {
-  const row = await getDb().build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, select: recordSelect });
+  const [row] = await recordRows(actor, Prisma.sql`b.id = ${buildId}`);
   if (!row) throw new AppError("NOT_FOUND", "No such build");
   return toRecord(row);
 }
@@ -79,21 +82,15 @@ export async function compareBuildSizesOrThrow({
   const build = await getBuildSizesOrThrow({ actor, buildId });
   let against: BuildSizeRecord | null;
   if (againstId) {
-    const row = await getDb().build.findFirst({ where: { id: againstId, ...ownedBuild(actor) }, select: recordSelect });
+    const [row] = await recordRows(actor, Prisma.sql`b.id = ${againstId}`);
     if (!row) throw new AppError("NOT_FOUND", `No build ${againstId.slice(0, 64)} of yours to compare with`);
     against = toRecord(row);
   } else {
-    const row = await getDb().build.findFirst({
-      where: {
-        ...ownedBuild(actor),
-        id: { not: buildId },
-        status: "SUCCEEDED",
-        revision: { profileId: build.profileId },
-        ...(build.finishedAt ? { finishedAt: { lt: build.finishedAt } } : {}),
-      },
-      orderBy: { finishedAt: "desc" },
-      select: recordSelect,
-    });
+    const [row] = await recordRows(
+      actor,
+      Prisma.sql`b.id <> ${buildId} AND b.status = 'SUCCEEDED' AND r."profileId" = ${build.profileId}
+        ${build.finishedAt ? Prisma.sql`AND b."finishedAt" < ${build.finishedAt}` : Prisma.empty}`,
+    );
     against = row ? toRecord(row) : null;
   }
   const diff = build.sizes && against?.sizes ? diffSizes(against.sizes, build.sizes) : null;
@@ -102,25 +99,31 @@ export async function compareBuildSizesOrThrow({
 
 /**
  * What the build page shows: the comparison (with the picked build, else the profile's previous one), the actor's
- * other succeeded builds to pick from (newest 50), and why a picked build is not there.
+ * other succeeded builds to pick from (the newest 50), and why a picked build is not there.
  */
+const CANDIDATES = 50;
+
 export async function getBuildSizePanel({ actor, buildId, againstId }: { actor: Actor; buildId: string; againstId?: string }) {
-  const rows = await getDb().build.findMany({
-    where: { ...ownedBuild(actor), id: { not: buildId }, status: "SUCCEEDED" },
-    orderBy: { finishedAt: "desc" },
-    take: 50,
-    select: { id: true, finishedAt: true, revision: { select: { number: true, profile: { select: { name: true, machine: { select: { name: true } } } } } } },
-  });
+  const comparing = compareBuildSizesOrThrow({ actor, buildId, againstId })
+    .then((comparison) => ({ comparison, againstProblem: undefined }))
+    .catch(async (error: unknown) => {
+      if (!againstId || !isAppError(error) || error.code !== "NOT_FOUND") throw error;
+      return { comparison: await compareBuildSizesOrThrow({ actor, buildId }), againstProblem: error.message };
+    });
+  const [rows, { comparison, againstProblem }] = await Promise.all([
+    getDb().$queryRaw<{ id: string; finishedAt: Date | null; revisionNumber: number; profile: string; machine: string }[]>`
+      SELECT b.id, b."finishedAt", r.number AS "revisionNumber", p.name AS profile, m.name AS machine
+      FROM "Build" b JOIN "ProfileRevision" r ON r.id = b."revisionId" JOIN "Profile" p ON p.id = r."profileId" JOIN "Machine" m ON m.id = p."machineId"
+      WHERE b."requestedById" = ${ownedBuild(actor).requestedById} AND b.status = 'SUCCEEDED' AND b.id <> ${buildId} AND b."finishedAt" IS NOT NULL
+      ORDER BY b."finishedAt" DESC, b.id DESC
+      LIMIT ${CANDIDATES}`,
+    comparing,
+  ]);
   const candidates = rows.map((b) => ({
     id: b.id,
-    label: `${b.revision.profile.machine.name} / ${b.revision.profile.name} r${b.revision.number} · ${b.finishedAt?.toISOString().slice(0, 16).replace("T", " ") ?? ""}`,
+    label: `${b.machine} / ${b.profile} r${b.revisionNumber} · ${b.finishedAt?.toISOString().slice(0, 16).replace("T", " ") ?? ""}`,
   }));
-  try {
-    return { comparison: await compareBuildSizesOrThrow({ actor, buildId, againstId }), candidates };
-  } catch (error) {
-    if (!againstId || !isAppError(error) || error.code !== "NOT_FOUND") throw error;
-    return { comparison: await compareBuildSizesOrThrow({ actor, buildId }), candidates, againstProblem: error.message };
-  }
+  return againstProblem === undefined ? { comparison, candidates } : { comparison, candidates, againstProblem };
 }
 
 /** Sets (or with null clears) a profile's size budget: the ISO's bytes a build may reach before it says it is over. */

@@ -35,8 +35,12 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
   const source = build.reusedFrom ?? build;
   const failure = (build.result as { failure?: { step: string; tail: string[] } } | null)?.failure;
   const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean; seconds: number }[] } | null)?.bootTests ?? [];
-  const stored = isActive ? null : await readStoredLog(build);
-  const waitingReason = await findNoHostReason({ build });
+  // What the page shows beside the build row, read at once.
+  const [stored, waitingReason, sizePanel] = await Promise.all([
+    isActive ? null : readStoredLog(build),
+    findNoHostReason({ build }),
+    build.status === "SUCCEEDED" ? getBuildSizePanel({ actor, buildId: build.id, againstId: typeof against === "string" ? against : undefined }) : null,
+  ]);
   const { profile } = build.revision;
   return (
     <>
@@ -107,9 +111,7 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
           share={build.shareToken ? { buildId: build.id, isAllowed: build.testDriveOnShare } : undefined}
         />
       )}
-      {build.status === "SUCCEEDED" && (
-        <SizeBreakdown {...await getBuildSizePanel({ actor, buildId: build.id, againstId: typeof against === "string" ? against : undefined })} />
-      )}
+      {sizePanel && <SizeBreakdown {...sizePanel} />}
       {(iso || build.shareToken) && (
         <div className="mb-6">
           <SharePanel
