@@ -5,7 +5,8 @@ import { ownedBuild } from "../ownership";
 import { keysetSql, toPage, type Page, type PageRequest } from "../pagination";
 import { Prisma } from "@/generated/prisma/client";
 
-const buildInclude = {
+/** The relations of a `BuildDetail` (the shape getBuildOrThrow reads in SQL). */
+export const buildInclude = {
   revision: { include: { profile: { select: { id: true, name: true, machineId: true, machine: { select: { id: true, name: true } } } } } },
   host: { select: { id: true, name: true } },
   artifacts: true,
