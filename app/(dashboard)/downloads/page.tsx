@@ -34,7 +34,7 @@ export default async function DownloadsPage({ searchParams }: { searchParams: Pr
           <Table label="ISOs" columns={["ISO", "Profile", "Size", "Built", "Host, duration", "Boot test", ""]} className="[&_td]:align-top">
             {items.map((item) => (
               <tr key={item.buildId} data-testid="download-item">
-                <Cell className="max-w-xs">
+                <Cell className="min-w-64 max-w-xs">
                   <a className="font-medium text-indigo-700 underline" href={`/api/artifacts/${item.iso.id}`} data-testid="iso-download">
                     {item.iso.fileName}
                   </a>
@@ -56,15 +56,15 @@ export default async function DownloadsPage({ searchParams }: { searchParams: Pr
                     {item.bootTests.length ? item.bootTests.map((t) => `${t.firmware} ${t.passed ? "passed" : "failed"}`).join(", ") : "—"}
                   </span>
                 </Cell>
-                <Cell className="whitespace-nowrap">
+                {/* Plain links: next/link in each row would be a client component to render and a page to prefetch. */}
+                <Cell className="space-x-3 whitespace-nowrap">
                   {item.log && (
                     <a className="text-indigo-700 underline" href={`/api/artifacts/${item.log.id}`}>
                       Log
                     </a>
-                  )}{" "}
-                  {/* Plain links: next/link in each row would be a client component to render and a page to prefetch. */}
+                  )}
                   <a className="text-indigo-700 underline" href={`/builds/${item.buildId}`}>
-                    Build
+                    Build page
                   </a>
                 </Cell>
               </tr>
