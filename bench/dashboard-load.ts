@@ -8,7 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import autocannon, { type Options as AutocannonOptions } from "autocannon";
 import pg from "pg";
 import { explainLists } from "./explain";
-import { seedBuilds, seedPeople, writeLogFile, type Dashboard } from "./seed";
+import { seedBuilds, seedPeople, writeLogFile, writeSizeRecords, type Dashboard } from "./seed";
 import { figure, timed, treeRssBytes, type Figure } from "./support";
 
 const GROUP = "dashboard (loopback)";
@@ -137,6 +137,7 @@ export async function benchDashboardLoad(options: {
     const deepBuilds = await deepCursor(client, dashboard, "queuedAt");
     const deepIsos = await deepCursor(client, dashboard, "finishedAt");
     await writeLogFile(client, resolve(options.artifactDir), deepBuilds.buildId, 40_000);
+    await writeSizeRecords(client, deepBuilds.buildId);
     const pages: [string, string][] = [
       ["/downloads", "/downloads"],
       ["/downloads, a page halfway down", `/downloads?after=${deepIsos.cursor}`],

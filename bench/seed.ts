@@ -95,3 +95,56 @@ export async function writeLogFile(client: pg.Client, artifactDir: string, build
   writeFileSync(file, line.repeat(Math.ceil(bytes / line.length)).slice(0, bytes));
   await client.query(`UPDATE "Artifact" SET "sizeBytes" = $1 WHERE "buildId" = $2 AND kind = 'LOG'`, [bytes, buildId]);
 }
+
+/** A size record as a real build host sends it (parts with their .debs): `grown` adds a package and changes a version. */
+function sizeRecord(grown: boolean) {
+  const deb = (name: string, version: string) => ({ name, version });
+  const part = (kind: string, name: string, version: string | null, bytes: number, files: number, debs: { name: string; version: string }[]) => ({
+    kind,
+    name,
+    version,
+    bytes,
+    files,
+    debs,
+  });
+  const parts = [
+    part("base", "glibc", "2.36-9+deb12u13", 12_400_000, 310, [deb("libc6", "2.36-9+deb12u13"), deb("busybox", "1:1.35.0-4+b7")]),
+    part("kernel", "generic", "6.1.158-1", 8_100_000, 1, [deb("linux-image-6.1.0-41-amd64", "6.1.158-1")]),
+    part("modules", "generic", "6.1.158-1", 5_300_000, 96, [deb("linux-image-6.1.0-41-amd64", "6.1.158-1")]),
+    part("bootloader", "grub", "2.06-13+deb12u1", 3_900_000, 280, [deb("grub-efi-amd64-bin", "2.06-13+deb12u1"), deb("grub-pc-bin", "2.06-13+deb12u1")]),
+    part("shell", "busybox", "1:1.35.0-4+b7", 0, 0, []),
+    part("ssh", "openssh", "1:9.2p1-2+deb12u7", 4_200_000, 40, [deb("openssh-server", "1:9.2p1-2+deb12u7"), deb("libssl3", "3.0.17-1~deb12u3")]),
+    part("package", "jq", grown ? "1.6-2.1+deb12u3" : "1.6-2.1+deb12u2", 420_000, 9, [
+      deb("jq", "1.6-2.1+deb12u3"),
+      deb("libjq1", "1.6-2.1+deb12u3"),
+      deb("libonig5", "6.9.8-1"),
+    ]),
+    part("package", "tmux", "3.3a-3", 1_100_000, 12, [deb("tmux", "3.3a-3"), deb("libevent-core-2.1-7", "2.1.12-stable-8")]),
+    part("package", "htop", "3.2.2-2", 390_000, 14, [deb("htop", "3.2.2-2"), deb("libnl-3-200", "3.7.0-0.2+b1")]),
+    part("package", "curl", "7.88.1-10+deb12u14", 2_600_000, 30, [deb("curl", "7.88.1-10+deb12u14"), deb("libcurl4", "7.88.1-10+deb12u14")]),
+    ...(grown
+      ? [part("package", "vim", "2:9.0.1378-2+deb12u2", 3_700_000, 1900, [deb("vim", "2:9.0.1378-2+deb12u2"), deb("vim-runtime", "2:9.0.1378-2+deb12u2")])]
+      : []),
+    part("customizations", "customizations", null, 12_000, 6, []),
+  ];
+  const uncompressedBytes = parts.reduce((sum, p) => sum + p.bytes, 0);
+  return { compressedBytes: Math.round(uncompressedBytes * 0.55), uncompressedBytes, parts };
+}
+
+/**
+ * Gives a build, and the previous succeeded build of its profile, size records (the seeded builds have none), so the
+ * measured build page draws what a real one does: the size bar, the parts table and the diff.
+ */
+export async function writeSizeRecords(client: pg.Client, buildId: string): Promise<void> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT p.id FROM "Build" b JOIN "ProfileRevision" r ON r.id = b."revisionId",
+       LATERAL (SELECT pb.id FROM "Build" pb JOIN "ProfileRevision" pr ON pr.id = pb."revisionId"
+         WHERE pb."requestedById" = b."requestedById" AND pr."profileId" = r."profileId" AND pb.status = 'SUCCEEDED' AND pb."finishedAt" < b."finishedAt"
+         ORDER BY pb."finishedAt" DESC LIMIT 1) p
+     WHERE b.id = $1`,
+    [buildId],
+  );
+  const set = `UPDATE "Build" SET result = result || jsonb_build_object('sizes', $2::jsonb) WHERE id = $1`;
+  await client.query(set, [buildId, JSON.stringify(sizeRecord(true))]);
+  if (rows[0]) await client.query(set, [rows[0].id, JSON.stringify(sizeRecord(false))]);
+}
