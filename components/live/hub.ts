@@ -24,6 +24,7 @@ class LiveHub {
   /** What the open connection follows: build id -> kind. */
   private connected = new Map<string, LiveKind>();
   private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  private isOpenQueued = false;
 
   /** Follows a build until the returned function is called; a "log" watch wins over a "status" one of the same build. */
   subscribe(buildId: string, kind: LiveKind, listener: Listener): () => void {
@@ -48,8 +49,18 @@ class LiveHub {
 
   private schedule(ms: number): void {
     clearTimeout(this.reopenTimer);
-    // Subscriptions made in the same render land in one connection.
-    this.reopenTimer = setTimeout(() => this.open(), ms);
+    if (ms > 0) {
+      this.reopenTimer = setTimeout(() => this.open(), ms);
+      return;
+    }
+    // Subscriptions made in the same render (one pass of effects) land in one connection. Not a timer: after a
+    // Build click it fired only once the new page was painted (up to ~30 ms measured), holding the connection back.
+    if (this.isOpenQueued) return;
+    this.isOpenQueued = true;
+    queueMicrotask(() => {
+      this.isOpenQueued = false;
+      this.open();
+    });
   }
 
   private close(): void {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { getLiveHub } from "./hub";
 
 const PHASE_LABEL: Record<string, string> = {
@@ -25,7 +25,9 @@ export function LiveLog({ buildId, initialPhase }: { buildId: string; initialPha
   const logRef = useRef<HTMLPreElement>(null);
   const lastPhase = useRef(initialPhase.phase);
 
-  useEffect(() => {
+  // A layout effect: subscribing opens the connection, and a passive effect ran only after the new page's first
+  // paint (~100 ms on a slow machine after a Build click), holding the first lines back that long.
+  useLayoutEffect(() => {
     // The page's one live connection (hub.ts); it resumes after the last line by itself when it reconnects.
     const hub = getLiveHub();
     const unsubscribe = hub.subscribe(buildId, "log", (event) => {

@@ -141,7 +141,7 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
         </section>
       )}
       <p className="mt-6 text-sm">
-        <Link className="text-indigo-700 underline" href="/builds">
+        <Link className="text-indigo-700 underline" href="/builds" prefetch={false}>
           All builds
         </Link>
       </p>

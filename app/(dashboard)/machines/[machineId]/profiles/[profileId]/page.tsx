@@ -44,11 +44,12 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 flex flex-wrap gap-1 text-sm text-slate-600">
-        <Link href="/machines" className="hover:underline">
+        {/* Per-person pages rendered at request time: prefetching them costs server renders while a Build is sent. */}
+        <Link href="/machines" className="hover:underline" prefetch={false}>
           Machines
         </Link>
         <span aria-hidden>/</span>
-        <Link href={`/machines/${machineId}`} className="break-all hover:underline">
+        <Link href={`/machines/${machineId}`} className="break-all hover:underline" prefetch={false}>
           {profile.machine.name}
         </Link>
       </nav>
@@ -57,7 +58,7 @@ export default async function ProfilePage({ params }: { params: Promise<{ machin
         description={`${catalog.label} · ${profile.machine.arch}`}
         actions={
           <>
-            <Link href={`${url}/history`} className={buttonClass("secondary")}>
+            <Link href={`${url}/history`} className={buttonClass("secondary")} prefetch={false}>
               History
             </Link>
           </>
