@@ -13,7 +13,7 @@ import { stateDir } from "../worker/engine/seed";
 import { startBuildHost } from "../worker/host";
 import { fakeBuild } from "../test/integration/builds/fake-build";
 import { hostEnv, makeActor, makeRevisions, waitFor } from "../test/integration/builds/fixtures";
-import { openTestDriveConsole, seedSucceededBuild, type SeededIso } from "../test/integration/builds/testdrive-fixtures";
+import { openTestDriveConsole, seedSucceededBuild, waitForTestDrivePolling, type SeededIso } from "../test/integration/builds/testdrive-fixtures";
 import { figure, type Figure } from "./support";
 
 const GROUP = "test-drive (bench/testdrive.ts)";
@@ -27,11 +27,13 @@ export async function benchTestDrive({ appUrl, log }: { appUrl: string; log: (s:
   rmSync(dir, { recursive: true, force: true });
   const built = await buildIso({ selection: defaultSelection(catalog), store: join(dir, "store"), workDir: join(dir, "work"), bootTest: false });
   const iso: SeededIso = { path: built.isoPath, sha256: built.sha256, size: built.isoSizeBytes, storePath: `${built.outPath}/zxcv-mini.iso` };
+  const hostName = `bench-testdrive-${Date.now()}`;
   const host = await startBuildHost({
-    env: await hostEnv(appUrl, `bench-testdrive-${Date.now()}`, { ZXCV_HOST_CAPACITY: "3" }),
+    env: await hostEnv(appUrl, hostName, { ZXCV_HOST_CAPACITY: "3" }),
     runBuild: fakeBuild({ durationMs: 45_000 }),
     log: () => undefined,
   });
+  await waitForTestDrivePolling(hostName);
   const api = (person: Person, path: string, body?: unknown) =>
     fetch(`${appUrl}${path}`, {
       method: "POST",

@@ -5,7 +5,7 @@ import { AppError } from "./errors";
 import { hostOfflineAfterMs } from "./hosts";
 import { ownedBuild } from "./ownership";
 import { getRedis } from "./redis";
-import { appendEnd, appendIn, appendOut, offersKey } from "./testdrive/relay";
+import { appendEnd, appendIn, appendOut, offersKey, pollingKey } from "./testdrive/relay";
 import { formatTestDriveLimit, TESTDRIVE_MEMORY_MB, type TestDriveFirmware, type TestDriveView } from "@/contracts/testdrive";
 
 /**
@@ -95,7 +95,17 @@ export async function createTestDrive({
       },
     });
     if (hosts.length === 0) throw new AppError("UNAVAILABLE", `No build host for ${build.arch} is online: a test-drive runs on one. Try again when one is`);
-    const free = hosts
+    // Only hosts that poll for test-drives now (lib/testdrive/host.ts marks each poll).
+    const polling = await getRedis().mget(...hosts.map((h) => pollingKey(h.id)));
+    const taking = hosts.filter((_, i) => polling[i] !== null);
+    if (taking.length === 0) {
+      throw new AppError(
+        "UNAVAILABLE",
+        `No online ${build.arch} build host is taking test-drives right now (its worker is stopped, or older than test-drives): try again in a minute, or restart the worker`,
+        { retryAfterSeconds: 30 },
+      );
+    }
+    const free = taking
       .map((h) => ({ id: h.id, sessions: h._count.testDrives, slots: h.capacity - h._count.builds - h._count.testDrives }))
       .filter((h) => h.sessions < limits.sessionsPerHost && h.slots > 0)
       .sort((a, b) => b.slots - a.slots)[0];

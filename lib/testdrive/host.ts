@@ -3,15 +3,17 @@ import { hashSecret, newSecret } from "../auth/tokens";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import type { BuildHostRow } from "../hosts";
-import { newBlockingRedis } from "../redis";
+import { getRedis, newBlockingRedis } from "../redis";
 import { endOverdueTestDrives, endTestDrive, getTestDriveViewById, overdueReason, type TestDriveRow } from "../testdrive";
-import { appendOut, inKey, offersKey, putScreen, readEntries } from "./relay";
+import { appendOut, inKey, offersKey, pollingKey, putScreen, readEntries } from "./relay";
 import { buildResultSchema } from "@/contracts/build-result";
 import { TESTDRIVE_MEMORY_MB, type TestDriveOffer, type testDriveStateSchema } from "@/contracts/testdrive";
 import type { z } from "zod";
 
 /** How long a host's poll for offers or keys waits before answering empty (it asks again at once). */
 const POLL_MS = 15_000;
+/** How long after its last poll began a host still counts as polling: one poll, and the time to ask again. */
+const POLLING_GRACE_MS = 10_000;
 const ACTIVE = { not: "ENDED" } as const;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -20,6 +22,9 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  * with a token valid for that session only. Waits up to 15 s for an offer when there is none.
  */
 export async function takeTestDriveOffer({ host, running, signal }: { host: BuildHostRow; running: string[]; signal: AbortSignal }) {
+  // A host is offered sessions while it polls: one that stopped (crashed, or a worker without test-drives) is not,
+  // even while its heartbeat still counts it online.
+  await getRedis().set(pollingKey(host.id), "1", "PX", POLL_MS + POLLING_GRACE_MS);
   const end = await sessionsToEnd(host, running);
   const offer = (await offerFor(host)) ?? (end.length ? null : await waitForOffer(host, signal));
   return { offer, end };

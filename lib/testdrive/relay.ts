@@ -9,6 +9,8 @@ import { getRedis } from "../redis";
 export const outKey = (sessionId: string) => `testdrive:${sessionId}:out`;
 export const inKey = (sessionId: string) => `testdrive:${sessionId}:in`;
 export const offersKey = (hostId: string) => `testdrive:offers:${hostId}`;
+/** Set by each long poll of a host, for a little longer than one poll lasts: only a host that polls gets offers. */
+export const pollingKey = (hostId: string) => `testdrive:polling:${hostId}`;
 /** The latest screen picture (PNG), kept briefly. */
 export const screenKey = (sessionId: string) => `testdrive:${sessionId}:screen`;
 

@@ -3,7 +3,7 @@
 // session per person, the per-host cap against build capacity, and a session token valid for its session only.
 import { startAppServer } from "./builds/harness";
 import assert from "node:assert/strict";
-import { randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,10 +18,11 @@ import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { shareBuild } from "@/lib/sharing";
 import { createTestDrive, setTestDriveOnShare } from "@/lib/testdrive";
+import { pollingKey } from "@/lib/testdrive/relay";
 import { buildIso } from "@/worker/engine/build-iso";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { openTestDriveConsole, seedSucceededBuild, type SeededIso } from "./builds/testdrive-fixtures";
+import { openTestDriveConsole, seedSucceededBuild, waitForTestDrivePolling, type SeededIso } from "./builds/testdrive-fixtures";
 import { hostCall, hostEnv, makeActor, makeRevisions, waitFor } from "./builds/fixtures";
 
 // A short limit, so the time-limit test waits one boot and a little more (the page shows whatever is configured).
@@ -31,6 +32,7 @@ process.env.TESTDRIVE_SESSIONS_PER_HOST = "2";
 let app: Awaited<ReturnType<typeof startAppServer>>;
 let host: Awaited<ReturnType<typeof startBuildHost>>;
 let hostName: string;
+let hostId: string;
 let isoBuildId: string;
 let owner: Awaited<ReturnType<typeof makeActor>>;
 let iso: SeededIso;
@@ -66,6 +68,7 @@ before(async () => {
     runBuild: fakeBuild({ durationMs: 20_000 }),
     log: () => undefined,
   });
+  hostId = await waitForTestDrivePolling(hostName);
 });
 
 after(async () => {
@@ -182,4 +185,26 @@ test("a shared ISO can be tried by someone else only while its owner allows it, 
   await waitFor("QEMU to be gone", async () => qemuPidsOf(session.id).length === 0, 30_000);
   await setTestDriveOnShare({ actor: owner, buildId: isoBuildId, isAllowed: false });
   await assert.rejects(createTestDrive({ actor: visitor, shareToken: token, firmware: "bios" }), /No such build/);
+});
+
+test("a host online by its heartbeat but whose worker stopped polling is offered no session: it goes to a host that polls", { timeout: 60_000 }, async () => {
+  // A host that would win on free slots (capacity 8), heartbeat just now, but no worker asking for test-drives.
+  const silent = await getDb().buildHost.create({
+    data: { name: `silent-${Date.now()}`, arch: "x86_64", capacity: 8, tokenHash: randomBytes(32).toString("hex"), lastHeartbeatAt: new Date() },
+  });
+  try {
+    const session = await createTestDrive({ actor: owner, buildId: isoBuildId, firmware: "bios" });
+    assert.equal(session.hostName, hostName, "the session goes to the host that polls, not to the one with the most free slots");
+    await fetch(`${app.appUrl}/api/testdrive/${session.id}/end`, { method: "POST", headers: { cookie: owner.cookie, origin: getEnv().APP_URL } });
+    await waitFor("the host to hold no session", async () => host.drives.sessions.size === 0, 30_000);
+    // With only the silent host online, Try it says why nothing can run, instead of waiting for a host that never asks.
+    await host.close();
+    await getRedis().del(pollingKey(hostId));
+    await assert.rejects(
+      createTestDrive({ actor: owner, buildId: isoBuildId, firmware: "bios" }),
+      /No online x86_64 build host is taking test-drives right now/,
+    );
+  } finally {
+    await getDb().buildHost.delete({ where: { id: silent.id } });
+  }
 });

@@ -1,11 +1,13 @@
-// Shared by test/integration/testdrive.test.ts and bench/testdrive.ts: a succeeded build seeded with a real ISO, and
-// a test-drive's console read as the page reads it.
+// Shared by test/integration/testdrive.test.ts and bench/testdrive.ts: a succeeded build seeded with a real ISO, a
+// test-drive's console read as the page reads it, and a host's worker known to poll for test-drives.
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { getArtifactStorage, storageKeyFor } from "@/lib/artifacts/storage";
 import { getDb } from "@/lib/db";
-import { makeRevisions, resultFor } from "./fixtures";
+import { getRedis } from "@/lib/redis";
+import { pollingKey } from "@/lib/testdrive/relay";
+import { makeRevisions, resultFor, waitFor } from "./fixtures";
 import type { Actor } from "@/lib/auth/actor";
 
 export type SeededIso = { path: string; sha256: string; size: number; storePath: string };
@@ -104,4 +106,12 @@ export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { ap
     },
     done,
   };
+}
+
+/** Waits until the named host's worker polls for test-drives (only a polling host is offered sessions). */
+export async function waitForTestDrivePolling(hostName: string): Promise<string> {
+  return waitFor(`host ${hostName} to poll for test-drives`, async () => {
+    const host = await getDb().buildHost.findUnique({ where: { name: hostName }, select: { id: true } });
+    return host && (await getRedis().exists(pollingKey(host.id))) === 1 ? host.id : null;
+  });
 }
