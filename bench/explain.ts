@@ -6,15 +6,25 @@ import type { Actor } from "../lib/auth/actor";
 type Query = { sql: string; params: unknown[] };
 export type ExplainedList = { name: string; queries: Query[]; plans: string[] };
 
-/** Installs (once) a query-recording Prisma client as the one `getDb()` returns in this process. */
+/**
+ * Installs (once) a query-recording pool and Prisma client on it as the ones `getPool()` and `getDb()` return in this
+ * process: Prisma's queries are recorded from its query events, `queryRows`' from the pool.
+ */
 async function recordingDb(): Promise<{ take: () => Query[] }> {
-  const holder = globalThis as unknown as { zxcvPrisma?: unknown; zxcvBenchQueries?: Query[] };
+  const holder = globalThis as unknown as { zxcvPrisma?: unknown; zxcvPool?: pg.Pool; zxcvBenchQueries?: Query[] };
   if (!holder.zxcvBenchQueries) {
     const { PrismaClient } = await import("../generated/prisma/client");
     const { PrismaPg } = await import("@prisma/adapter-pg");
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }), log: [{ emit: "event", level: "query" }] });
     const recorded: Query[] = [];
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+    const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
+    pool.query = ((config: pg.QueryConfig) => {
+      recorded.push({ sql: config.text, params: config.values ?? [] });
+      return query(config);
+    }) as typeof pool.query;
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: "event", level: "query" }] });
     prisma.$on("query", (e) => recorded.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+    holder.zxcvPool = pool;
     holder.zxcvPrisma = prisma;
     holder.zxcvBenchQueries = recorded;
   }
@@ -27,7 +37,7 @@ async function explain(client: pg.Client, query: Query): Promise<string> {
   return rows.map((r) => r["QUERY PLAN"]).join("\n");
 }
 
-/** The downloads page, the builds list (first and a deep page), a build page and the REST builds list: their queries and plans, as Markdown. */
+/** The downloads page, the builds list (first and a deep page), a build page with its size panel and the REST builds list: their queries and plans, as Markdown. */
 export async function explainLists({
   client,
   actor,
@@ -42,12 +52,14 @@ export async function explainLists({
   const db = await recordingDb();
   const { listDownloads } = await import("../lib/artifacts/downloads");
   const { listBuildRows, listBuilds, getBuildOrThrow } = await import("../lib/builds/queries");
+  const { getBuildSizePanel } = await import("../lib/builds/sizes");
   const calls: [string, () => Promise<unknown>][] = [
     ["/downloads", () => listDownloads({ actor })],
     ["/downloads, a page halfway down", () => listDownloads({ actor, after: deep.isos })],
     ["/builds", () => listBuildRows({ actor })],
     ["/builds, a page halfway down", () => listBuildRows({ actor, after: deep.builds })],
-    ["/builds/:id", () => getBuildOrThrow({ actor, buildId })],
+    // The build and its size panel (the page reads both; the log is a file).
+    ["/builds/:id", () => Promise.all([getBuildOrThrow({ actor, buildId }), getBuildSizePanel({ actor, buildId })])],
     ["GET /api/v1/builds, a page halfway down", () => listBuilds({ actor, after: deep.builds })],
   ];
   const lists: ExplainedList[] = [];

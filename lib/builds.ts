@@ -1,11 +1,11 @@
 import type { Actor } from "./auth/actor";
-import { getDb } from "./db";
+import { getDb, queryRows } from "./db";
 import { getEnv } from "./env";
 import { AppError } from "./errors";
 import { getChannelOrThrow } from "./catalog";
 import { buildJobOf, enqueueOrLeaveToReconciler } from "./builds/enqueue";
 import { selectionSchema, validateSelection, selectionHash } from "@/contracts/selection";
-import type { Build } from "@/generated/prisma/client";
+import { Prisma, type Build } from "@/generated/prisma/client";
 import { enforceBuildRateLimit } from "./rate-limit";
 import { ownedBuild, ownedMachine } from "./ownership";
 
@@ -21,10 +21,10 @@ export async function createBuild({ actor, revisionId }: { actor: Actor; revisio
   const db = getDb();
   // Build is the dashboard's hottest write (the Build click waits on it): its reads are plain SQL, as Prisma's query
   // compiler cost several times the queries (docs/benchmarks.md). The owner rules are ownership.ts's, written out.
-  const [revision] = await db.$queryRaw<{ selection: unknown; channel: string; arch: string }[]>`
+  const [revision] = await queryRows<{ selection: unknown; channel: string; arch: string }>(Prisma.sql`
     SELECT r.selection, p.channel, m.arch
     FROM "ProfileRevision" r JOIN "Profile" p ON p.id = r."profileId" JOIN "Machine" m ON m.id = p."machineId"
-    WHERE r.id = ${revisionId} AND m."ownerId" = ${ownedMachine(actor).ownerId}`;
+    WHERE r.id = ${revisionId} AND m."ownerId" = ${ownedMachine(actor).ownerId}`);
   // Only the owner builds a revision: a shared profile is read through its link, and imported to be built.
   if (!revision) {
     throw new AppError("NOT_FOUND", "No such profile revision");

@@ -2,7 +2,7 @@ import { catalogPackageFromArchive, catalogSchema, optionalPackageSchema, type A
 import type { BuildSizes } from "@/contracts/build-result";
 import { closureBytes, closureOf, type ClosureEntry } from "@/contracts/resolver";
 import { Prisma } from "@/generated/prisma/client";
-import { getDb } from "./db";
+import { getDb, queryRows } from "./db";
 import { AppError } from "./errors";
 
 export type ChannelInfo = { name: string; label: string; revision: string; catalog: Catalog };
@@ -50,9 +50,9 @@ async function dependencyGraph(channel: string): Promise<Graph> {
   if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${channel}": the dashboard has no such catalog`);
   const cached = graphs.get(channel);
   if (cached?.revision === row.revision && cached.updatedAt === row.updatedAt.getTime()) return cached;
-  const rows = await getDb().$queryRaw<{ id: string; size: bigint; measured: boolean; depends: string[] | null }[]>`
+  const rows = await queryRows<{ id: string; size: bigint; measured: boolean; depends: string[] | null }>(Prisma.sql`
     SELECT id, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
-    FROM "CatalogPackage" WHERE channel = ${channel}`;
+    FROM "CatalogPackage" WHERE channel = ${channel}`);
   const entries: Graph["entries"] = new Map();
   for (const r of rows) {
     entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), measured: r.measured, debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
@@ -128,12 +128,12 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export async function searchPackages(options: { channel: string; query: string; selected?: string[]; limit?: number }): Promise<PackageHit[]> {
   const q = options.query.trim().toLowerCase().replace(/\s+/g, " ").slice(0, 100);
   if (!q) return [];
-  const rows = await getDb().$queryRaw<{ id: string; version: string; section: string; description: string; size: bigint; measured: boolean }[]>`
+  const rows = await queryRows<{ id: string; version: string; section: string; description: string; size: bigint; measured: boolean }>(Prisma.sql`
     SELECT id, version, section, description, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured FROM "CatalogPackage"
     WHERE channel = ${options.channel} AND (id LIKE ${`%${escapeLike(q)}%`} OR search @@ plainto_tsquery('simple', ${q}))
     ORDER BY (id = ${q}) DESC, (id LIKE ${`${escapeLike(q)}%`}) DESC, (id LIKE ${`%${escapeLike(q)}%`}) DESC,
       similarity(id, ${q}) DESC, length(id), id
-    LIMIT ${Math.min(options.limit ?? 20, 50)}`;
+    LIMIT ${Math.min(options.limit ?? 20, 50)}`);
   const { entries } = await dependencyGraph(options.channel);
   const have = new Set(
     closureOf(

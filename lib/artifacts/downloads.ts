@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import contentDisposition from "content-disposition";
 import type { Actor } from "../auth/actor";
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
 import { AppError } from "../errors";
 import { getArtifactStorage } from "./storage";
 import { formatProfileText } from "@/contracts/profile-text";
@@ -122,7 +122,7 @@ type DownloadRow = {
  */
 export async function listDownloads({ actor, ...page }: { actor: Actor } & Partial<PageRequest>) {
   const query = keysetSql(Prisma.sql`b."finishedAt"`, Prisma.sql`b.id`, { ...page, take: page.take ?? 25 });
-  const rows = await getDb().$queryRaw<DownloadRow[]>`
+  const rows = await queryRows<DownloadRow>(Prisma.sql`
     WITH page AS MATERIALIZED (
       SELECT b.id, b."finishedAt", b."reusedFromId", b."revisionId", COALESCE(b."reusedFromId", b.id) AS "sourceId"
       FROM "Build" b
@@ -143,7 +143,7 @@ export async function listDownloads({ actor, ...page }: { actor: Actor } & Parti
     JOIN "Machine" m ON m.id = p."machineId"
     JOIN "Build" s ON s.id = page."sourceId"
     JOIN "Artifact" iso ON iso."buildId" = s.id AND iso.kind = 'ISO'
-    ORDER BY page."finishedAt" ${query.direction}, page.id ${query.direction}`;
+    ORDER BY page."finishedAt" ${query.direction}, page.id ${query.direction}`);
   const { items: found, ...cursors } = toPage(
     rows.map((row) => ({ ...row, id: row.buildId })),
     query,

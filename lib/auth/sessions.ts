@@ -1,4 +1,5 @@
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
+import { Prisma } from "@/generated/prisma/client";
 import { AppError } from "../errors";
 import type { Actor } from "./actor";
 import { hashPassword, verifyPassword } from "./password";
@@ -77,10 +78,10 @@ export async function createSession(userId: string): Promise<{ token: string; ex
  */
 export async function findSessionActor(token: string | undefined): Promise<Actor | null> {
   if (!token) return null;
-  const rows = await getDb().$queryRaw<Actor[]>`
+  const rows = await queryRows<Actor>(Prisma.sql`
     SELECT u.id, u.role::text AS role, u.email, u.name
     FROM "Session" s JOIN "User" u ON u.id = s."userId"
-    WHERE s."tokenHash" = ${hashSecret(token)} AND s."expiresAt" >= (now() AT TIME ZONE 'UTC') AND u."disabledAt" IS NULL`;
+    WHERE s."tokenHash" = ${hashSecret(token)} AND s."expiresAt" >= (now() AT TIME ZONE 'UTC') AND u."disabledAt" IS NULL`);
   return rows[0] ? toActor(rows[0]) : null;
 }
 

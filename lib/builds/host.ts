@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { hashSecret } from "../auth/tokens";
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
 import { AppError } from "../errors";
 import { getRedis } from "../redis";
 import { appendLogLines, appendPhase } from "../log-stream";
@@ -10,7 +10,7 @@ import { recordMeasuredSizes } from "../catalog";
 import { checkResult } from "./result-check";
 import { endAttempt, markAttemptRunning } from "./state";
 import type { failBuildSchema, PhaseEvent } from "@/contracts/jobs";
-import type { Build } from "@/generated/prisma/client";
+import { Prisma, type Build } from "@/generated/prisma/client";
 
 /**
  * What a build host may say about the attempt it claimed. Every call carries that attempt's token, so a host speaks
@@ -21,10 +21,10 @@ export async function requireAttempt({ buildId, attempt, token }: { buildId: str
   // Every log line and phase of every running build comes through here: one SQL query, not two Prisma ones (whose
   // query compiler cost more than the queries; see docs/benchmarks.md).
   const [row] = token
-    ? await getDb().$queryRaw<(Build & { attemptNumber: number; attemptStatus: string })[]>`
+    ? await queryRows<Build & { attemptNumber: number; attemptStatus: string }>(Prisma.sql`
         SELECT b.*, a.number AS "attemptNumber", a.status::text AS "attemptStatus"
         FROM "BuildAttempt" a JOIN "Build" b ON b.id = a."buildId"
-        WHERE a."tokenHash" = ${hashSecret(token)}`
+        WHERE a."tokenHash" = ${hashSecret(token)}`)
     : [];
   if (!row || row.id !== buildId || row.attemptNumber !== attempt) {
     throw new AppError("UNAUTHORIZED", "This attempt token is not valid for this build attempt: a host speaks only for the attempt it claimed");

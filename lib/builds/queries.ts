@@ -1,5 +1,5 @@
 import type { Actor } from "../auth/actor";
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
 import { AppError } from "../errors";
 import { ownedBuild } from "../ownership";
 import { keysetSql, toPage, type Page, type PageRequest } from "../pagination";
@@ -40,24 +40,23 @@ function withHost({ hostName, ...build }: BuildWithHostName) {
  * measures the page). `buildInclude` is the shape.
  */
 export async function getBuildOrThrow({ actor, buildId }: { actor: Actor; buildId: string }): Promise<BuildDetail> {
-  const db = getDb();
-  const [row] = await db.$queryRaw<BuildWithHostName[]>(buildRowSql(Prisma.sql`b.id = ${buildId} AND b."requestedById" = ${ownedBuild(actor).requestedById}`));
+  const [row] = await queryRows<BuildWithHostName>(buildRowSql(Prisma.sql`b.id = ${buildId} AND b."requestedById" = ${ownedBuild(actor).requestedById}`));
   if (!row) throw new AppError("NOT_FOUND", "No such build");
   const build = withHost(row);
   const ids = build.reusedFromId ? [build.id, build.reusedFromId] : [build.id];
   const [[revision], [source], artifacts, attempts, refusals] = await Promise.all([
-    db.$queryRaw<RevisionRow[]>`
+    queryRows<RevisionRow>(Prisma.sql`
       SELECT r.*, p.name AS "profileName", p."machineId", m.name AS "machineName"
       FROM "ProfileRevision" r JOIN "Profile" p ON p.id = r."profileId" JOIN "Machine" m ON m.id = p."machineId"
-      WHERE r.id = ${build.revisionId}`,
-    build.reusedFromId ? db.$queryRaw<BuildWithHostName[]>(buildRowSql(Prisma.sql`b.id = ${build.reusedFromId}`)) : [],
-    db.$queryRaw<Prisma.ArtifactGetPayload<object>[]>`SELECT * FROM "Artifact" WHERE "buildId" IN (${Prisma.join(ids)}) ORDER BY "createdAt", id`,
-    db.$queryRaw<AttemptRow[]>`
+      WHERE r.id = ${build.revisionId}`),
+    build.reusedFromId ? queryRows<BuildWithHostName>(buildRowSql(Prisma.sql`b.id = ${build.reusedFromId}`)) : [],
+    queryRows<Prisma.ArtifactGetPayload<object>>(Prisma.sql`SELECT * FROM "Artifact" WHERE "buildId" IN (${Prisma.join(ids)}) ORDER BY "createdAt", id`),
+    queryRows<AttemptRow>(Prisma.sql`
       SELECT a.id, a."buildId", a.number, a."hostId", a.status::text AS status, a."claimedAt", a."startedAt", a."finishedAt",
         a."failureReason", a."logArtifactId", a."uploadLockId", a."uploadLockUntil", h.name AS "hostName"
       FROM "BuildAttempt" a LEFT JOIN "BuildHost" h ON h.id = a."hostId"
-      WHERE a."buildId" = ${build.id} ORDER BY a.number`,
-    db.$queryRaw<Prisma.BuildRefusalGetPayload<object>[]>`SELECT * FROM "BuildRefusal" WHERE "buildId" = ${build.id} ORDER BY "createdAt", id`,
+      WHERE a."buildId" = ${build.id} ORDER BY a.number`),
+    queryRows<Prisma.BuildRefusalGetPayload<object>>(Prisma.sql`SELECT * FROM "BuildRefusal" WHERE "buildId" = ${build.id} ORDER BY "createdAt", id`),
   ]);
   if (!revision) throw new Error(`build ${build.id}: its revision ${build.revisionId} is missing`);
   const { profileName, machineId, machineName, ...revisionFields } = revision;
@@ -107,7 +106,7 @@ export type BuildRow = {
  */
 export async function listBuildRows({ actor, ...page }: { actor: Actor } & Partial<PageRequest>): Promise<Page<BuildRow>> {
   const query = keysetSql(Prisma.sql`b."queuedAt"`, Prisma.sql`b.id`, { ...page, take: page.take ?? 25 });
-  const rows = await getDb().$queryRaw<BuildRow[]>`
+  const rows = await queryRows<BuildRow>(Prisma.sql`
     SELECT b.id, b.status::text AS status, b.phase, b."queuedAt", b."reusedFromId" IS NOT NULL AS "isReused",
       r.number AS "revisionNumber", p.name AS profile, m.name AS machine
     FROM "Build" b
@@ -116,22 +115,35 @@ export async function listBuildRows({ actor, ...page }: { actor: Actor } & Parti
     JOIN "Machine" m ON m.id = p."machineId"
     WHERE b."requestedById" = ${actor.id} ${query.where}
     ${query.orderBy}
-    LIMIT ${query.take}`;
+    LIMIT ${query.take}`);
   return toPage(rows, query, (b) => b.queuedAt);
 }
 
-const LOG_PAGE_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * How much of a finished build's log its page shows: the last lines, as Hydra's build page does, bounded in bytes
+ * too. A Nix build's log runs to megabytes, and the page carries what it shows twice (the HTML and React's payload):
+ * the whole log is one click away (StoredLog) and a download.
+ */
+export const LOG_TAIL = { lines: 200, maxBytes: 64 * 1024 } as const;
 
-/** A finished build's stored log for the page (its last 2 MB; the whole file is a download). */
-export async function readStoredLog(build: Pick<BuildDetail, "artifacts" | "reusedFrom">): Promise<{ text: string; isTruncated: boolean } | null> {
+/** The last lines of a finished build's stored log, and how many bytes come before them (0: the whole log). */
+export async function readLogTail(build: Pick<BuildDetail, "artifacts" | "reusedFrom">): Promise<{ text: string; hiddenBytes: number } | null> {
   const { log } = artifactsOf(build);
   if (!log) return null;
-  const { getArtifactStorage } = await import("../artifacts/storage");
   const size = Number(log.sizeBytes);
-  const start = Math.max(0, size - LOG_PAGE_MAX_BYTES);
-  if (size === 0) return { text: "", isTruncated: false };
+  if (size === 0) return { text: "", hiddenBytes: 0 };
+  const { getArtifactStorage } = await import("../artifacts/storage");
+  // One byte before the window too: when it is a newline, the window starts with a whole line.
+  const start = Math.max(0, size - LOG_TAIL.maxBytes - 1);
   const stream = await getArtifactStorage().get(log.storageKey, { start, end: size - 1 });
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return { text: Buffer.concat(chunks).toString("utf8"), isTruncated: start > 0 };
+  let text = Buffer.concat(chunks).toString("utf8");
+  // Whole lines only: a read that starts mid-file drops its partial first line (unless it is all one line).
+  if (start > 0) text = text.slice(text.indexOf("\n") + 1);
+  // The last `lines` lines; the log's final newline ends its last line, it does not start one.
+  const lines = text.split("\n");
+  const final = text.endsWith("\n") ? 1 : 0;
+  if (lines.length - final > LOG_TAIL.lines) text = lines.slice(-(LOG_TAIL.lines + final)).join("\n");
+  return { text, hiddenBytes: size - Buffer.byteLength(text) };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { buildSizesSchema, MAX_MEASURED_BYTES, type BuildSizes } from "@/contracts/build-result";
 import { diffSizes, type SizeDiff } from "@/contracts/size-diff";
 import type { Actor } from "../auth/actor";
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
 import { AppError, isAppError } from "../errors";
 import { ownedBuild, ownedProfile } from "../ownership";
 import { Prisma } from "@/generated/prisma/client";
@@ -53,12 +53,12 @@ function toRecord(row: RecordRow): BuildSizeRecord {
  * and finding the previous build sorted all of the person's builds (a build page took 5.9x /sign-in at 100,000).
  */
 async function recordRows(actor: Actor, where: Prisma.Sql, take = 1): Promise<RecordRow[]> {
-  return getDb().$queryRaw<RecordRow[]>`
+  return queryRows<RecordRow>(Prisma.sql`
     SELECT b.id, b."finishedAt", b.result, r.number AS "revisionNumber", r."profileId", p."sizeBudgetBytes"
     FROM "Build" b JOIN "ProfileRevision" r ON r.id = b."revisionId" JOIN "Profile" p ON p.id = r."profileId"
     WHERE b."requestedById" = ${ownedBuild(actor).requestedById} AND ${where}
     ORDER BY b."finishedAt" DESC, b.id DESC
-    LIMIT ${take}`;
+    LIMIT ${take}`);
 }
 
 /** A build's size record; someone else's build is NOT_FOUND like a missing one. */
@@ -113,12 +113,12 @@ export async function getBuildSizePanel({ actor, buildId, againstId }: { actor: 
       return { comparison: await compareBuildSizesOrThrow({ actor, buildId }), againstProblem: error.message };
     });
   const [rows, { comparison, againstProblem }] = await Promise.all([
-    getDb().$queryRaw<{ id: string; finishedAt: Date | null; revisionNumber: number; profile: string; machine: string }[]>`
+    queryRows<{ id: string; finishedAt: Date | null; revisionNumber: number; profile: string; machine: string }>(Prisma.sql`
       SELECT b.id, b."finishedAt", r.number AS "revisionNumber", p.name AS profile, m.name AS machine
       FROM "Build" b JOIN "ProfileRevision" r ON r.id = b."revisionId" JOIN "Profile" p ON p.id = r."profileId" JOIN "Machine" m ON m.id = p."machineId"
       WHERE b."requestedById" = ${ownedBuild(actor).requestedById} AND b.status = 'SUCCEEDED' AND b.id <> ${buildId} AND b."finishedAt" IS NOT NULL
       ORDER BY b."finishedAt" DESC, b.id DESC
-      LIMIT ${CANDIDATES}`,
+      LIMIT ${CANDIDATES}`),
     comparing,
   ]);
   const candidates = rows.map((b) => ({

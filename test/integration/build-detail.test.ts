@@ -1,4 +1,4 @@
-// A build as its page and REST read it (getBuildOrThrow, plain SQL for speed) is exactly what Prisma's include of the
+// A build as its page and REST read it (getBuildOrThrow, plain SQL on the pool for speed) is exactly what Prisma's include of the
 // same relations gives: a field left out of the SQL would go missing from the build page and the API without a
 // type error. Against the real dev database, with a build that has everything: host, attempts on two hosts (one
 // deleted), a refusal, ISO and log, and a build that reuses it.
@@ -10,6 +10,9 @@ import { buildInclude, getBuildOrThrow } from "@/lib/builds/queries";
 import { getDb } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { makeActor, makeRevisions } from "./builds/fixtures";
+
+// Off UTC: the schema's timestamps are UTC instants whatever the zone of the machine reading them (lib/db.ts).
+process.env.TZ = "Europe/Berlin";
 
 const cleanup: (() => Promise<unknown>)[] = [];
 after(async () => {

@@ -2,13 +2,14 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireActor } from "@/lib/auth/current-actor";
-import { artifactsOf, getBuildOrThrow, readStoredLog } from "@/lib/builds/queries";
+import { artifactsOf, getBuildOrThrow, readLogTail } from "@/lib/builds/queries";
 import { findNoHostReason } from "@/lib/hosts";
 import { isAppError } from "@/lib/errors";
 import { PageHeader } from "@/components/ui/page-header";
 import { SharePanel } from "@/components/share-panel";
 import { BootChecks } from "@/components/boot-checks";
 import { AttemptHistory } from "@/components/builds/attempt-history";
+import { StoredLog } from "@/components/builds/stored-log";
 import { buildSharePath } from "@/lib/sharing";
 import { shareBuildAction, unshareBuildAction } from "../actions";
 import { BuildControls } from "../build-controls";
@@ -36,8 +37,8 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
   const failure = (build.result as { failure?: { step: string; tail: string[] } } | null)?.failure;
   const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean; seconds: number }[] } | null)?.bootTests ?? [];
   // What the page shows beside the build row, read at once.
-  const [stored, waitingReason, sizePanel] = await Promise.all([
-    isActive ? null : readStoredLog(build),
+  const [logTail, waitingReason, sizePanel] = await Promise.all([
+    isActive ? null : readLogTail(build),
     findNoHostReason({ build }),
     build.status === "SUCCEEDED" ? getBuildSizePanel({ actor, buildId: build.id, againstId: typeof against === "string" ? against : undefined }) : null,
   ]);
@@ -126,19 +127,7 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
       {isActive ? (
         <LiveLog buildId={build.id} initialPhase={{ phase: build.phase ?? "queued", progress: build.progress ?? 0, detail: "" }} />
       ) : (
-        <section aria-label="Build log" className="space-y-2">
-          <div className="flex items-center justify-between text-sm">
-            <h2 className="font-medium">Log</h2>
-            {log && (
-              <a className="text-indigo-700 underline" href={`/api/artifacts/${log.id}`}>
-                Download log
-              </a>
-            )}
-          </div>
-          <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
-            {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}
-          </pre>
-        </section>
+        <StoredLog tail={logTail} logUrl={log ? `/api/artifacts/${log.id}` : null} />
       )}
       <p className="mt-6 text-sm">
         <Link className="text-indigo-700 underline" href="/builds" prefetch={false}>

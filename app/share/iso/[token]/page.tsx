@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { loadOr404 } from "@/lib/load-or-404";
 import { formatBytes } from "@/components/format";
 import { buttonClass } from "@/components/ui/button";
-import { readStoredLog } from "@/lib/builds/queries";
+import { readLogTail } from "@/lib/builds/queries";
+import { StoredLog } from "@/components/builds/stored-log";
 import { getSharedBuild } from "@/lib/sharing";
 import { getCurrentActor } from "@/lib/auth/current-actor";
 import { testDriveLimits } from "@/lib/testdrive";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Shared ISO" };
 export default async function SharedIsoPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const build = await loadOr404(() => getSharedBuild({ token }));
-  const stored = await readStoredLog(build.storage);
+  const logTail = await readLogTail(build.storage);
   const viewer = build.testDrive ? await getCurrentActor() : null;
   return (
     <>
@@ -70,19 +71,7 @@ export default async function SharedIsoPage({ params }: { params: Promise<{ toke
           </pre>
         </section>
       )}
-      <section aria-label="Build log" className="space-y-2">
-        <div className="flex items-center justify-between text-sm">
-          <h2 className="font-medium">Log</h2>
-          {build.log && (
-            <a className="text-indigo-700 underline" href={`/share/iso/${token}/log`} rel="noreferrer">
-              Download log
-            </a>
-          )}
-        </div>
-        <pre data-testid="build-log" className="max-h-[32rem] overflow-auto rounded-lg bg-slate-950 p-4 text-xs leading-5 text-slate-100">
-          {stored ? (stored.isTruncated ? "… (earlier lines are in the downloadable log)\n" : "") + stored.text : "No log was stored for this build."}
-        </pre>
-      </section>
+      <StoredLog tail={logTail} logUrl={build.log ? `/share/iso/${token}/log` : null} />
     </>
   );
 }
