@@ -12,7 +12,8 @@ export function Brand({ href }: { href?: string }) {
   );
   const className = "flex items-center gap-2 text-lg font-semibold tracking-tight";
   return href ? (
-    <Link href={href} className={className}>
+    // Not prefetched: it is on every page, and each prefetch is a per-person render of the machines page.
+    <Link href={href} className={className} prefetch={false}>
       {mark}
     </Link>
   ) : (

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "../auth/actor";
-import { getDb } from "../db";
+import { getDb, queryRows } from "../db";
 import { getEnv } from "../env";
 import { AppError } from "../errors";
 import { readLogEventsAfter, buildLogKey, type LogEvent } from "../log-stream";
@@ -303,7 +304,11 @@ export async function streamLiveEvents({ actor, query, signal }: { actor: Actor;
   if (watches.size > MAX_WATCHED_PER_CONNECTION) {
     throw new AppError("BAD_REQUEST", `One page follows at most ${MAX_WATCHED_PER_CONNECTION} builds at once (asked for ${watches.size})`);
   }
-  const builds = await getDb().build.findMany({ where: { id: { in: [...watches.keys()] }, ...ownedBuild(actor) }, select: buildStateSelect });
+  // Plain SQL (lib/db.ts, queryRows): a page opens this right after a Build click, and waits on it for the first line.
+  const builds = await queryRows<{ id: string; status: string; phase: string | null; progress: number | null; failureReason: string | null }>(
+    Prisma.sql`SELECT id, status::text AS status, phase, progress, "failureReason" FROM "Build"
+      WHERE id = ANY(${[...watches.keys()]}) AND "requestedById" = ${ownedBuild(actor).requestedById}`,
+  );
   const found = new Map(builds.map((b) => [b.id, b]));
   const connection = open(actor, false, "retry: 1000\n\n", signal);
   for (const [id, watch] of watches) {

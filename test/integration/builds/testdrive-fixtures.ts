@@ -47,12 +47,12 @@ export async function seedSucceededBuild(actor: Actor, iso: SeededIso): Promise<
  */
 export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { appUrl: string; sessionId: string; cookie: string; origin: string }) {
   const controller = new AbortController();
-  const state = { bytes: Buffer.alloc(0), end: null as string | null, states: [] as { status: string }[], screens: 0 };
+  const state = { bytes: Buffer.alloc(0), end: null as string | null, error: null as string | null, states: [] as { status: string }[], screens: 0 };
   const checks = new Set<() => void>();
   let isDone = false;
   const done = (async () => {
     const response = await fetch(`${appUrl}/api/testdrive/${sessionId}/console`, { headers: { cookie }, signal: controller.signal });
-    if (response.status !== 200) throw new Error(`the console answered ${response.status}`);
+    if (response.status !== 200) throw new Error(`the console answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     let buffer = "";
     for await (const chunk of Readable.fromWeb(response.body! as WebReadableStream)) {
       buffer += Buffer.from(chunk).toString("utf8");
@@ -70,7 +70,10 @@ export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { ap
       for (const check of checks) check();
     }
   })()
-    .catch(() => undefined)
+    // Closing it aborts the request; any other failure is what `until` reports.
+    .catch((error: Error) => {
+      if (!controller.signal.aborted) state.error = error.message;
+    })
     .finally(() => {
       isDone = true;
       for (const check of checks) check();
@@ -83,7 +86,7 @@ export function openTestDriveConsole({ appUrl, sessionId, cookie, origin }: { ap
         const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
         const run = () => {
           if (check()) finish();
-          else if (isDone) finish(new Error(`the console ended before ${what} (${state.end ?? "no end event"})`));
+          else if (isDone) finish(new Error(`the console ended before ${what} (${state.end ?? state.error ?? "no end event"})`));
         };
         const finish = (error?: Error) => {
           clearTimeout(timer);
