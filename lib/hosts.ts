@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "./auth/actor";
 import { isAdmin } from "./auth/actor";
 import { hashSecret, newSecret } from "./auth/tokens";
-import { getDb } from "./db";
+import { getDb, queryRows } from "./db";
 import { AppError } from "./errors";
 import { getEnv } from "./env";
 import { getQueueDepth } from "./queue";
@@ -63,10 +64,10 @@ export async function ensureLocalBuildHost({ name, arch }: { name: string; arch:
 /** The host a token belongs to; a revoked token is refused with a message saying so (401). */
 export async function authenticateHost(token: string | undefined): Promise<BuildHostRow | null> {
   if (!token) return null;
-  const host = await getDb().buildHost.findUnique({
-    where: { tokenHash: hashSecret(token) },
-    select: { id: true, name: true, arch: true, capacity: true, revokedAt: true },
-  });
+  // Every host call comes through here (a heartbeat a few times a minute per host, each claim): plain SQL (lib/db.ts).
+  const [host] = await queryRows<BuildHostRow & { revokedAt: Date | null }>(
+    Prisma.sql`SELECT id, name, arch, capacity, "revokedAt" FROM "BuildHost" WHERE "tokenHash" = ${hashSecret(token)}`,
+  );
   if (!host) return null;
   if (host.revokedAt) {
     throw new AppError(

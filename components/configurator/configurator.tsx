@@ -17,6 +17,7 @@ import {
 } from "@/contracts/selection";
 import type { FormAction, FormState } from "@/lib/actions";
 import type { SavedRevision } from "@/lib/profiles/revisions";
+import { getLiveHub } from "@/components/live/hub";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
 import { ChangesSince, Problems, SizeBar } from "./summary";
@@ -34,7 +35,7 @@ type Props = {
   initial: SavedRevision;
   lastBuilt: { number: number; selection: Selection } | null;
   save: (input: { profileId: string; baseNumber: number; selection: Selection; message: string }) => Promise<FormState<SavedRevision>>;
-  build: (revisionId: string, prev: FormState, form: FormData) => Promise<FormState>;
+  build: (revisionId: string, prev: FormState<BuildStarted>, form: FormData) => Promise<FormState<BuildStarted>>;
   hashPassword: HashPassword;
   profileId: string;
 };
@@ -223,8 +224,22 @@ export function Configurator({ catalog: initialCatalog, names, profileUrl, initi
   );
 }
 
-function BuildControl({ build, blocked, revision }: { build: FormAction; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
-  const [state, action, pending] = useActionState(build, {});
+type BuildStarted = { buildId: string };
+
+/**
+ * Build: the action queues the build and answers its id; the page then follows the build's log on the live
+ * connection at once and opens the build page, which takes that connection over (components/live/hub.ts).
+ */
+function BuildControl({ build, blocked, revision }: { build: FormAction<BuildStarted>; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
+  const router = useRouter();
+  const [state, action, pending] = useActionState(async (prev: FormState<BuildStarted>, form: FormData) => {
+    const next = await build(prev, form);
+    if (next.ok && next.data) {
+      getLiveHub().prefollow(next.data.buildId);
+      router.push(`/builds/${next.data.buildId}`);
+    }
+    return next;
+  }, {});
   if (blocked === "problems") {
     return <p className="rounded-md bg-slate-100 p-2 text-sm text-slate-700">Build is offered once the problems above are fixed.</p>;
   }

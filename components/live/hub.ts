@@ -1,7 +1,8 @@
 // One EventSource per page for every live build it shows (browsers allow 6 connections per host over HTTP/1.1,
 // so a connection per build would stall a page with many). Components subscribe to a build; the hub keeps one
 // connection to /api/builds/live naming them all, and reopens it (resuming each log after its last event) when a
-// build is added or the connection drops.
+// build is added or the connection drops. A Build click starts following its build before the build's page is
+// there (`prefollow`), and the page takes that connection over.
 
 /** What the server sends about one build (lib/builds/events.ts, streamLiveEvents). */
 export type LiveEvent =
@@ -13,10 +14,22 @@ export type LiveEvent =
 /** "log": every line and phase of the build (its page); "status": its phases and end only (a list). */
 export type LiveKind = "log" | "status";
 type Listener = (event: LiveEvent) => void;
-type Watch = { kind: LiveKind; cursor: string | null; listeners: Set<Listener>; isEnded: boolean };
+type Watch = {
+  kind: LiveKind;
+  cursor: string | null;
+  listeners: Set<Listener>;
+  isEnded: boolean;
+  /** While a build is followed ahead of its page (`prefollow`): what arrived, for the page's subscription. */
+  kept?: LiveEvent[];
+  releasePrefollow?: () => void;
+};
 
 const EVENT_TYPES = ["status", "line", "phase", "end"] as const;
 const RECONNECT_MS = 1000;
+/** How long a build followed ahead of its page waits for the page (a navigation that never lands lets it go). */
+const PREFOLLOW_MS = 15_000;
+/** As many lines as a live log keeps (live-log.tsx). */
+const KEPT_MAX = 5000;
 
 class LiveHub {
   private readonly watches = new Map<string, Watch>();
@@ -37,6 +50,11 @@ class LiveHub {
       watch.cursor = "0";
     }
     watch.listeners.add(listener);
+    // The page a Build click opened takes over the connection its click started, with what already came on it.
+    if (watch.kept && watch.releasePrefollow) {
+      for (const event of watch.kept) listener(event);
+      watch.releasePrefollow();
+    }
     if (this.connected.get(buildId) !== watch.kind && !watch.isEnded) this.schedule(0);
     return () => {
       watch.listeners.delete(listener);
@@ -44,6 +62,25 @@ class LiveHub {
       this.watches.delete(buildId);
       // The open connection may keep following it (harmless); with nothing left to follow it closes.
       if (![...this.watches.values()].some((w) => !w.isEnded)) this.close();
+    };
+  }
+
+  /**
+   * Follows a build's log before its page is there: a Build click calls this as soon as the build is queued, so the
+   * connection opens while the page loads (not after it is drawn), and the page's `subscribe` gets the events that
+   * came meanwhile. Let go when the page subscribes, or after PREFOLLOW_MS without one.
+   */
+  prefollow(buildId: string): void {
+    if (this.watches.has(buildId)) return;
+    const unsubscribe = this.subscribe(buildId, "log", () => undefined);
+    const watch = this.watches.get(buildId)!;
+    watch.kept = [];
+    const timer = setTimeout(() => watch.releasePrefollow?.(), PREFOLLOW_MS);
+    watch.releasePrefollow = () => {
+      clearTimeout(timer);
+      watch.kept = undefined;
+      watch.releasePrefollow = undefined;
+      unsubscribe();
     };
   }
 
@@ -96,6 +133,7 @@ class LiveHub {
     if (!watch) return;
     if (event.type !== "status" && watch.kind === "log") watch.cursor = event.id;
     if (event.type === "end") watch.isEnded = true;
+    if (watch.kept && watch.kept.length < KEPT_MAX) watch.kept.push(event);
     for (const listener of watch.listeners) listener(event);
     if (event.type === "end" && ![...this.watches.values()].some((w) => !w.isEnded)) this.close();
   }

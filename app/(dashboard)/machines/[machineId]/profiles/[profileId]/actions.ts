@@ -43,12 +43,19 @@ export async function importRevisionAction(profileId: string, baseNumber: number
   })(undefined, form);
 }
 
-/** Builds a saved revision and opens the build (a second click lands on the same build). */
-export async function buildRevisionAction(revisionId: string, prev: FormState, form: FormData): Promise<FormState> {
+type BuildStarted = { buildId: string };
+
+/**
+ * Builds a saved revision (a second click finds the same build). It answers the build's id rather than redirecting:
+ * the page starts following the build's log and opens the build page at once (BuildControl), so the first line is
+ * not held back until the new page has been rendered, sent and drawn.
+ */
+export async function buildRevisionAction(revisionId: string, prev: FormState<BuildStarted>, form: FormData): Promise<FormState<BuildStarted>> {
   return validatedActionWithUser(noFields, async (_input, { actor }) => {
     const build = await createBuild({ actor, revisionId });
-    revalidatePath("/builds");
-    redirect(`/builds/${build.id}`);
+    // No revalidatePath: the builds pages are rendered on each visit, and a revalidation here would make Next.js
+    // render this configurator again into the answer, while the build page is being rendered.
+    return { ok: true, data: { buildId: build.id } };
   })(prev, form);
 }
 
