@@ -116,7 +116,8 @@ export async function benchWrites(options: { appUrl: string; client: pg.Client; 
     })),
   );
 
-  // The Build action as the configurator sends it, taken from a click by the last person, then sent again.
+  // The Build action as the configurator sends it, taken from a click by the last person, then sent again (it answers
+  // the build id; the build page the click opens next is its own request).
   const browser = await launchChromium();
   let captured: { url: string; headers: Record<string, string>; body: string } | undefined;
   try {
