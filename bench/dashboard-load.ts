@@ -130,7 +130,7 @@ export async function benchDashboardLoad(options: {
         seeding.seconds,
         "s",
         {
-          note: "with their ISO and log rows, then ANALYZE",
+          note: "with their ISO and log rows, then VACUUM (ANALYZE)",
         },
       ),
     );
