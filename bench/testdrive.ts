@@ -49,7 +49,8 @@ export async function benchTestDrive({ appUrl, log }: { appUrl: string; log: (s:
     log("test-drive: Try it -> first console byte");
     const alice = await makeActor("bench-driver");
     const clicked = performance.now();
-    const { session } = await start(alice);
+    const { status, session } = await start(alice);
+    if (status !== 200) throw new Error(`Try it answered ${status}: ${JSON.stringify(session).slice(0, 300)}`);
     const console = openTestDriveConsole({ appUrl, sessionId: session.id, cookie: alice.cookie, origin: appUrl });
     await console.until("the first console byte", () => console.state.bytes.length > 0, 120_000);
     const firstByteMs = performance.now() - clicked;
