@@ -18,8 +18,9 @@ async function recordingDb(): Promise<{ take: () => Query[] }> {
     const recorded: Query[] = [];
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
     const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<pg.QueryResult>;
-    pool.query = ((config: pg.QueryConfig) => {
-      recorded.push({ sql: config.text, params: config.values ?? [] });
+    // Prisma's adapter runs its own queries on the pool too (rows as arrays): those are recorded from its events.
+    pool.query = ((config: pg.QueryConfig & { rowMode?: string }) => {
+      if (config.rowMode !== "array") recorded.push({ sql: config.text, params: config.values ?? [] });
       return query(config);
     }) as typeof pool.query;
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: "event", level: "query" }] });
