@@ -8,7 +8,15 @@ const globalForDb = globalThis as unknown as { zxcvPrisma?: PrismaClient; zxcvPo
 
 /** The process's PostgreSQL connections: Prisma's queries and `queryRows`' share them. */
 export function getPool(): pg.Pool {
-  globalForDb.zxcvPool ??= new pg.Pool({ connectionString: getEnv().DATABASE_URL });
+  if (!globalForDb.zxcvPool) {
+    // Idle connections do not keep a script or test alive (the app's server does that).
+    const pool = new pg.Pool({ connectionString: getEnv().DATABASE_URL, allowExitOnIdle: true });
+    // An idle connection PostgreSQL closed (a restart, an outage) is dropped by the pool, and the next query opens
+    // another or fails saying why. Unheard, that error would end the process: Prisma's own listener is there only
+    // between its first query and `$disconnect`.
+    pool.on("error", () => undefined);
+    globalForDb.zxcvPool = pool;
+  }
   return globalForDb.zxcvPool;
 }
 
