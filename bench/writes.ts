@@ -142,7 +142,23 @@ export async function benchWrites(options: { appUrl: string; client: pg.Client; 
     amount: BUILDS_PER_PERSON,
   });
   rows.push(...withSamples(loadRows(GROUP, "server action Build (buildRevisionAction)", actionBuild, signIn), actionBuild));
+  await cancelQueuedBuilds(options.client, dashboard.tag);
   return rows;
+}
+
+/**
+ * The builds these requests queued are cancelled (their jobs leave the queue): left queued, the next build host
+ * started in the run (the test-drive step's) took them and had no slot left for a test-drive.
+ */
+async function cancelQueuedBuilds(client: pg.Client, tag: string): Promise<void> {
+  const { cancelBuild } = await import("../lib/builds");
+  const { rows } = await client.query<{ id: string; requestedById: string }>(
+    `SELECT id, "requestedById" FROM "Build" WHERE "requestedById" LIKE $1 AND status IN ('QUEUED', 'RUNNING')`,
+    [`u${tag}%`],
+  );
+  for (const build of rows) {
+    await cancelBuild({ actor: { id: build.requestedById, role: "MEMBER", email: "", name: "the writes benchmark" }, buildId: build.id });
+  }
 }
 
 async function countRevisions(client: pg.Client, profileId: string): Promise<number> {

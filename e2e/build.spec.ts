@@ -10,6 +10,7 @@ test.describe("builds", () => {
   test("compose, Build, watch the log, download the ISO, check its sha256 and the boot test", async ({ signedInPage: page }) => {
     await createMachine(page, `e2e-build-${Date.now()}`);
     await createProfile(page, "desktop");
+    const configurator = page.url();
     await page.getByRole("button", { name: /^Build revision \d+$/ }).click();
     await expect(page).toHaveURL(/\/builds\/[^/]+$/);
 
@@ -46,6 +47,19 @@ test.describe("builds", () => {
 
     const sums = await page.request.get("/downloads/SHA256SUMS");
     expect(await sums.text()).toContain(`${sha256}  ${download.suggestedFilename()}`);
+
+    // Build again: the same selection on the same channel revision is the ISO just built, reused at once. Its page
+    // shows the stored log, and the click opens no live connection for a build that is already over.
+    const liveConnections: string[] = [];
+    page.on("request", (request) => {
+      if (request.resourceType() === "eventsource") liveConnections.push(request.url());
+    });
+    await page.goto(configurator);
+    await page.getByRole("button", { name: /^Build revision \d+$/ }).click();
+    await expect(page).toHaveURL(/\/builds\/[^/]+$/);
+    await expect(page.getByTestId("reused")).toBeVisible();
+    await expect(page.getByTestId("build-log")).toContainText("ISO uploaded and verified");
+    expect(liveConnections).toEqual([]);
   });
 });
 

@@ -182,10 +182,12 @@ export async function listHosts({ actor }: { actor: Actor }) {
  */
 export async function findNoHostReason({ build }: { build: { status: string; arch: string } }): Promise<string | null> {
   if (build.status !== "QUEUED") return null;
-  const online = await getDb().buildHost.count({
-    where: { arch: build.arch, revokedAt: null, lastHeartbeatAt: { gte: new Date(Date.now() - hostOfflineAfterMs()) } },
-  });
-  if (online > 0) return null;
+  // Plain SQL (lib/db.ts): a Build click's page asks this while its build is queued.
+  const [online] = await queryRows<{ id: string }>(Prisma.sql`
+    SELECT id FROM "BuildHost"
+    WHERE arch = ${build.arch} AND "revokedAt" IS NULL AND "lastHeartbeatAt" >= ${new Date(Date.now() - hostOfflineAfterMs())}
+    LIMIT 1`);
+  if (online) return null;
   return `No build host for ${build.arch} is online: the build waits in the queue and starts when one connects (on an ${build.arch} machine, run \`npm run worker\` with ZXCV_HOST_ARCH=${build.arch}; see Build hosts)`;
 }
 

@@ -17,6 +17,7 @@ import {
 } from "@/contracts/selection";
 import type { FormAction, FormState } from "@/lib/actions";
 import type { SavedRevision } from "@/lib/profiles/revisions";
+import type { BuildStarted } from "@/lib/builds";
 import { getLiveHub } from "@/components/live/hub";
 import { PackagePicker } from "./package-picker";
 import { RoleCards } from "./role-cards";
@@ -224,18 +225,18 @@ export function Configurator({ catalog: initialCatalog, names, profileUrl, initi
   );
 }
 
-type BuildStarted = { buildId: string };
-
 /**
- * Build: the action queues the build and answers its id; the page then follows the build's log on the live
- * connection at once and opens the build page, which takes that connection over (components/live/hub.ts).
+ * Build: the action queues the build (or reuses a finished one) and answers its id; the page then follows a queued
+ * build's log on the live connection at once and opens the build page, which takes that connection over
+ * (components/live/hub.ts).
  */
 function BuildControl({ build, blocked, revision }: { build: FormAction<BuildStarted>; blocked?: "problems" | "unsaved"; revision: SavedRevision }) {
   const router = useRouter();
   const [state, action, pending] = useActionState(async (prev: FormState<BuildStarted>, form: FormData) => {
     const next = await build(prev, form);
     if (next.ok && next.data) {
-      getLiveHub().prefollow(next.data.buildId);
+      // A reused build is finished already: its page shows the stored log, there is nothing to follow.
+      if (next.data.isLive) getLiveHub().prefollow(next.data.buildId);
       router.push(`/builds/${next.data.buildId}`);
     }
     return next;

@@ -1,4 +1,4 @@
-import { getDb } from "../db";
+import { getDb, newRowId, queryRows } from "../db";
 import { AppError } from "../errors";
 import { getRedis } from "../redis";
 import { appendEnd, deleteLogStream } from "../log-stream";
@@ -47,18 +47,19 @@ function attemptsMovingTo(to: AttemptStatus): AttemptStatus[] {
 
 /** A host takes a QUEUED build: the build runs on it, and attempt `attempt` becomes a CLAIMED row with its token. */
 export async function beginAttempt({ buildId, attempt, hostId, tokenHash }: { buildId: string; attempt: number; hostId: string; tokenHash: string }) {
-  const db = getDb();
   const now = new Date();
-  const begun = await db.$transaction(async (tx) => {
-    const moved = await tx.build.updateMany({
-      where: { id: buildId, attempt, status: { in: statusesMovingTo("RUNNING") } },
-      data: { status: "RUNNING", hostId, startedAt: now, phase: "preparing", progress: 0, failureReason: null },
-    });
-    if (moved.count === 0) return false;
-    await tx.buildAttempt.create({ data: { buildId, number: attempt, hostId, status: "CLAIMED", tokenHash, claimedAt: now } });
-    return true;
-  });
-  if (!begun) throw new AppError("CONFLICT", `Build ${buildId} changed while claiming it: another host took it`);
+  // One statement, in plain SQL (lib/db.ts): a Build click's first log line waits on this claim. The build moves
+  // and its attempt row is made, or neither.
+  const begun = await queryRows<{ id: string }>(Prisma.sql`
+    WITH moved AS (
+      UPDATE "Build" SET status = 'RUNNING', "hostId" = ${hostId}, "startedAt" = ${now}, phase = 'preparing', progress = 0, "failureReason" = NULL
+      WHERE id = ${buildId} AND attempt = ${attempt} AND status IN (${Prisma.join(statusesMovingTo("RUNNING"))})
+      RETURNING id
+    )
+    INSERT INTO "BuildAttempt" (id, "buildId", number, "hostId", status, "tokenHash", "claimedAt")
+    SELECT ${newRowId()}, id, ${attempt}, ${hostId}, 'CLAIMED', ${tokenHash}, ${now} FROM moved
+    RETURNING id`);
+  if (begun.length === 0) throw new AppError("CONFLICT", `Build ${buildId} changed while claiming it: another host took it`);
 }
 
 /** The attempt's first phase report: CLAIMED becomes RUNNING. */

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { selectionSchema } from "@/contracts/selection";
 import { noFields, validatedActionWithUser, type FormState } from "@/lib/actions";
-import { createBuild } from "@/lib/builds";
+import { createBuild, type BuildStarted } from "@/lib/builds";
 import { setProfileSizeBudget, sizeBudgetFormSchema } from "@/lib/builds/sizes";
 import { cloneProfile, cloneProfileSchema, getProfileOrThrow, renameProfile, profileNameSchema } from "@/lib/profiles";
 import { importRevision } from "@/lib/profiles/import";
@@ -43,7 +43,6 @@ export async function importRevisionAction(profileId: string, baseNumber: number
   })(undefined, form);
 }
 
-type BuildStarted = { buildId: string };
 
 /**
  * Builds a saved revision (a second click finds the same build). It answers the build's id rather than redirecting:
@@ -55,7 +54,7 @@ export async function buildRevisionAction(revisionId: string, prev: FormState<Bu
     const build = await createBuild({ actor, revisionId });
     // No revalidatePath: the builds pages are rendered on each visit, and a revalidation here would make Next.js
     // render this configurator again into the answer, while the build page is being rendered.
-    return { ok: true, data: { buildId: build.id } };
+    return { ok: true, data: { buildId: build.id, isLive: build.status === "QUEUED" || build.status === "RUNNING" } };
   })(prev, form);
 }
 
