@@ -43,7 +43,6 @@ export async function importRevisionAction(profileId: string, baseNumber: number
   })(undefined, form);
 }
 
-
 /**
  * Builds a saved revision (a second click finds the same build). It answers the build's id rather than redirecting:
  * the page starts following the build's log and opens the build page at once (BuildControl), so the first line is
