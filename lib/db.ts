@@ -49,8 +49,8 @@ export async function queryRows<T>(query: Prisma.Sql): Promise<T[]> {
 export type QueryRows = <T>(query: Prisma.Sql) => Promise<T[]>;
 
 /**
- * A transaction of `queryRows` statements on one pooled connection, for a hot write (the Build click's, a host's
- * claim) that Prisma's interactive transaction would cost several times over. Committed when `work` returns,
+ * A transaction of `queryRows` statements on one pooled connection, for a hot write (the Build click's) that
+ * Prisma's interactive transaction would cost several times over. Committed when `work` returns,
  * rolled back when it throws (the error goes on); a connection whose rollback failed is closed, not reused.
  */
 export async function inTransaction<T>(work: (sql: QueryRows) => Promise<T>): Promise<T> {

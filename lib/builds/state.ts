@@ -37,6 +37,11 @@ export function canMoveBuild(from: BuildStatus, to: BuildStatus): boolean {
   return BUILD_MOVES[from].includes(to);
 }
 
+/** Queued or running: the build's page follows its live log, and a host may still work on it. */
+export function isBuildActive(status: string): boolean {
+  return status === "QUEUED" || status === "RUNNING";
+}
+
 function statusesMovingTo(to: BuildStatus): BuildStatus[] {
   return (Object.keys(BUILD_MOVES) as BuildStatus[]).filter((from) => canMoveBuild(from, to));
 }

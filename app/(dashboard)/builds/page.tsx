@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { requireActor } from "@/lib/auth/current-actor";
 import { listBuildRows } from "@/lib/builds/queries";
+import { isBuildActive } from "@/lib/builds/state";
 import { PageHeader } from "@/components/ui/page-header";
 import { StatusBadge } from "./format";
 import { LiveStatus } from "@/components/live/live-status";
@@ -30,7 +31,7 @@ export default async function BuildsPage({ searchParams }: { searchParams: Promi
               </a>
               <span className="flex items-center gap-3 text-slate-600">
                 {build.isReused && <span>reused</span>}
-                {build.status === "QUEUED" || build.status === "RUNNING" ? (
+                {isBuildActive(build.status) ? (
                   <LiveStatus buildId={build.id} status={build.status} phase={build.phase} />
                 ) : (
                   <StatusBadge status={build.status} />

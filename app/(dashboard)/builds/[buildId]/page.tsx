@@ -16,6 +16,7 @@ import { BuildControls } from "../build-controls";
 import { LiveLog } from "@/components/live/live-log";
 import { SizeBreakdown } from "@/components/size-breakdown";
 import { getBuildSizePanel } from "@/lib/builds/sizes";
+import { isBuildActive } from "@/lib/builds/state";
 import { formatBytes } from "@/components/format";
 import { TryIt } from "@/components/testdrive/try-it";
 import { testDriveLimits } from "@/lib/testdrive";
@@ -32,7 +33,7 @@ export default async function BuildPage({ params, searchParams }: { params: Prom
     throw error;
   });
   const { iso, log } = artifactsOf(build);
-  const isActive = build.status === "QUEUED" || build.status === "RUNNING";
+  const isActive = isBuildActive(build.status);
   const source = build.reusedFrom ?? build;
   const failure = (build.result as { failure?: { step: string; tail: string[] } } | null)?.failure;
   const bootTests = (source.result as { bootTests?: { firmware: string; passed: boolean; seconds: number }[] } | null)?.bootTests ?? [];

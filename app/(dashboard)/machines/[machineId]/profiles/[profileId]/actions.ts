@@ -7,6 +7,7 @@ import { selectionSchema } from "@/contracts/selection";
 import { noFields, validatedActionWithUser, type FormState } from "@/lib/actions";
 import { createBuild, type BuildStarted } from "@/lib/builds";
 import { setProfileSizeBudget, sizeBudgetFormSchema } from "@/lib/builds/sizes";
+import { isBuildActive } from "@/lib/builds/state";
 import { cloneProfile, cloneProfileSchema, getProfileOrThrow, renameProfile, profileNameSchema } from "@/lib/profiles";
 import { importRevision } from "@/lib/profiles/import";
 import { restoreRevision, saveRevision, toSavedRevision, type SavedRevision } from "@/lib/profiles/revisions";
@@ -53,7 +54,7 @@ export async function buildRevisionAction(revisionId: string, prev: FormState<Bu
     const build = await createBuild({ actor, revisionId });
     // No revalidatePath: the builds pages are rendered on each visit, and a revalidation here would make Next.js
     // render this configurator again into the answer, while the build page is being rendered.
-    return { ok: true, data: { buildId: build.id, isLive: build.status === "QUEUED" || build.status === "RUNNING" } };
+    return { ok: true, data: { buildId: build.id, isLive: isBuildActive(build.status) } };
   })(prev, form);
 }
 
