@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import { authenticateHost, type BuildHostRow } from "../hosts";
-import { requireAttempt } from "../builds/host";
+import { requireAttempt, type VerifiedAttemptBuild } from "../builds/host";
 import { requireTestDriveSession } from "../testdrive/host";
 import type { TestDriveRow } from "../testdrive";
 import { bearerOf, handleRoute, type RequestParts } from "./handler";
@@ -26,19 +26,23 @@ export function withHost<B = undefined>(handler: (ctx: HostApiContext<B> & { hos
   );
 }
 
-/** Routes of one build attempt, authenticated by that attempt's token before the body is read. */
+/**
+ * Routes of one build attempt, authenticated by that attempt's token before the body is read. The handler gets the
+ * build row the token was checked for: the log and phase routes (one request per batch of lines, per phase) act on
+ * it without asking again; completing, failing and uploads check again after their body, which may take long.
+ */
 export function withAttempt<B = undefined>(
-  handler: (ctx: HostApiContext<B> & { buildId: string; attempt: number }) => Promise<unknown>,
+  handler: (ctx: HostApiContext<B> & { buildId: string; attempt: number; build: VerifiedAttemptBuild }) => Promise<unknown>,
   options: { body?: z.ZodType<B> } = {},
 ) {
-  return handleRoute<{ buildId: string; attempt: number }, B, undefined>(
+  return handleRoute<{ buildId: string; attempt: number; build: VerifiedAttemptBuild }, B, undefined>(
     async (request, params) => {
       const attempt = Number(params.attempt);
       if (!Number.isInteger(attempt) || attempt < 1) throw new AppError("BAD_REQUEST", "The attempt must be a positive integer");
-      await requireAttempt({ buildId: params.buildId!, attempt, token: bearerOf(request) });
-      return { buildId: params.buildId!, attempt };
+      const build = await requireAttempt({ buildId: params.buildId!, attempt, token: bearerOf(request) });
+      return { buildId: params.buildId!, attempt, build };
     },
-    (parts, { buildId, attempt }) => handler({ ...parts, bearer: bearerOf(parts.request), buildId, attempt }),
+    (parts, verified) => handler({ ...parts, bearer: bearerOf(parts.request), ...verified }),
     options,
   );
 }

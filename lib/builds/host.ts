@@ -8,16 +8,28 @@ import { getArtifactStorage, storageKeyFor } from "../artifacts/storage";
 import { applyRetention } from "../artifacts/retention";
 import { recordMeasuredSizes } from "../catalog";
 import { checkResult } from "./result-check";
-import { endAttempt, markAttemptRunning } from "./state";
+import { endAttempt, recordPhase } from "./state";
 import type { failBuildSchema, PhaseEvent } from "@/contracts/jobs";
 import { Prisma, type Build } from "@/generated/prisma/client";
+
+declare const verified: unique symbol;
+/** A build row whose running attempt a request's token was checked for (by `requireAttempt`, nothing else makes one). */
+export type VerifiedAttemptBuild = Build & { readonly [verified]: true };
 
 /**
  * What a build host may say about the attempt it claimed. Every call carries that attempt's token, so a host speaks
  * only for its own attempt: a token of another build or attempt is refused (401), and an attempt the build moved
  * past (cancelled, retried, taken over) is refused (409), which is how a running host learns to stop.
  */
-export async function requireAttempt({ buildId, attempt, token }: { buildId: string; attempt: number; token: string | undefined }) {
+export async function requireAttempt({
+  buildId,
+  attempt,
+  token,
+}: {
+  buildId: string;
+  attempt: number;
+  token: string | undefined;
+}): Promise<VerifiedAttemptBuild> {
   // Every log line and phase of every running build comes through here: one SQL query, not two Prisma ones (whose
   // query compiler cost more than the queries; see docs/benchmarks.md).
   const [row] = token
@@ -38,21 +50,18 @@ export async function requireAttempt({ buildId, attempt, token }: { buildId: str
         : `Build ${buildId} is ${build.status.toLowerCase()}: attempt ${attempt} can no longer change it`,
     );
   }
-  return build;
+  return build as VerifiedAttemptBuild;
 }
 
-/** A phase of a running attempt: stored on the build and shown live. */
-export async function reportPhase({ buildId, attempt, token, event }: { buildId: string; attempt: number; token?: string; event: PhaseEvent }) {
-  await requireAttempt({ buildId, attempt, token });
-  await markAttemptRunning({ buildId, attempt });
-  await getDb().build.updateMany({ where: { id: buildId, attempt, status: "RUNNING" }, data: { phase: event.phase, progress: event.progress } });
-  await appendPhase(getRedis(), buildId, event);
+/** A phase of a running attempt (its token checked by `withAttempt`): stored on the build and shown live. */
+export async function reportPhase({ build, event }: { build: VerifiedAttemptBuild; event: PhaseEvent }) {
+  await recordPhase({ buildId: build.id, attempt: build.attempt, phase: event.phase, progress: event.progress });
+  await appendPhase(getRedis(), build.id, event);
 }
 
-/** Log lines of a running attempt, appended to the build's live log (the host never writes Redis itself). */
-export async function appendAttemptLog({ buildId, attempt, token, lines }: { buildId: string; attempt: number; token?: string; lines: string[] }) {
-  await requireAttempt({ buildId, attempt, token });
-  await appendLogLines(getRedis(), buildId, lines);
+/** Log lines of a running attempt (checked by `withAttempt`), for its live log. */
+export async function appendAttemptLog({ build, lines }: { build: VerifiedAttemptBuild; lines: string[] }) {
+  await appendLogLines(getRedis(), build.id, lines);
   return { appended: lines.length };
 }
 

@@ -100,6 +100,9 @@ test("a second host cannot claim a build running on a live host; it takes it ove
     200,
     "the first host was not cut off",
   );
+  // Its first phase makes the claimed attempt a running one, and the build page shows the phase.
+  const reported = await getDb().build.findUniqueOrThrow({ where: { id: build.id }, include: { attempts: true } });
+  assert.deepEqual([reported.phase, reported.progress, reported.attempts.map((a) => a.status)], ["realising", 0.2, ["RUNNING"]]);
 
   // The first host goes silent past the offline threshold: now the second one may take it, as attempt 2.
   await getDb().buildHost.update({ where: { name: envA.ZXCV_HOST_NAME }, data: { lastHeartbeatAt: new Date(Date.now() - 60_000) } });
