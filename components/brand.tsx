@@ -1,10 +1,11 @@
 import Link from "next/link";
+import logo from "./logo.svg";
 
 /** The logo and the name, as every page header shows them; a link when `href` is given. */
 export function Brand({ href }: { href?: string }) {
   const mark = (
     <>
-      <img src="/logo.svg" alt="" width={28} height={28} className="h-7 w-7" />
+      <img src={logo.src} alt="" width={28} height={28} className="h-7 w-7" />
       <span>
         ZXCV <span className="text-indigo-600">Composer</span>
       </span>

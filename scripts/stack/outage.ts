@@ -15,7 +15,8 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta h
  */
 export async function answerDuringOutage(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = req.url ?? "/";
-  if (url.startsWith("/_next/") || url === "/favicon.ico" || (await isDatabaseReachable())) return false;
+  // The page links the icon with its hash as the query (/favicon.ico?favicon.<hash>.ico).
+  if (url.startsWith("/_next/") || url.split("?")[0] === "/favicon.ico" || (await isDatabaseReachable())) return false;
   const wantsHtml = !url.startsWith("/api/") && (req.headers.accept ?? "").includes("text/html");
   const body = wantsHtml ? PAGE : `${JSON.stringify({ error: { code: "UNAVAILABLE", message: MESSAGE } })}\n`;
   res.writeHead(503, {

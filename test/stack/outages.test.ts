@@ -72,8 +72,11 @@ test(
     await run.waitFor(/ZXCV Composer is up/, 240_000);
     const page = () => get(`${app}/sign-in`, { accept: "text/html" });
     const api = () => get(`${app}/api/v1/me`, { authorization: "Bearer zxcv_some-token-to-look-up" });
-    assert.equal((await page()).status, 200);
+    const up = await page();
+    assert.equal(up.status, 200);
     assert.equal((await api()).status, 401);
+    const icons = [...up.body.matchAll(/<link rel="icon" href="([^"]+)"/g)].map((m) => m[1]!.replaceAll("&amp;", "&"));
+    assert.equal(icons.length, 2, "the favicon and the logo");
 
     // PostgreSQL goes away.
     await pg.stop();
@@ -89,6 +92,7 @@ test(
     assert.equal(apiDown.headers["retry-after"], "5");
     assert.deepEqual(JSON.parse(apiDown.body).error.code, "UNAVAILABLE");
     assert.match(JSON.parse(apiDown.body).error.message, /database \(PostgreSQL\) is unreachable/);
+    for (const icon of icons) assert.equal((await get(`${app}${icon}`)).status, 200, `the page's icon ${icon} still loads`);
 
     // It comes back (same data, same port): the dashboard recovers without a restart.
     pg = await startEmbeddedPostgres(pgOptions);
