@@ -10,7 +10,7 @@ import { AppError, isAppError, outageErrorOf } from "../errors";
 export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
-type Route = (request: Request, context?: RouteContext) => Promise<Response>;
+export type Route = (request: Request, context?: RouteContext) => Promise<Response>;
 
 /** What a route reads from its request besides params: a JSON body, a text body, a query. */
 export type BodyOptions<B, Q = undefined> = {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import send from "send";
 import { errorResponse, withActor } from "../api/handler";
+import { apiHeaders, webRequestOf, writeWebResponse } from "../api/node-server";
 import type { Actor } from "../auth/actor";
 import { artifactsOf, getBuildOrThrow } from "../builds/queries";
 import { AppError } from "../errors";
@@ -79,14 +80,6 @@ function matchArtifactRoute(pathname: string): { authorize: Authorize; params: s
   return null;
 }
 
-async function writeWebResponse(res: ServerResponse, response: Response, isHead: boolean): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  const body = isHead ? "" : Buffer.from(await response.arrayBuffer());
-  res.setHeader("content-length", String(body.length));
-  res.end(body);
-}
-
 /**
  * Serves GET/HEAD of an artifact route from the production server (Next.js drops Content-Length on streamed
  * bodies): after the route's authorization, `send` answers with Content-Length, Accept-Ranges, 206/416, ETag (the
@@ -98,9 +91,7 @@ export async function handleArtifactRequest(req: IncomingMessage, res: ServerRes
   const url = new URL(req.url ?? "/", origin);
   const route = matchArtifactRoute(url.pathname);
   if (!route) return false;
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const request = new Request(url, { method: req.method, headers });
+  const request = webRequestOf(req, url);
   const delivery = await route.authorize(request, route.params);
   if (delivery === null) return false;
   if (delivery instanceof Response) {
@@ -119,7 +110,8 @@ export async function handleArtifactRequest(req: IncomingMessage, res: ServerRes
     );
     return true;
   }
-  for (const [name, value] of Object.entries({ ...artifactHeaders(delivery), ...delivery.headers, etag: `"${artifact.sha256}"` })) res.setHeader(name, value);
+  for (const [name, value] of Object.entries({ ...apiHeaders(), ...artifactHeaders(delivery), ...delivery.headers, etag: `"${artifact.sha256}"` }))
+    res.setHeader(name, value);
   await new Promise<void>((resolve) => {
     res.once("close", resolve);
     send(req, file.name, { root: file.root, dotfiles: "allow", etag: false, cacheControl: false, index: false })

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { Prisma } from "@/generated/prisma/client";
 import type { Actor } from "../auth/actor";
@@ -53,44 +54,105 @@ type Sub = {
 const encoder = new TextEncoder();
 
 /**
+ * Where a connection's bytes go. `write` takes every frame (the connection stops writing while `isStalled`, so at
+ * most CLIENT_BUFFER_BYTES wait for a slow client); the sink calls `onDrained` when the client has read some of it
+ * again and `onGone` when the client went away.
+ */
+export type LiveSink = {
+  write(bytes: Uint8Array): void;
+  readonly isStalled: boolean;
+  end(): void;
+  listen(events: { onDrained: () => void; onGone: () => void }): void;
+};
+
+/** Headers of every live-log response. */
+export const LIVE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+} as const;
+
+/**
+ * A Node.js response as the sink, written directly: the production server serves the live routes this way, in
+ * front of Next.js (lib/builds/live-delivery.ts): a web stream piped into the response adds several promise hops to
+ * every frame, and a line goes to every viewer of a build at once (docs/benchmarks.md, "Live logs to many viewers").
+ */
+export function responseSink(res: ServerResponse, headers: Record<string, string>): LiveSink {
+  return {
+    write(bytes) {
+      if (!res.headersSent) res.writeHead(200, headers);
+      res.write(bytes);
+    },
+    get isStalled() {
+      return res.writableLength >= CLIENT_BUFFER_BYTES;
+    },
+    end: () => res.end(),
+    listen({ onDrained, onGone }) {
+      res.on("drain", onDrained);
+      res.once("close", onGone);
+    },
+  };
+}
+
+/** A web stream as the sink, for the Next.js route handlers of the live routes (`next dev`). */
+export function webStreamSink(signal: AbortSignal): { sink: LiveSink; stream: ReadableStream<Uint8Array> } {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let events: { onDrained: () => void; onGone: () => void } | undefined;
+  const stream = new ReadableStream<Uint8Array>(
+    { start: (c) => void (controller = c), pull: () => events?.onDrained(), cancel: () => events?.onGone() },
+    new ByteLengthQueuingStrategy({ highWaterMark: CLIENT_BUFFER_BYTES }),
+  );
+  const sink: LiveSink = {
+    write: (bytes) => controller.enqueue(bytes),
+    get isStalled() {
+      return (controller.desiredSize ?? 0) <= 0;
+    },
+    end() {
+      try {
+        controller.close();
+      } catch {
+        // already closed or cancelled by the client
+      }
+    },
+    listen(listeners) {
+      events = listeners;
+      if (signal.aborted) listeners.onGone();
+      else signal.addEventListener("abort", () => listeners.onGone(), { once: true });
+    },
+  };
+  return { sink, stream };
+}
+
+/**
  * One Server-Sent Events connection following one or more builds. Each build's events come from its shared tail
  * (log-tail.ts) as ready-made bytes; a client that stops reading fills at most CLIENT_BUFFER_BYTES, after which it
  * gets nothing more until it drains, and then reads what it missed from Redis from its own cursor.
  */
 class LiveConnection {
-  readonly stream: ReadableStream<Uint8Array>;
-  private controller!: ReadableStreamDefaultController<Uint8Array>;
   private readonly subs = new Set<Sub>();
   private drainWaiters: (() => void)[] = [];
   private closed = false;
   private readonly keepAlive: NodeJS.Timeout;
 
   constructor(
+    private readonly sink: LiveSink,
     private readonly options: { endsWithLastBuild: boolean; onClose: () => void },
     preamble: string,
   ) {
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.controller = controller;
-          this.send(preamble);
-        },
-        pull: () => this.wakeDrained(),
-        cancel: () => this.close(),
-      },
-      new ByteLengthQueuingStrategy({ highWaterMark: CLIENT_BUFFER_BYTES }),
-    );
     this.keepAlive = setInterval(() => this.send(": keep-alive\n\n"), KEEP_ALIVE_MS);
     this.keepAlive.unref();
+    this.send(preamble);
+    sink.listen({ onDrained: () => this.wakeDrained(), onGone: () => this.close() });
   }
 
   private send(data: string | Uint8Array): void {
     if (this.closed) return;
-    this.controller.enqueue(typeof data === "string" ? encoder.encode(data) : data);
+    this.sink.write(typeof data === "string" ? encoder.encode(data) : data);
   }
 
   private get isStalled(): boolean {
-    return (this.controller.desiredSize ?? 0) <= 0;
+    return this.sink.isStalled;
   }
 
   private wakeDrained(): void {
@@ -208,11 +270,7 @@ class LiveConnection {
     this.wakeDrained();
     for (const wake of this.drainWaiters) wake();
     this.drainWaiters = [];
-    try {
-      this.controller.close();
-    } catch {
-      // already closed or cancelled by the client
-    }
+    this.sink.end();
     this.options.onClose();
   }
 }
@@ -244,12 +302,9 @@ function takeStreamSlot(actor: Actor): () => void {
 
 const buildStateSelect = { id: true, status: true, phase: true, progress: true, failureReason: true } as const;
 
-function open(actor: Actor, endsWithLastBuild: boolean, preamble: string, signal: AbortSignal): LiveConnection {
+function open(actor: Actor, sink: LiveSink, endsWithLastBuild: boolean, preamble: string): LiveConnection {
   const release = takeStreamSlot(actor);
-  const connection = new LiveConnection({ endsWithLastBuild, onClose: release }, preamble);
-  if (signal.aborted) connection.close();
-  else signal.addEventListener("abort", () => connection.close(), { once: true });
-  return connection;
+  return new LiveConnection(sink, { endsWithLastBuild, onClose: release }, preamble);
 }
 
 /**
@@ -257,23 +312,12 @@ function open(actor: Actor, endsWithLastBuild: boolean, preamble: string, signal
  * that reconnects (EventSource sends Last-Event-ID) resumes exactly after the last line it got. At most
  * LIVE_STREAMS_PER_PERSON connections at once per person (429 past that).
  */
-export async function streamBuildEvents({
-  actor,
-  buildId,
-  lastEventId,
-  signal,
-}: {
-  actor: Actor;
-  buildId: string;
-  lastEventId: string | null;
-  signal: AbortSignal;
-}) {
+export async function streamBuildEvents({ actor, buildId, lastEventId, sink }: { actor: Actor; buildId: string; lastEventId: string | null; sink: LiveSink }) {
   const build = await getDb().build.findFirst({ where: { id: buildId, ...ownedBuild(actor) }, select: buildStateSelect });
   if (!build) throw new AppError("NOT_FOUND", "No such build");
   const status = { status: build.status, phase: build.phase, progress: build.progress, failureReason: build.failureReason };
-  const connection = open(actor, true, `retry: 1000\nevent: status\ndata: ${stringify(status)}\n\n`, signal);
+  const connection = open(actor, sink, true, `retry: 1000\nevent: status\ndata: ${stringify(status)}\n\n`);
   void connection.follow({ build, kind: "log", cursor: lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : "0" });
-  return connection.stream;
 }
 
 /** `/api/live?log=<id>:<cursor>&status=<id>,<id>`: the builds one page follows, its log ones with where to resume. */
@@ -293,7 +337,7 @@ export const liveQuery = z.strictObject({
  * follows its log, a list page its builds' phases and ends. Events carry `build` and `id`; the page's hub
  * (components/live/) reconnects with each log's last id. A build that is not the actor's ends at once as UNKNOWN.
  */
-export async function streamLiveEvents({ actor, query, signal }: { actor: Actor; query: z.infer<typeof liveQuery>; signal: AbortSignal }) {
+export async function streamLiveEvents({ actor, query, sink }: { actor: Actor; query: z.infer<typeof liveQuery>; sink: LiveSink }) {
   const watches = new Map<string, { kind: Kind; cursor: string | null }>();
   for (const id of query.status?.split(",") ?? []) watches.set(id, { kind: "status", cursor: null });
   for (const item of query.log?.split(",") ?? []) {
@@ -310,10 +354,9 @@ export async function streamLiveEvents({ actor, query, signal }: { actor: Actor;
       WHERE id = ANY(${[...watches.keys()]}) AND "requestedById" = ${ownedBuild(actor).requestedById}`,
   );
   const found = new Map(builds.map((b) => [b.id, b]));
-  const connection = open(actor, false, "retry: 1000\n\n", signal);
+  const connection = open(actor, sink, false, "retry: 1000\n\n");
   for (const [id, watch] of watches) {
     const build = found.get(id) ?? { id, status: "UNKNOWN", phase: null, progress: null, failureReason: "No such build" };
     void connection.follow({ build, ...watch, cursor: found.has(id) ? watch.cursor : "0" });
   }
-  return connection.stream;
 }

@@ -13,15 +13,24 @@ import { makeActor, makeRevisions } from "./builds/fixtures";
 
 const MAX_STREAMS_PER_PERSON = getEnv().LIVE_STREAMS_PER_PERSON;
 let app: Awaited<ReturnType<typeof startAppServer>>;
+/** The same routes as `next dev` serves them: Next.js's route handlers, a web stream per connection. */
+let routeHandlers: Awaited<ReturnType<typeof startAppServer>>;
 const controllers: AbortController[] = [];
+/** Both ways the live logs are served; the tests of a connection's own behaviour run on each. */
+const servings = [
+  { name: "production server", url: () => app.appUrl },
+  { name: "route handler", url: () => routeHandlers.appUrl },
+];
 
 before(async () => {
   app = await startAppServer();
+  routeHandlers = await startAppServer({ isLiveInFront: false });
 });
 
 after(async () => {
   for (const controller of controllers) controller.abort();
   await app.close();
+  await routeHandlers.close();
   await closeQueues();
   getRedis().disconnect();
   await getDb().$disconnect();
@@ -52,10 +61,10 @@ async function clientCount(): Promise<number> {
 }
 
 /** Opens an SSE stream; resolves with its status, and for a 200 a reader that collects the text as it arrives. */
-async function open(buildId: string, cookie: string) {
+async function open(buildId: string, cookie: string, appUrl = app.appUrl) {
   const controller = new AbortController();
   controllers.push(controller);
-  const response = await fetch(`${app.appUrl}/api/builds/${buildId}/events`, { headers: { cookie }, signal: controller.signal });
+  const response = await fetch(`${appUrl}/api/builds/${buildId}/events`, { headers: { cookie }, signal: controller.signal });
   let text = "";
   if (response.ok) {
     const reader = response.body!.getReader();
@@ -116,17 +125,19 @@ test("200 live-log streams from one person: the first MAX_STREAMS_PER_PERSON ope
   await until("the shared connection to close with its last viewer", () => liveLogTailCount() === 0);
 });
 
-test("a viewer that resumes with Last-Event-ID gets only what came after, and a finished build's stream ends", async () => {
-  const { actor, build } = await runningBuild("resumer");
-  const first = await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "line one");
-  await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "line two");
-  const response = await fetch(`${app.appUrl}/api/builds/${build.id}/events`, { headers: { cookie: actor.cookie, "last-event-id": first! } });
-  await getRedis().xadd(buildLogKey(build.id), "*", "type", "end", "status", "SUCCEEDED", "reason", "");
-  const text = await response.text();
-  assert.doesNotMatch(text, /line one/);
-  assert.match(text, /line two/);
-  assert.match(text, /event: end\ndata: \{"status":"SUCCEEDED"/);
-});
+for (const serving of servings) {
+  test(`${serving.name}: a viewer that resumes with Last-Event-ID gets only what came after, and a finished build's stream ends`, async () => {
+    const { actor, build } = await runningBuild("resumer");
+    const first = await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "line one");
+    await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "line two");
+    const response = await fetch(`${serving.url()}/api/builds/${build.id}/events`, { headers: { cookie: actor.cookie, "last-event-id": first! } });
+    await getRedis().xadd(buildLogKey(build.id), "*", "type", "end", "status", "SUCCEEDED", "reason", "");
+    const text = await response.text();
+    assert.doesNotMatch(text, /line one/);
+    assert.match(text, /line two/);
+    assert.match(text, /event: end\ndata: \{"status":"SUCCEEDED"/);
+  });
+}
 
 /** The SSE events in `text` as { event, data } (comments and retry lines skipped). */
 function eventsOf(text: string): { event: string; data: Record<string, unknown> }[] {
@@ -154,40 +165,42 @@ test("one Redis reader per build: viewers of two builds make two readers; one vi
   await until("build two's reader to stop", () => liveLogTailCount() === before);
 });
 
-test("a viewer that stops reading does not hold up the others, and gets every line in order once it reads again", async () => {
-  const { actor, build } = await runningBuild("slow-reader");
-  const { request } = await import("node:http");
-  // A client that reads nothing until told to: its socket and the app's per-client buffer fill up.
-  let slowText = "";
-  const slowResponse = await new Promise<import("node:http").IncomingMessage>((resolve) =>
-    request(`${app.appUrl}/api/builds/${build.id}/events`, { headers: { cookie: actor.cookie } }, resolve).end(),
-  );
-  slowResponse.pause();
-  const fast = await open(build.id, actor.cookie);
-  // 16 MB: more than the app's per-client buffer and the loopback socket's together.
-  const lines = 8000;
-  const pad = "x".repeat(2000);
-  for (let i = 0; i < lines; i += 200) {
-    const pipeline = getRedis().pipeline();
-    for (let j = i; j < i + 200; j++) pipeline.xadd(buildLogKey(build.id), "*", "type", "line", "text", `line ${j} ${pad}`);
-    await pipeline.exec();
-  }
-  await getRedis().xadd(buildLogKey(build.id), "*", "type", "end", "status", "SUCCEEDED", "reason", "");
-  await until("the reading viewer to get the end", () => fast.text().includes("event: end"));
-  assert.equal(eventsOf(fast.text()).filter((e) => e.event === "line").length, lines);
-  slowResponse.setEncoding("utf8");
-  slowResponse.on("data", (chunk: string) => (slowText += chunk));
-  await new Promise((resolve) => slowResponse.once("end", resolve).resume());
-  const got = eventsOf(slowText)
-    .filter((e) => e.event === "line")
-    .map((e) => Number(/^line (\d+)/.exec(String(e.data.text))![1]));
-  assert.deepEqual(
-    got,
-    Array.from({ length: lines }, (_, i) => i),
-    "every line once, in order",
-  );
-  assert.match(slowText, /event: end/);
-});
+for (const serving of servings) {
+  test(`${serving.name}: a viewer that stops reading does not hold up the others, and gets every line in order once it reads again`, async () => {
+    const { actor, build } = await runningBuild("slow-reader");
+    const { request } = await import("node:http");
+    // A client that reads nothing until told to: its socket and the app's per-client buffer fill up.
+    let slowText = "";
+    const slowResponse = await new Promise<import("node:http").IncomingMessage>((resolve) =>
+      request(`${serving.url()}/api/builds/${build.id}/events`, { headers: { cookie: actor.cookie } }, resolve).end(),
+    );
+    slowResponse.pause();
+    const fast = await open(build.id, actor.cookie, serving.url());
+    // 16 MB: more than the app's per-client buffer and the loopback socket's together.
+    const lines = 8000;
+    const pad = "x".repeat(2000);
+    for (let i = 0; i < lines; i += 200) {
+      const pipeline = getRedis().pipeline();
+      for (let j = i; j < i + 200; j++) pipeline.xadd(buildLogKey(build.id), "*", "type", "line", "text", `line ${j} ${pad}`);
+      await pipeline.exec();
+    }
+    await getRedis().xadd(buildLogKey(build.id), "*", "type", "end", "status", "SUCCEEDED", "reason", "");
+    await until("the reading viewer to get the end", () => fast.text().includes("event: end"));
+    assert.equal(eventsOf(fast.text()).filter((e) => e.event === "line").length, lines);
+    slowResponse.setEncoding("utf8");
+    slowResponse.on("data", (chunk: string) => (slowText += chunk));
+    await new Promise((resolve) => slowResponse.once("end", resolve).resume());
+    const got = eventsOf(slowText)
+      .filter((e) => e.event === "line")
+      .map((e) => Number(/^line (\d+)/.exec(String(e.data.text))![1]));
+    assert.deepEqual(
+      got,
+      Array.from({ length: lines }, (_, i) => i),
+      "every line once, in order",
+    );
+    assert.match(slowText, /event: end/);
+  });
+}
 
 test("one connection for a page: a build's log and other builds' phases and ends arrive on it, each event naming its build; someone else's build ends at once as UNKNOWN", async () => {
   const { actor, build } = await runningBuild("hub");

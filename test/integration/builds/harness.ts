@@ -1,5 +1,5 @@
-// Shared set-up for the builds integration tests: real PostgreSQL and Redis, the app's real route handlers
-// served over HTTP in this process, and build hosts (in-process or as child processes you can kill -9).
+// Shared set-up for the builds integration tests: real PostgreSQL and Redis, the app's real route handlers (and
+// the live logs as the production server answers them) served over HTTP in this process, and build hosts (in-process or as child processes you can kill -9).
 import { mkdtempSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
@@ -55,8 +55,10 @@ const ROUTES: [RegExp, string, string[]][] = [
   [/^\/api\/builds\/live$/, "app/api/builds/live/route", []],
 ];
 
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: { isLiveInFront: boolean }): Promise<void> {
   const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  // As the production server (scripts/stack/server.ts): the live logs are answered in front of the route handlers.
+  if (options.isLiveInFront && (await (await import("@/lib/builds/live-delivery")).handleLiveRequest(req, res, url.origin))) return;
   for (const [pattern, modulePath, names] of ROUTES) {
     const match = pattern.exec(url.pathname);
     if (!match) continue;
@@ -86,9 +88,13 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   res.writeHead(404).end();
 }
 
-export async function startAppServer(): Promise<{ appUrl: string; server: Server; close: () => Promise<void> }> {
+/**
+ * The app's routes over HTTP, as the production server serves them; `isLiveInFront: false` leaves the live logs to
+ * their Next.js route handlers, as `next dev` serves them.
+ */
+export async function startAppServer({ isLiveInFront = true } = {}): Promise<{ appUrl: string; server: Server; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
-    handle(req, res).catch((error) => {
+    handle(req, res, { isLiveInFront }).catch((error) => {
       console.error(error);
       if (!res.headersSent) res.writeHead(500);
       res.end();

@@ -1,18 +1,7 @@
-import { withActor } from "@/lib/api/handler";
-import { liveQuery, streamLiveEvents } from "@/lib/builds/events";
+import { LIVE_ROUTES, liveRouteHandler } from "@/lib/builds/live-delivery";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/builds/live?log=<id>:<last id>&status=<id>,<id> - one page's live builds on one Server-Sent Events connection
-export const GET = withActor(
-  async ({ actor, query, request }) =>
-    new Response(await streamLiveEvents({ actor, query, signal: request.signal }), {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        connection: "keep-alive",
-        "x-accel-buffering": "no",
-      },
-    }),
-  { query: liveQuery },
-);
+// (the production server answers it in front of Next.js: lib/builds/live-delivery.ts)
+export const GET = liveRouteHandler(LIVE_ROUTES.page);

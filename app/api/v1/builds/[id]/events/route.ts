@@ -1,12 +1,7 @@
-import { withActor } from "@/lib/api/handler";
-import { streamBuildEvents } from "@/lib/builds/events";
+import { LIVE_ROUTES, liveRouteHandler } from "@/lib/builds/live-delivery";
 
 export const dynamic = "force-dynamic";
 
 // GET /api/v1/builds/{id}/events - the live log and phases as Server-Sent Events (resumes from Last-Event-ID)
-export const GET = withActor(async ({ actor, params, request }) => {
-  const stream = await streamBuildEvents({ actor, buildId: params.id!, lastEventId: request.headers.get("last-event-id"), signal: request.signal });
-  return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
-  });
-});
+// (the production server answers it in front of Next.js: lib/builds/live-delivery.ts)
+export const GET = liveRouteHandler(LIVE_ROUTES.api);

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { getEnv } from "../env";
+import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "../security-headers";
+
+/**
+ * What the production server answers in front of Next.js (artifact downloads, live logs) shares with Next.js's
+ * own API responses: the security headers next.config.ts puts on every API route, which Next.js never sees here.
+ */
+export function apiHeaders(): Record<string, string> {
+  return { ...securityHeaders({ appUrl: getEnv().APP_URL }), "content-security-policy": API_CONTENT_SECURITY_POLICY };
+}
+
+/** A Node.js request as a web Request, headers and all (no body: only GET and HEAD are served in front of Next.js). */
+export function webRequestOf(req: IncomingMessage, url: URL): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+  return new Request(url, { method: req.method, headers });
+}
+
+/** Writes a buffered web Response (an API error, mostly) to a Node.js response, with its length and the API's headers. */
+export async function writeWebResponse(res: ServerResponse, response: Response, isHead: boolean): Promise<void> {
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(apiHeaders())) res.setHeader(name, value);
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  const body = isHead ? "" : Buffer.from(await response.arrayBuffer());
+  res.setHeader("content-length", String(body.length));
+  res.end(body);
+}
