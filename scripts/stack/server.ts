@@ -1,6 +1,7 @@
-// The production web server (`npm start`, the test stack): Next.js's request handler, with two kinds of route
+// The production web server (`npm start`, the test stack): Next.js's request handler, with three kinds of route
 // served in front of it: artifact downloads by `send`, because Next.js drops the Content-Length of a streamed route
-// response, and the live logs' Server-Sent Events written to the response directly (lib/builds/live-delivery.ts).
+// response, the live logs' Server-Sent Events written to the response directly (lib/builds/live-delivery.ts), and
+// the build hosts' API by its route handlers (host-api.ts).
 import http from "node:http";
 import next from "next";
 
@@ -11,12 +12,20 @@ const handle = app.getRequestHandler();
 // Imported once Next.js has set up its server environment (next/headers needs its AsyncLocalStorage).
 const { handleArtifactRequest } = await import("@/lib/artifacts/delivery");
 const { handleLiveRequest } = await import("@/lib/builds/live-delivery");
+const { handleHostApiRequest } = await import("./host-api");
 const { answerDuringOutage } = await import("./outage");
 const origin = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 const server = http.createServer((req, res) => {
   answerDuringOutage(req, res)
-    .then(async (answered) => answered || (await handleLiveRequest(req, res, origin)) || (await handleArtifactRequest(req, res, origin)) || handle(req, res))
+    .then(
+      async (answered) =>
+        answered ||
+        (await handleHostApiRequest(req, res, origin)) ||
+        (await handleLiveRequest(req, res, origin)) ||
+        (await handleArtifactRequest(req, res, origin)) ||
+        handle(req, res),
+    )
     .catch((error: unknown) => {
       console.error("Unhandled error serving", req.method, req.url, error);
       if (!res.headersSent) {
