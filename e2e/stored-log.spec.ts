@@ -45,9 +45,19 @@ test("a finished build's page shows its log's last lines, and the whole log on a
     // Scrolled to its end, where a build says how it ended.
     await expect.poll(() => shown.evaluate((pre) => pre.scrollHeight - pre.clientHeight - pre.scrollTop)).toBeLessThanOrEqual(1);
 
+    // Read a little way up from the end, then ask for the whole log: the same lines stay in view.
+    await shown.evaluate((pre) => (pre.scrollTop -= 100));
+    const atLine = () =>
+      shown.evaluate((pre) => {
+        const style = getComputedStyle(pre);
+        const middle = pre.scrollTop + pre.clientHeight / 2 - parseFloat(style.paddingTop);
+        return pre.textContent!.split("\n")[Math.floor(middle / parseFloat(style.lineHeight))];
+      });
+    const reading = await atLine();
     await page.getByRole("button", { name: "Show the whole log" }).click();
     await expect(shown).toContainText("building step 0001");
     expect(await shown.textContent()).toBe(log);
+    expect(await atLine()).toBe(reading);
     await expect(page.getByTestId("log-hidden")).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Download log" })).toHaveAttribute("href", `/api/artifacts/${id}log`);
   } finally {

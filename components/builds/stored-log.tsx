@@ -8,19 +8,23 @@ type Tail = { text: string; hiddenBytes: number };
 /**
  * A finished build's log on its page (the build page and a shared ISO's page): the last lines the server read
  * (readLogTail), scrolled to the end where a build says how it ended; "Show the whole log" fetches the rest from
- * `logUrl`, which is also the download.
+ * `logUrl`, which is also the download, and keeps the lines the reader was at in view (the whole log ends with them).
  */
 export function StoredLog({ tail, logUrl }: { tail: Tail | null; logUrl: string | null }) {
   const [whole, setWhole] = useState<string | null>(null);
   const [loading, setLoading] = useState<"idle" | "loading" | { error: string }>("idle");
   const logRef = useRef<HTMLPreElement>(null);
+  /** How far above the end the reader was when the whole log was asked for: the lines they read stay in view. */
+  const fromEnd = useRef(0);
 
   useLayoutEffect(() => {
     const log = logRef.current;
-    if (log) log.scrollTop = log.scrollHeight;
-  }, []);
+    if (log) log.scrollTop = log.scrollHeight - log.clientHeight - fromEnd.current;
+  }, [whole]);
 
   async function showWhole(url: string) {
+    const log = logRef.current;
+    if (log) fromEnd.current = log.scrollHeight - log.clientHeight - log.scrollTop;
     setLoading("loading");
     try {
       const response = await fetch(url);
