@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import { getEnv } from "../env";
 import { API_CONTENT_SECURITY_POLICY, securityHeaders } from "../security-headers";
 
@@ -10,11 +11,21 @@ export function apiHeaders(): Record<string, string> {
   return { ...securityHeaders({ appUrl: getEnv().APP_URL }), "content-security-policy": API_CONTENT_SECURITY_POLICY };
 }
 
-/** A Node.js request as a web Request, headers and all (no body: only GET and HEAD are served in front of Next.js). */
-export function webRequestOf(req: IncomingMessage, url: URL): Request {
+/**
+ * A Node.js request as a web Request, headers and all; its body is streamed (`withBody`, for a route handler that
+ * reads it) and `signal` aborts it when the client hangs up.
+ */
+export function webRequestOf(req: IncomingMessage, url: URL, options: { withBody?: boolean; signal?: AbortSignal } = {}): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  return new Request(url, { method: req.method, headers });
+  const hasBody = options.withBody && req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    signal: options.signal,
+    duplex: "half",
+  } as RequestInit);
 }
 
 /** Writes a buffered web Response (an API error, mostly) to a Node.js response, with its length and the API's headers. */

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import { apiHeaders } from "@/lib/api/node-server";
+import { apiHeaders, webRequestOf } from "@/lib/api/node-server";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type HostRoute = { pattern: RegExp; names: string[]; file: string; module?: Promise<Record<string, Handler | unknown>> };
@@ -58,16 +58,7 @@ export async function handleHostApiRequest(req: IncomingMessage, res: ServerResp
     if (typeof handler !== "function") return false;
     const controller = new AbortController();
     res.once("close", () => controller.abort());
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const request = new Request(url, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      signal: controller.signal,
-      duplex: "half",
-    } as RequestInit);
+    const request = webRequestOf(req, url, { withBody: true, signal: controller.signal });
     const response = await (handler as Handler)(request, { params: Promise.resolve(params) });
     res.writeHead(response.status, { ...apiHeaders(), ...Object.fromEntries(response.headers) });
     if (!response.body || req.method === "HEAD") {
