@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { applyFix, validateSelection } from "../../contracts/selection";
@@ -8,6 +8,21 @@ import { channelDir, loadCatalog, lockRevision, readComponents, readLock, repoRo
 test("both channel catalogs parse with the catalog schema", () => {
   assert.equal(loadCatalog("mini").channel, "mini");
   assert.equal(loadCatalog("nixos").channel, "nixos");
+});
+
+test("a host reads its catalog once, and again when its checkout changed", () => {
+  const first = loadCatalog("mini");
+  assert.equal(loadCatalog("mini"), first, "the same catalog while catalog.json and the archive are unchanged");
+  const file = join(channelDir("mini"), "catalog.json");
+  const { atime, mtime } = statSync(file);
+  try {
+    utimesSync(file, atime, new Date(mtime.getTime() + 60_000));
+    const reread = loadCatalog("mini");
+    assert.notEqual(reread, first, "a checkout that wrote catalog.json is read again");
+    assert.deepEqual(reread, first);
+  } finally {
+    utimesSync(file, atime, mtime);
+  }
 });
 
 test("mini catalog offers the real alternatives and at least eight optional packages, with a requirement and a conflict", () => {
