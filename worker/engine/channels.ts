@@ -20,7 +20,7 @@ export function isChannelId(value: string): value is ChannelId {
   return (channelIds as readonly string[]).includes(value);
 }
 
-const catalogCache = new Map<ChannelId, { key: string; catalog: Catalog }>();
+const catalogCache = new Map<ChannelId, { mtimeMs: number; archive: Archive | undefined; catalog: Catalog }>();
 
 /**
  * A channel's catalog, validated: the UI, the validation and the Nix expression all read this one file. Read again
@@ -30,16 +30,17 @@ const catalogCache = new Map<ChannelId, { key: string; catalog: Catalog }>();
  */
 export function loadCatalog(channel: ChannelId): Catalog {
   const file = join(channelDir(channel), "catalog.json");
+  const { mtimeMs } = statSync(file);
+  // readArchive answers the same object until archive.json changes.
   const archive = channel === "mini" ? readArchive() : undefined;
-  const key = `${statSync(file).mtimeMs}:${archiveCache?.mtimeMs ?? ""}`;
   const cached = catalogCache.get(channel);
-  if (cached?.key === key) return cached.catalog;
+  if (cached?.mtimeMs === mtimeMs && cached.archive === archive) return cached.catalog;
   const raw: unknown = JSON.parse(readFileSync(file, "utf8"));
   const parsed = catalogSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`nix/channels/${channel}/catalog.json is invalid: ${parsed.error.message}`);
   if (parsed.data.channel !== channel) throw new Error(`nix/channels/${channel}/catalog.json says channel "${parsed.data.channel}"`);
   const catalog = archive ? withArchive(parsed.data, archive) : parsed.data;
-  catalogCache.set(channel, { key, catalog });
+  catalogCache.set(channel, { mtimeMs, archive, catalog });
   return catalog;
 }
 
