@@ -238,12 +238,12 @@ export function walk(depends: { get(name: string): readonly string[] | undefined
 export type ClosureEntry = { id: string; sizeBytes: number; debian?: { depends: string[]; conflicts: string[]; clashes: [string, string][] } };
 
 /** The packages a set of chosen packages installs, in a stable order: the chosen ones and everything they pull in. */
-export function closureOf(entries: Map<string, ClosureEntry>, chosen: string[]): string[] {
+export function closureOf(entries: ReadonlyMap<string, ClosureEntry>, chosen: string[]): string[] {
   return [...walk({ get: (n) => entries.get(n)?.debian?.depends }, chosen)].sort();
 }
 
 /** Installed bytes of a closure, each package counted once however many chosen packages share it. */
-export function closureBytes(entries: Map<string, ClosureEntry>, closure: Iterable<string>): number {
+export function closureBytes(entries: ReadonlyMap<string, ClosureEntry>, closure: Iterable<string>): number {
   let sum = 0;
   for (const id of closure) sum += entries.get(id)?.sizeBytes ?? 0;
   return sum;
@@ -253,7 +253,7 @@ export type ClosureProblem =
   { kind: "missing"; package: string; neededBy: string } | { kind: "conflict"; a: string; b: string } | { kind: "clash"; a: string; b: string; file: string };
 
 /** Conflicts and file clashes inside the closure of `chosen`, each pair once; a package absent from `entries` is missing. */
-export function closureProblems(entries: Map<string, ClosureEntry>, chosen: string[]): ClosureProblem[] {
+export function closureProblems(entries: ReadonlyMap<string, ClosureEntry>, chosen: string[]): ClosureProblem[] {
   const closure = new Set(closureOf(entries, chosen));
   const problems: ClosureProblem[] = [];
   const seen = new Set<string>();

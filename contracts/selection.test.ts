@@ -11,6 +11,17 @@ test("the default selection of the catalog is buildable", () => {
   assert.deepEqual(validateSelection(catalog, defaultSelection(catalog)), []);
 });
 
+test("a package added to a catalog after a check is known to the next check (a configurator's slice grows)", () => {
+  const slice = { ...catalog, packages: catalog.packages.filter((p) => p.id !== "htop") };
+  const selection: Selection = { ...defaultSelection(catalog), packages: ["htop"] };
+  assert.deepEqual(
+    validateSelection(slice, selection).map((p) => p.code),
+    ["unknown-package"],
+  );
+  slice.packages.push(catalog.packages.find((p) => p.id === "htop")!);
+  assert.deepEqual(validateSelection(slice, selection), []);
+});
+
 test("the hash ignores order and duplicates, and changes with any choice", () => {
   const base = defaultSelection(catalog);
   const a: Selection = { ...base, packages: ["nano", "htop"] };

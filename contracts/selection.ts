@@ -2,8 +2,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { z } from "zod";
-import { catalogIdSchema, describeRef, findPackage, findRole, type Catalog, type CatalogRef } from "./catalog";
-import { closureOf, closureProblems, type ClosureEntry } from "./resolver";
+import { catalogIdSchema, describeRef, findPackage, findRole, packagesById, type Catalog, type CatalogRef } from "./catalog";
+import { closureOf, closureProblems } from "./resolver";
 import { canonicalizeCustomizations, customizationBytes, customizationsFields, isEmptyCustomizations, validateCustomizations } from "./customizations";
 
 /**
@@ -199,7 +199,7 @@ export function validateSelection(catalog: Catalog, selection: Selection): Selec
  * named with the chosen packages that bring them in, and the fix of removing one of those.
  */
 function dependencyProblems(catalog: Catalog, selection: Selection): SelectionProblem[] {
-  const entries = new Map<string, ClosureEntry>(catalog.packages.map((p) => [p.id, p]));
+  const entries = packagesById(catalog);
   const problems: SelectionProblem[] = [];
   const bringing = (id: string) => selection.packages.filter((chosen) => closureOf(entries, [chosen]).includes(id));
   const via = (id: string) => (selection.packages.includes(id) ? id : `${id} (needed by ${bringing(id).join(", ")})`);
@@ -245,7 +245,7 @@ export function estimateSize(catalog: Catalog, selection: Selection): { label: s
     if (alt) parts.push({ label: `${role.label}: ${alt.label}`, bytes: alt.sizeBytes });
   }
   // Each chosen package with what it pulls in that no package before it already brought: shared libraries count once.
-  const entries = new Map(catalog.packages.map((p) => [p.id, p]));
+  const entries = packagesById(catalog);
   const counted = new Set<string>();
   for (const pkgId of [...selection.packages].sort()) {
     const pkg = findPackage(catalog, pkgId);

@@ -15,12 +15,29 @@ export async function listChannels(): Promise<ChannelInfo[]> {
     .sort((a, b) => (a.name === "mini" ? -1 : b.name === "mini" ? 1 : 0));
 }
 
+type Graph = Map<string, ClosureEntry & { measured: boolean }>;
+
 /**
- * A channel with its roles and featured packages; `packages` adds those packages and everything they pull in (the
- * slice of a generated catalog that validating, sizing or showing a selection needs), never the whole archive.
- * Every package's size is the one a build measured where one did (`sizeMeasured`), else Installed-Size.
+ * What the app keeps of one channel, valid for one revision and measurement (recordMeasuredSizes touches the
+ * channel's updatedAt): the channel with its featured packages, its dependency graph (made when first needed), and
+ * the catalog entries of the packages asked for so far. A Build click validates against it, and reading it from the
+ * database took four queries and ~10 ms on each click.
  */
-export async function getChannelOrThrow(name: string, options: { packages?: string[] } = {}): Promise<ChannelInfo> {
+type ChannelCache = {
+  revision: string;
+  updatedAt: number;
+  channel: ChannelInfo;
+  graph?: Promise<Graph>;
+  packages: Map<string, OptionalPackage>;
+};
+const channels = new Map<string, ChannelCache>();
+
+/** The channel as the database holds it now: one small query when nothing changed since the last read. */
+async function cachedChannel(name: string): Promise<ChannelCache> {
+  const [stamp] = await queryRows<{ revision: string; updatedAt: Date }>(Prisma.sql`SELECT revision, "updatedAt" FROM "Channel" WHERE name = ${name}`);
+  if (!stamp) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
+  const cached = channels.get(name);
+  if (cached?.revision === stamp.revision && cached.updatedAt === stamp.updatedAt.getTime()) return cached;
   const row = await getDb().channel.findUnique({ where: { name } });
   if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
   const catalog = catalogSchema.parse(row.catalog);
@@ -31,35 +48,69 @@ export async function getChannelOrThrow(name: string, options: { packages?: stri
   });
   const bytes = new Map(measured.map((m) => [m.id, Number(m.measuredBytes)]));
   catalog.packages = catalog.packages.map((p) => (bytes.has(p.id) ? { ...p, sizeBytes: bytes.get(p.id)!, sizeMeasured: true } : p));
-  if (options.packages?.length) {
-    const known = new Set(catalog.packages.map((p) => p.id));
-    for (const pkg of await findPackageClosure({ channel: name, packages: options.packages })) if (!known.has(pkg.id)) catalog.packages.push(pkg);
-  }
-  return { name: row.name, label: row.label, revision: row.revision, catalog };
+  // Kept under the stamp read first: a measurement recorded meanwhile moves the stamp, and the next read loads again.
+  const entry: ChannelCache = {
+    revision: stamp.revision,
+    updatedAt: stamp.updatedAt.getTime(),
+    channel: { name: row.name, label: row.label, revision: row.revision, catalog },
+    packages: new Map(),
+  };
+  channels.set(name, entry);
+  return entry;
 }
 
-type Graph = { revision: string; updatedAt: number; entries: Map<string, ClosureEntry & { measured: boolean }> };
-const graphs = new Map<string, Graph>();
-
 /**
- * Every package's dependencies and size (measured where a build measured it, else Installed-Size), read once per
- * channel revision and measurement (recordMeasuredSizes touches the channel's updatedAt): walked in memory.
+ * A channel with its roles and featured packages; `packages` adds those packages and everything they pull in (the
+ * slice of a generated catalog that validating, sizing or showing a selection needs), never the whole archive.
+ * Every package's size is the one a build measured where one did (`sizeMeasured`), else Installed-Size. The answer
+ * is the caller's own copy (a slice is tens to hundreds of packages).
  */
-async function dependencyGraph(channel: string): Promise<Graph> {
-  const row = await getDb().channel.findUnique({ where: { name: channel }, select: { revision: true, updatedAt: true } });
-  if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${channel}": the dashboard has no such catalog`);
-  const cached = graphs.get(channel);
-  if (cached?.revision === row.revision && cached.updatedAt === row.updatedAt.getTime()) return cached;
-  const rows = await queryRows<{ id: string; size: bigint; measured: boolean; depends: string[] | null }>(Prisma.sql`
-    SELECT id, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
-    FROM "CatalogPackage" WHERE channel = ${channel}`);
-  const entries: Graph["entries"] = new Map();
-  for (const r of rows) {
-    entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), measured: r.measured, debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
+export async function getChannelOrThrow(name: string, options: { packages?: string[] } = {}): Promise<ChannelInfo> {
+  const cached = await cachedChannel(name);
+  const { channel } = cached;
+  const packages = channel.catalog.packages.slice();
+  if (options.packages?.length) {
+    const known = new Set(packages.map((p) => p.id));
+    for (const pkg of await closurePackages(cached, options.packages)) if (!known.has(pkg.id)) packages.push(pkg);
   }
-  const graph = { revision: row.revision, updatedAt: row.updatedAt.getTime(), entries };
-  graphs.set(channel, graph);
-  return graph;
+  return structuredClone({ ...channel, catalog: { ...channel.catalog, packages } });
+}
+
+/** Every package's dependencies and size (measured where a build measured it, else Installed-Size), walked in memory. */
+function dependencyGraph(cached: ChannelCache): Promise<Graph> {
+  cached.graph ??= queryRows<{ id: string; size: bigint; measured: boolean; depends: string[] | null }>(Prisma.sql`
+    SELECT id, COALESCE("measuredBytes", "sizeBytes") AS size, "measuredBytes" IS NOT NULL AS measured, ARRAY(SELECT jsonb_array_elements_text(entry->'debian'->'depends')) AS depends
+    FROM "CatalogPackage" WHERE channel = ${cached.channel.name}`).then((rows) => {
+    const entries: Graph = new Map();
+    for (const r of rows) {
+      entries.set(r.id, { id: r.id, sizeBytes: Number(r.size), measured: r.measured, debian: { depends: r.depends ?? [], conflicts: [], clashes: [] } });
+    }
+    return entries;
+  });
+  // A failed read is not kept: the next call tries again.
+  cached.graph.catch(() => (cached.graph = undefined));
+  return cached.graph;
+}
+
+/** The catalog entries of some packages and of everything they pull in (unknown names are left out), read once each. */
+async function closurePackages(cached: ChannelCache, packages: string[]): Promise<OptionalPackage[]> {
+  const entries = await dependencyGraph(cached);
+  const ids = closureOf(
+    entries,
+    packages.filter((id) => entries.has(id)),
+  );
+  const unread = ids.filter((id) => !cached.packages.has(id));
+  if (unread.length) {
+    const rows = await getDb().catalogPackage.findMany({
+      where: { channel: cached.channel.name, id: { in: unread } },
+      select: { entry: true, measuredBytes: true },
+    });
+    for (const r of rows) {
+      const pkg = optionalPackageSchema.parse(r.entry);
+      cached.packages.set(pkg.id, r.measuredBytes === null ? pkg : { ...pkg, sizeBytes: Number(r.measuredBytes), sizeMeasured: true });
+    }
+  }
+  return ids.flatMap((id) => cached.packages.get(id) ?? []);
 }
 
 /**
@@ -67,16 +118,7 @@ async function dependencyGraph(channel: string): Promise<Graph> {
  * with its measured size where a build measured one (`sizeMeasured`), else Installed-Size.
  */
 export async function findPackageClosure(options: { channel: string; packages: string[] }): Promise<OptionalPackage[]> {
-  const { entries } = await dependencyGraph(options.channel);
-  const ids = closureOf(
-    entries,
-    options.packages.filter((id) => entries.has(id)),
-  );
-  const rows = await getDb().catalogPackage.findMany({ where: { channel: options.channel, id: { in: ids } }, select: { entry: true, measuredBytes: true } });
-  return rows.map((r) => {
-    const pkg = optionalPackageSchema.parse(r.entry);
-    return r.measuredBytes === null ? pkg : { ...pkg, sizeBytes: Number(r.measuredBytes), sizeMeasured: true };
-  });
+  return structuredClone(await closurePackages(await cachedChannel(options.channel), options.packages));
 }
 
 /**
@@ -134,7 +176,7 @@ export async function searchPackages(options: { channel: string; query: string; 
     ORDER BY (id = ${q}) DESC, (id LIKE ${`${escapeLike(q)}%`}) DESC, (id LIKE ${`%${escapeLike(q)}%`}) DESC,
       similarity(id, ${q}) DESC, length(id), id
     LIMIT ${Math.min(options.limit ?? 20, 50)}`);
-  const { entries } = await dependencyGraph(options.channel);
+  const entries = await dependencyGraph(await cachedChannel(options.channel));
   const have = new Set(
     closureOf(
       entries,

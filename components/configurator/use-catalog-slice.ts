@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { optionalPackageSchema, type Catalog } from "@/contracts/catalog";
-import { closureOf, type ClosureEntry } from "@/contracts/resolver";
+import { optionalPackageSchema, packagesById, type Catalog } from "@/contracts/catalog";
+import { closureOf } from "@/contracts/resolver";
 import type { Selection } from "@/contracts/selection";
 import { z } from "zod";
 
@@ -18,7 +18,7 @@ export function useCatalogSlice(initial: Catalog, selection: Selection): { catal
   // Names already asked for: one the server does not know stays unknown (validation names it) instead of pending.
   const [asked, setAsked] = useState<Set<string>>(() => new Set());
   // Chosen packages, and dependencies of chosen ones (a featured package comes without its own), not yet here.
-  const entries = new Map<string, ClosureEntry>(catalog.packages.map((p) => [p.id, p]));
+  const entries = packagesById(catalog);
   const missing = closureOf(entries, selection.packages).filter((id) => !entries.has(id));
   const pending = new Set(missing.filter((id) => !asked.has(id)));
   const key = [...pending].sort().join(",");

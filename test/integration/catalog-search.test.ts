@@ -45,3 +45,34 @@ test("a selection's slice validates it: known packages pass, an unknown one is n
   const bad = await getChannelOrThrow("mini", { packages: ["no-such-package"] });
   assert.match(validateSelection(bad.catalog, { channel: "mini", roles, packages: ["no-such-package"] })[0]!.message, /no-such-package/);
 });
+
+test("the channel a Build click checks is the caller's own, and follows a size a build measured", async () => {
+  const first = await getChannelOrThrow("mini", { packages: ["tmux"] });
+  first.catalog.packages.push({ ...first.catalog.packages[0]!, id: "not-in-the-catalog" });
+  // One of the channel's own (catalog.json's) packages, listed first.
+  const featured = first.catalog.packages.find((p) => !p.sizeMeasured)!;
+  featured.sizeBytes = 1;
+  const second = await getChannelOrThrow("mini", { packages: ["tmux"] });
+  assert.ok(!second.catalog.packages.some((p) => p.id === "not-in-the-catalog"), "one caller's change is not the next caller's catalog");
+  assert.notEqual(second.catalog.packages.find((p) => p.id === featured.id)!.sizeBytes, 1);
+  assert.ok(
+    second.catalog.packages.some((p) => p.id === "libevent-core-2.1-7"),
+    "tmux's closure is in the slice",
+  );
+
+  // As recordMeasuredSizes records one: the package's measured bytes, and the channel's updatedAt touched.
+  const db = getDb();
+  const measure = (bytes: bigint | null) =>
+    db.$transaction([
+      db.catalogPackage.updateMany({ where: { channel: "mini", id: featured.id }, data: { measuredBytes: bytes } }),
+      db.channel.update({ where: { name: "mini" }, data: { updatedAt: new Date() } }),
+    ]);
+  await measure(1234n);
+  try {
+    const measured = (await getChannelOrThrow("mini")).catalog.packages.find((p) => p.id === featured.id)!;
+    assert.deepEqual([measured.sizeBytes, measured.sizeMeasured], [1234, true]);
+  } finally {
+    await measure(null);
+  }
+  assert.equal((await getChannelOrThrow("mini")).catalog.packages.find((p) => p.id === featured.id)!.sizeMeasured, undefined);
+});
