@@ -112,7 +112,10 @@ export async function benchWrites(options: { appUrl: string; client: pg.Client; 
   rows.push(
     ...loadRows(GROUP, "server action save (saveProfileAction)", actionSave, signIn).map((f) => ({
       ...f,
-      note: f.unit === "req/s" ? `1 connection: one person's saves in a row, ${landed} of ${actionSave.requests} saved` : f.note,
+      note:
+        f.unit === "req/s"
+          ? `1 connection: one person's saves in a row, ${actionSave.requests} answered and ${landed} revisions saved (a save in flight as the load stops lands unanswered)`
+          : f.note,
     })),
   );
 
