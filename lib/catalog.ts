@@ -32,14 +32,16 @@ type ChannelCache = {
 };
 const channels = new Map<string, ChannelCache>();
 
+const unknownChannel = (name: string) => new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
+
 /** The channel as the database holds it now: one small query when nothing changed since the last read. */
 async function cachedChannel(name: string): Promise<ChannelCache> {
   const [stamp] = await queryRows<{ revision: string; updatedAt: Date }>(Prisma.sql`SELECT revision, "updatedAt" FROM "Channel" WHERE name = ${name}`);
-  if (!stamp) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
+  if (!stamp) throw unknownChannel(name);
   const cached = channels.get(name);
   if (cached?.revision === stamp.revision && cached.updatedAt === stamp.updatedAt.getTime()) return cached;
   const row = await getDb().channel.findUnique({ where: { name } });
-  if (!row) throw new AppError("NOT_FOUND", `Unknown channel "${name}": the dashboard has no such catalog`);
+  if (!row) throw unknownChannel(name);
   const catalog = catalogSchema.parse(row.catalog);
   // The featured packages as the channel row keeps them, with the sizes builds measured since.
   const measured = await getDb().catalogPackage.findMany({
@@ -68,12 +70,9 @@ async function cachedChannel(name: string): Promise<ChannelCache> {
 export async function getChannelOrThrow(name: string, options: { packages?: string[] } = {}): Promise<ChannelInfo> {
   const cached = await cachedChannel(name);
   const { channel } = cached;
-  const packages = channel.catalog.packages.slice();
-  if (options.packages?.length) {
-    const known = new Set(packages.map((p) => p.id));
-    for (const pkg of await closurePackages(cached, options.packages)) if (!known.has(pkg.id)) packages.push(pkg);
-  }
-  return structuredClone({ ...channel, catalog: { ...channel.catalog, packages } });
+  const own = new Set(channel.catalog.packages.map((p) => p.id));
+  const pulledIn = options.packages?.length ? (await closurePackages(cached, options.packages)).filter((p) => !own.has(p.id)) : [];
+  return structuredClone({ ...channel, catalog: { ...channel.catalog, packages: [...channel.catalog.packages, ...pulledIn] } });
 }
 
 /** Every package's dependencies and size (measured where a build measured it, else Installed-Size), walked in memory. */

@@ -3,7 +3,6 @@
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { buildIso, killLeftovers } from "./engine/build-iso";
-import { packagesById } from "@/contracts/catalog";
 import { channelRevision, loadCatalog } from "./engine/channels";
 import { nixVersion } from "./engine/nix";
 import { getWorkerEnv } from "./env";
@@ -20,9 +19,9 @@ async function main() {
   await mkdir(env.ZXCV_WORK_DIR, { recursive: true });
   for (const pid of killLeftovers(env.ZXCV_WORK_DIR)) console.log(`[worker] killed pid ${pid}, left running by a previous worker`);
   const version = await nixVersion().catch(() => null);
-  // Read, index and hash the channel once now (about a second for mini's generated catalog), not in the first build
-  // before its first log line.
-  packagesById(loadCatalog("mini"));
+  // Read the catalog and hash the checkout once now (about a second for mini's generated catalog), not in the first
+  // build before its first log line.
+  loadCatalog("mini");
   channelRevision("mini");
   const host = await startBuildHost({ env, runBuild, nixVersion: version });
   // A revoked token: the host already said why in one line; exit non-zero so a supervisor does not loop on it.

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { archiveSchema, catalogPackageFromArchive, catalogSchema, type Archive, type Catalog } from "../../contracts/catalog";
+import { archiveSchema, catalogPackageFromArchive, catalogSchema, packagesById, type Archive, type Catalog } from "../../contracts/catalog";
 import { readChannelRevision } from "./channel-revision";
 
 /** The repository root, found from this file so the engine works from any working directory. */
@@ -40,6 +40,8 @@ export function loadCatalog(channel: ChannelId): Catalog {
   if (!parsed.success) throw new Error(`nix/channels/${channel}/catalog.json is invalid: ${parsed.error.message}`);
   if (parsed.data.channel !== channel) throw new Error(`nix/channels/${channel}/catalog.json says channel "${parsed.data.channel}"`);
   const catalog = archive ? withArchive(parsed.data, archive) : parsed.data;
+  // Indexed with it: every selection check looks its packages up.
+  packagesById(catalog);
   catalogCache.set(channel, { mtimeMs, archive, catalog });
   return catalog;
 }
