@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pg from "pg";
 import { isPortFree } from "./ports";
-import { childEnv } from "./processes";
+import { childEnv, endingWithThisProcess } from "./processes";
 import { StackError, say } from "./log";
 
 const require = createRequire(import.meta.url);
@@ -156,7 +156,9 @@ function runBinary(binary: string, args: string[], user: RunAs): Promise<void> {
 function startServer(binary: string, dataDir: string, port: number, user: RunAs): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     // Loopback TCP only, no Unix socket (its default folder may not exist or be shared with the system's PostgreSQL).
-    const child = spawn(binary, ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="], {
+    // A fast shutdown (SIGINT) if the stack dies: SIGTERM would wait for every client to disconnect.
+    const args = ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="];
+    const child = spawn(...endingWithThisProcess(binary, args, "INT"), {
       uid: user?.uid,
       gid: user?.gid,
       // Its own process group: a Ctrl-C in the terminal reaches the stack, which stops PostgreSQL last.
@@ -173,6 +175,23 @@ function startServer(binary: string, dataDir: string, port: number, user: RunAs)
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(lines.slice(-3).join(" | ") || `postgres exited with ${code}`)));
   });
+}
+
+/** The pid of the PostgreSQL serving `dataDir` right now (its postmaster.pid names a live process), else null. */
+function runningPostmaster(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    // A stale file left by a crash can name a pid that some other program has now.
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("postgres") ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -197,6 +216,12 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = where.dataDir;
   const shown = where.relocated ? dataDir : path.relative(process.cwd(), dataDir);
   if (options.fresh) {
+    const holder = runningPostmaster(dataDir);
+    if (holder !== null) {
+      throw new StackError(
+        `${shown} is in use by a running PostgreSQL (pid ${holder}), most likely another test or bench run from this checkout: wait for it to end or stop it, then try again`,
+      );
+    }
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(options.passwordFile, { force: true });
   }
@@ -229,7 +254,9 @@ export async function startEmbeddedPostgres(options: {
     }
     server = await startServer(bin("postgres"), dataDir, options.port, user);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "EACCES" ? `the OS user postgres may not run ${bin("postgres")}` : (error as Error).message;
+    // EACCES from spawn (initdb), or setpriv's own line when it could not run postgres.
+    const isDenied = (error as NodeJS.ErrnoException).code === "EACCES" || /setpriv: .*Permission denied/.test((error as Error).message);
+    const reason = isDenied ? `the OS user postgres may not run ${bin("postgres")}` : (error as Error).message;
     throw new StackError(`the embedded PostgreSQL did not start: ${reason}. Remove ${shown} to start from an empty database, or set DATABASE_URL`);
   }
   const stop = () =>

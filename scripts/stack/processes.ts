@@ -6,6 +6,17 @@ export function childEnv(vars: Record<string, string | undefined>): NodeJS.Proce
   return vars as NodeJS.ProcessEnv;
 }
 
+/**
+ * The command and arguments that start `command` so that it gets `signal` when this process ends, however it ends:
+ * a crash or a SIGKILL runs none of the stack's shutdown code, and the services it started (the app, PostgreSQL,
+ * Redis, the local worker) ran on as orphans; an orphaned app whose output pipe was gone spun a core logging its own
+ * EPIPE errors. The kernel sends the signal (util-linux's setpriv sets PR_SET_PDEATHSIG and execs the command under
+ * its own pid), as the worker does for nix and QEMU (worker/engine/nix.ts).
+ */
+export function endingWithThisProcess(command: string, args: string[], signal: "TERM" | "INT"): [string, string[]] {
+  return ["setpriv", ["--pdeathsig", signal, "--", command, ...args]];
+}
+
 export type Managed = { name: string; child: ChildProcess; exited: Promise<number | null> };
 
 /**
@@ -19,7 +30,7 @@ export function startManaged(
   env: Record<string, string | undefined>,
   options: { quiet?: boolean } = {},
 ): Managed {
-  const child = spawn(command, args, { env: childEnv(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(...endingWithThisProcess(command, args, "TERM"), { env: childEnv(env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
   for (const stream of [child.stdout!, child.stderr!]) {
     const lines = readline.createInterface({ input: stream });
     lines.on("line", (line) => {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { ensureDebianPackages } from "./apt";
 import { isPortFree, waitForPort } from "./ports";
+import { endingWithThisProcess } from "./processes";
 import { StackError, say } from "./log";
 
 export type RedisServer = { url: string; stop: () => Promise<void> };
@@ -95,7 +96,7 @@ export async function startPrivateRedis(options: { dir: string; port: number; pe
     aclFile,
   ];
   args.push("--appendonly", options.persistent ? "yes" : "no");
-  const child = spawn("redis-server", args, { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(...endingWithThisProcess("redis-server", args, "TERM"), { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

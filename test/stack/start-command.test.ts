@@ -8,6 +8,7 @@ import { after, test } from "node:test";
 import pg from "pg";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
 import { systemHomeFor } from "../../scripts/stack/postgres";
+import { isAlive } from "../support/processes";
 import { runStartCommand, useOwnDatabase, type StartRun } from "../support/start-command";
 import { getDb } from "@/lib/db";
 import { deletePeople, makePerson } from "@/test/support/accounts";
@@ -177,15 +178,6 @@ function descendants(pid: number): { pid: number; comm: string }[] {
   walk(pid);
   return found;
 }
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
