@@ -3,15 +3,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { test } from "node:test";
 import { isAlive } from "../../test/support/processes";
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (condition()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return condition();
-}
+import { waitFor } from "../../test/support/wait";
 
 // A stack that crashes or is killed runs none of its shutdown code: what it started must stop by itself.
 test("a child started with startManaged stops when the process that started it is killed", async (t) => {
@@ -35,9 +27,9 @@ test("a child started with startManaged stops when the process that started it i
   t.after(() => {
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
   });
-  assert.ok(await waitUntil(() => isAlive(pid), 5000), "the child is running");
+  await waitFor("the child to run", async () => isAlive(pid), 5000);
 
   supervisor.kill("SIGKILL");
   await once(supervisor, "exit");
-  assert.ok(await waitUntil(() => !isAlive(pid), 10_000), `the child (pid ${pid}) still runs 10 s after its supervisor was killed`);
+  await waitFor(`the child (pid ${pid}) to stop after its supervisor was killed`, async () => !isAlive(pid), 10_000);
 });

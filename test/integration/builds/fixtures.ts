@@ -9,6 +9,7 @@ import { getChannelOrThrow } from "@/lib/catalog";
 import { getDb } from "@/lib/db";
 import { ensureLocalBuildHost } from "@/lib/hosts";
 import { getWorkerEnv, type WorkerEnv } from "@/worker/env";
+import { waitFor } from "@/test/support/wait";
 
 export async function makeActor(label: string): Promise<Actor & { cookie: string }> {
   const email = `${label}-${randomUUID()}@example.test`;
@@ -72,15 +73,7 @@ export function spawnChildHost(env: WorkerEnv, fakeBuildMs: number): { child: Ch
   return { child, ready, output: () => output };
 }
 
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { waitFor };
 
 export async function getBuild(buildId: string) {
   return getDb().build.findUniqueOrThrow({ where: { id: buildId }, include: { artifacts: true, host: true } });
