@@ -13,6 +13,7 @@ import { buildIso, killLeftovers } from "../../worker/engine/build-iso";
 import { readLock } from "../../worker/engine/channels";
 import { EngineError } from "../../worker/engine/errors";
 import { downloadDeb, StalePinError } from "../../worker/engine/seed";
+import { waitFor } from "../support/wait";
 
 const root = mkdtempSync(join(tmpdir(), "zxcv-engine-test-"));
 const storeA = join(root, "store-a");
@@ -188,9 +189,7 @@ describe("mini channel build engine", { concurrency: false }, () => {
     assert.equal(qemus().length, 1, "QEMU runs the boot test");
     assert.equal(readdirSync(join(workDir, "processes")).length, 1, "the running QEMU is recorded");
     child.kill("SIGKILL");
-    const until = Date.now() + 20_000;
-    while (qemus().length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(qemus(), [], "QEMU died with the engine's process");
+    await waitFor("QEMU to die with the engine's process", () => qemus().length === 0, 20_000);
     // What a dead worker recorded: a process still running under that record is killed; stale records are removed.
     const survivor = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
     const stat = execFileSync("cat", [`/proc/${survivor.pid}/stat`], { encoding: "utf8" });

@@ -9,7 +9,7 @@ import { liveLogTailCount } from "@/lib/builds/events";
 import { getEnv } from "@/lib/env";
 import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
-import { makeActor, makeRevisions } from "./builds/fixtures";
+import { makeActor, makeRevisions, waitFor } from "./builds/fixtures";
 
 const MAX_STREAMS_PER_PERSON = getEnv().LIVE_STREAMS_PER_PERSON;
 let app: Awaited<ReturnType<typeof startAppServer>>;
@@ -80,14 +80,6 @@ async function open(buildId: string, cookie: string, appUrl = app.appUrl) {
   return { status: response.status, json: response.ok ? undefined : await response.json(), text: () => text, close: () => controller.abort() };
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 test("200 live-log streams from one person: the first MAX_STREAMS_PER_PERSON open, the rest get a 429 that says why, and Redis's client count does not grow with viewers", async () => {
   const { actor, build } = await runningBuild("viewer");
   await getRedis().ping();
@@ -108,7 +100,7 @@ test("200 live-log streams from one person: the first MAX_STREAMS_PER_PERSON ope
 
   // Every viewer gets a line written now, through the one shared connection.
   await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "hello viewers");
-  await until("every viewer to get the line", () => [...opened, ...others].every((s) => s.text().includes("hello viewers")));
+  await waitFor("every viewer to get the line", () => [...opened, ...others].every((s) => s.text().includes("hello viewers")));
   assert.equal(liveLogTailCount(), 1, "one tail for the build");
   const during = await clientCount();
   assert.ok(during - before <= 1, `Redis clients grew by ${during - before} for ${opened.length + others.length} viewers`);
@@ -116,13 +108,13 @@ test("200 live-log streams from one person: the first MAX_STREAMS_PER_PERSON ope
   // Closing streams gives the slots back.
   for (const stream of opened) stream.close();
   await getDb().build.update({ where: { id: build.id }, data: { requestedById: actor.id } });
-  await until("a new stream to open after the others closed", async () => {
+  await waitFor("a new stream to open after the others closed", async () => {
     const again = await open(build.id, actor.cookie);
     again.close();
     return again.status === 200;
   });
   for (const stream of others) stream.close();
-  await until("the shared connection to close with its last viewer", () => liveLogTailCount() === 0);
+  await waitFor("the shared connection to close with its last viewer", () => liveLogTailCount() === 0);
 });
 
 for (const serving of servings) {
@@ -154,15 +146,15 @@ test("one Redis reader per build: viewers of two builds make two readers; one vi
   const before = liveLogTailCount();
   const viewers = await Promise.all(Array.from({ length: 5 }, () => open(one.build.id, one.actor.cookie)));
   const second = await open(two.build.id, two.actor.cookie);
-  await until("both builds to have their reader", () => liveLogTailCount() === before + 2);
+  await waitFor("both builds to have their reader", () => liveLogTailCount() === before + 2);
   viewers[0]!.close();
   await getRedis().xadd(buildLogKey(one.build.id), "*", "type", "line", "text", "after one left");
-  await until("the others to get the line", () => viewers.slice(1).every((v) => v.text().includes("after one left")));
+  await waitFor("the others to get the line", () => viewers.slice(1).every((v) => v.text().includes("after one left")));
   assert.equal(liveLogTailCount(), before + 2, "the reader stays while viewers remain");
   for (const viewer of viewers.slice(1)) viewer.close();
-  await until("build one's reader to stop with its last viewer", () => liveLogTailCount() === before + 1);
+  await waitFor("build one's reader to stop with its last viewer", () => liveLogTailCount() === before + 1);
   second.close();
-  await until("build two's reader to stop", () => liveLogTailCount() === before);
+  await waitFor("build two's reader to stop", () => liveLogTailCount() === before);
 });
 
 for (const serving of servings) {
@@ -185,7 +177,7 @@ for (const serving of servings) {
       await pipeline.exec();
     }
     await getRedis().xadd(buildLogKey(build.id), "*", "type", "end", "status", "SUCCEEDED", "reason", "");
-    await until("the reading viewer to get the end", () => fast.text().includes("event: end"));
+    await waitFor("the reading viewer to get the end", () => fast.text().includes("event: end"));
     assert.equal(eventsOf(fast.text()).filter((e) => e.event === "line").length, lines);
     slowResponse.setEncoding("utf8");
     slowResponse.on("data", (chunk: string) => (slowText += chunk));
@@ -226,13 +218,13 @@ test("one connection for a page: a build's log and other builds' phases and ends
     const reader = response.body!.getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
   })().catch(() => {});
-  await until("a status event for each of the four builds", () => eventsOf(text).filter((e) => e.event === "status").length === 4);
-  await until("the stranger's build to end as UNKNOWN", () => eventsOf(text).some((e) => e.event === "end" && e.data.build === stranger.build.id));
+  await waitFor("a status event for each of the four builds", () => eventsOf(text).filter((e) => e.event === "status").length === 4);
+  await waitFor("the stranger's build to end as UNKNOWN", () => eventsOf(text).some((e) => e.event === "end" && e.data.build === stranger.build.id));
   await getRedis().xadd(buildLogKey(others[0]!.id), "*", "type", "line", "text", "a status watcher does not get lines");
   await getRedis().xadd(buildLogKey(others[0]!.id), "*", "type", "phase", "phase", "preparing", "progress", "0.1", "detail", "");
   await getRedis().xadd(buildLogKey(others[1]!.id), "*", "type", "end", "status", "CANCELLED", "reason", "");
   await getRedis().xadd(buildLogKey(build.id), "*", "type", "line", "text", "live line");
-  await until("the log line, the phase and the end", () => {
+  await waitFor("the log line, the phase and the end", () => {
     const events = eventsOf(text);
     return (
       events.some((e) => e.event === "line" && e.data.text === "live line") &&

@@ -16,6 +16,7 @@ import { getDb } from "@/lib/db";
 import { deleteHostRedisUser, hostRedisUrl, hostRedisUser, setHostRedisUser, syncHostRedisUsers } from "@/lib/redis-acl";
 import { getRedis } from "@/lib/redis";
 import { checkRedisUrl } from "@/scripts/stack/redis";
+import { waitFor } from "@/test/support/wait";
 
 // The host builds aarch64: the x86_64 queue is "another arch's".
 const ARCH = "aarch64";
@@ -111,15 +112,9 @@ test("a BullMQ Worker on a host's own Redis user takes, locks, extends, complete
   await queue.add("build", { buildId: "long" }, { jobId: "long", removeOnComplete: true });
   // Hold the long job until its lock has been extended at least twice over its duration.
   const lockKey = `bull:${buildQueueName(ARCH)}:long:lock`;
-  const deadline = Date.now() + 20_000;
-  while (!(await admin().exists(lockKey)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await waitFor("the long job's lock", async () => (await admin().exists(lockKey)) === 1);
   const firstTtl = await admin().pttl(lockKey);
-  let extended = false;
-  while (!extended && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    extended = (await admin().pttl(lockKey)) > firstTtl;
-  }
-  assert.ok(extended, "the long job's lock was extended by the worker");
+  await waitFor("the worker to extend the long job's lock", async () => (await admin().pttl(lockKey)) > firstTtl, 20_000);
   release();
   await allDone;
   assert.deepEqual(Object.fromEntries(completed), { plain: "done plain", retried: "done retried", long: "done long" });

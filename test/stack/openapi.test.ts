@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db";
 import { createHostToken } from "@/lib/hosts";
 import { deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 import { requireBaseUrl } from "@/test/support/cli";
+import { waitFor } from "@/test/support/wait";
 
 type Operation = {
   operationId: string;
@@ -101,13 +102,14 @@ async function call(
 }
 
 async function waitForBuild(id: string): Promise<any> {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    const { json } = await call("get", "/api/v1/builds/{id}", { id });
-    if (["SUCCEEDED", "FAILED", "CANCELLED"].includes(json.status)) return json;
-    assert.ok(Date.now() < deadline, `build ${id} did not finish in 10 minutes (status ${json.status})`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+  return waitFor(
+    `build ${id} to finish`,
+    async () => {
+      const { json } = await call("get", "/api/v1/builds/{id}", { id });
+      return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(json.status) && json;
+    },
+    10 * 60_000,
+  );
 }
 
 test("every documented route answers as documented", { timeout: 15 * 60_000 }, async () => {

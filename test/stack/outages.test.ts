@@ -11,6 +11,7 @@ import { freePort } from "../../scripts/stack/ports";
 import { startEmbeddedPostgres, type Postgres } from "../../scripts/stack/postgres";
 import { startPrivateRedis, type RedisServer } from "../../scripts/stack/redis";
 import { runStartCommand, type StartRun } from "../support/start-command";
+import { waitFor } from "../support/wait";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "zxcv-outages-"));
 chmodSync(dir, 0o755);
@@ -31,16 +32,6 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Raw> {
     });
     request.on("error", reject);
   });
-}
-
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, "g"))?.length ?? 0;
@@ -80,9 +71,9 @@ test(
 
     // PostgreSQL goes away.
     await pg.stop();
-    const down = await until("the sign-in page answers 503", 30_000, async () => {
+    const down = await waitFor("the sign-in page to answer 503", async () => {
       const answer = await page();
-      return answer.status === 503 ? answer : undefined;
+      return answer.status === 503 && answer;
     });
     assert.equal(down.headers["retry-after"], "5");
     assert.match(down.body, /The database is unreachable/);
@@ -96,8 +87,8 @@ test(
 
     // It comes back (same data, same port): the dashboard recovers without a restart.
     pg = await startEmbeddedPostgres(pgOptions);
-    await until("the sign-in page answers 200 again", 30_000, async () => ((await page()).status === 200 ? true : undefined));
-    await until("the API answers 401 for the bad token again", 30_000, async () => ((await api()).status === 401 ? true : undefined));
+    await waitFor("the sign-in page to answer 200 again", async () => (await page()).status === 200);
+    await waitFor("the API to answer 401 for the bad token again", async () => (await api()).status === 401);
     await run.waitFor(/the database is reachable again/, 10_000);
     assert.equal(count(run.output(), /\[zxcv\] the database is unreachable/), 1, "one line for the outage");
 

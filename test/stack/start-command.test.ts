@@ -9,6 +9,7 @@ import pg from "pg";
 import { freePort, isPortFree } from "../../scripts/stack/ports";
 import { systemHomeFor } from "../../scripts/stack/postgres";
 import { isAlive } from "../support/processes";
+import { waitFor } from "../support/wait";
 import { runStartCommand, useOwnDatabase, type StartRun } from "../support/start-command";
 import { getDb } from "@/lib/db";
 import { deletePeople, makePerson } from "@/test/support/accounts";
@@ -179,16 +180,6 @@ function descendants(pid: number): { pid: number; comm: string }[] {
   return found;
 }
 
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 test(
   "the local build host is supervised: killed with -9 mid-build it is restarted, the dashboard answers, the build finishes and no QEMU is left behind",
   { timeout: 15 * 60_000 },
@@ -221,10 +212,14 @@ test(
       const { id: buildId } = (await created.json()) as { id: string };
 
       // Mid-build: once the worker has QEMU running for the boot test (or, failing that, any child at work).
-      atWork = await until("the worker starts QEMU for the boot test", 600_000, () => {
-        const below = descendants(firstPid);
-        return below.some((p) => p.comm.startsWith("qemu-system")) ? below : undefined;
-      });
+      atWork = await waitFor(
+        "the worker to start QEMU for the boot test",
+        () => {
+          const below = descendants(firstPid);
+          return below.some((p) => p.comm.startsWith("qemu-system")) && below;
+        },
+        600_000,
+      );
       process.kill(firstPid, "SIGKILL");
       await run.waitFor(/the local build host \(worker\) exited unexpectedly \(killed by SIGKILL\); restarting it in \d+ s/, 30_000);
       await run.waitFor(/local build host started \(pid \d+\)[\s\S]*local build host started \(pid \d+\)/, 60_000);
@@ -233,16 +228,20 @@ test(
       const page = await fetch(`${appUrl}/sign-in`);
       assert.equal(page.status, 200, "the dashboard stayed up");
 
-      const finished = await until("the build finishes", 600_000, async () => {
-        const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId } });
-        return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) ? build : undefined;
-      });
+      const finished = await waitFor(
+        "the build to finish",
+        async () => {
+          const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId } });
+          return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) && build;
+        },
+        600_000,
+      );
       assert.equal(finished.status, "SUCCEEDED", finished.failureReason ?? "");
       // The killed worker's Nix and QEMU processes are gone (the worker engine cleans them up; see docs/engine.md).
-      await until(
-        `the killed worker's processes (${atWork.map((p) => `${p.comm}:${p.pid}`).join(", ")}) end`,
+      await waitFor(
+        `the killed worker's processes (${atWork.map((p) => `${p.comm}:${p.pid}`).join(", ")}) to end`,
+        () => atWork.every((p) => !isAlive(p.pid)),
         60_000,
-        () => atWork.every((p) => !isAlive(p.pid)) || undefined,
       );
       assert.equal(run.output().match(/exited unexpectedly/g)?.length, 1, "one line per restart");
       await stop(run);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { freePort } from "../../scripts/stack/ports";
 import { runStartCommand, useOwnDatabase } from "../support/start-command";
+import { waitFor } from "../support/wait";
 
 const database = await useOwnDatabase("storage_full");
 const { getDb } = await import("@/lib/db");
@@ -54,12 +55,14 @@ test(
       });
       assert.equal(created.status, 201, await created.clone().text());
       const { id } = (await created.json()) as { id: string };
-      const deadline = Date.now() + 10 * 60_000;
-      let build = await getDb().build.findUniqueOrThrow({ where: { id } });
-      while (!["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 500));
-        build = await getDb().build.findUniqueOrThrow({ where: { id } });
-      }
+      const build = await waitFor(
+        "the build to finish",
+        async () => {
+          const row = await getDb().build.findUniqueOrThrow({ where: { id } });
+          return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(row.status) && row;
+        },
+        10 * 60_000,
+      );
       assert.equal(build.status, "FAILED");
       assert.match(
         build.failureReason ?? "",

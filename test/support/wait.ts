@@ -1,5 +1,7 @@
+type Falsy<T> = T | undefined | null | false;
+
 /** Polls `check` until it returns a value (not undefined, null or false); throws naming `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Falsy<T> | Promise<Falsy<T>>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
