@@ -12,7 +12,8 @@ import { buildIso } from "../worker/engine/build-iso";
 import { stateDir } from "../worker/engine/seed";
 import { startBuildHost } from "../worker/host";
 import { fakeBuild } from "../test/integration/builds/fake-build";
-import { hostEnv, makeActor, makeRevisions, waitFor } from "../test/integration/builds/fixtures";
+import { hostEnv, makeActor, makeRevisions } from "../test/integration/builds/fixtures";
+import { waitFor } from "../test/support/wait";
 import { openTestDriveConsole, seedSucceededBuild, waitForTestDrivePolling, type SeededIso } from "../test/integration/builds/testdrive-fixtures";
 import { figure, type Figure } from "./support";
 

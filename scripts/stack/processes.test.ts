@@ -27,9 +27,9 @@ test("a child started with startManaged stops when the process that started it i
   t.after(() => {
     if (isAlive(pid)) process.kill(pid, "SIGKILL");
   });
-  await waitFor("the child to run", async () => isAlive(pid), 5000);
+  await waitFor("the child to run", () => isAlive(pid), 5000);
 
   supervisor.kill("SIGKILL");
   await once(supervisor, "exit");
-  await waitFor(`the child (pid ${pid}) to stop after its supervisor was killed`, async () => !isAlive(pid), 10_000);
+  await waitFor(`the child (pid ${pid}) to stop after its supervisor was killed`, () => !isAlive(pid), 10_000);
 });

@@ -15,18 +15,8 @@ import { getRedis } from "@/lib/redis";
 import { reconcileBuilds } from "@/lib/reconciler";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import {
-  getBuild,
-  hostCall as callHost,
-  hostEnv,
-  makeActor,
-  makeRevisions,
-  rawPut,
-  resultFor,
-  spawnChildHost,
-  waitFor,
-  waitForStatus,
-} from "./builds/fixtures";
+import { getBuild, hostCall as callHost, hostEnv, makeActor, makeRevisions, rawPut, resultFor, spawnChildHost, waitForStatus } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

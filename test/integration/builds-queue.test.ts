@@ -13,7 +13,8 @@ import { closeQueues, getBuildQueue } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { getBuild, hostEnv, makeActor, makeRevisions, waitFor, waitForStatus } from "./builds/fixtures";
+import { getBuild, hostEnv, makeActor, makeRevisions, waitForStatus } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const hosts: { close: () => Promise<void> }[] = [];

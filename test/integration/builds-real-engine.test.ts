@@ -13,7 +13,8 @@ import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
 import { buildIso } from "@/worker/engine/build-iso";
 import { startBuildHost } from "@/worker/host";
-import { hostEnv, makeActor, makeRevisions, waitFor, waitForStatus } from "./builds/fixtures";
+import { hostEnv, makeActor, makeRevisions, waitForStatus } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 

@@ -17,7 +17,8 @@ import { getRedis } from "@/lib/redis";
 import { reconcileBuilds } from "@/lib/reconciler";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
-import { getBuild, hostCall as callHost, hostEnv, makeActor, makeRevisions, resultFor, waitFor, waitForStatus } from "./builds/fixtures";
+import { getBuild, hostCall as callHost, hostEnv, makeActor, makeRevisions, resultFor, waitForStatus } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 let app: Awaited<ReturnType<typeof startAppServer>>;
 const cleanups: (() => Promise<unknown> | unknown)[] = [];

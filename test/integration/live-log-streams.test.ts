@@ -9,7 +9,8 @@ import { liveLogTailCount } from "@/lib/builds/events";
 import { getEnv } from "@/lib/env";
 import { closeQueues } from "@/lib/queue";
 import { getRedis } from "@/lib/redis";
-import { makeActor, makeRevisions, waitFor } from "./builds/fixtures";
+import { makeActor, makeRevisions } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 const MAX_STREAMS_PER_PERSON = getEnv().LIVE_STREAMS_PER_PERSON;
 let app: Awaited<ReturnType<typeof startAppServer>>;

@@ -23,7 +23,8 @@ import { buildIso } from "@/worker/engine/build-iso";
 import { startBuildHost } from "@/worker/host";
 import { fakeBuild } from "./builds/fake-build";
 import { openTestDriveConsole, seedSucceededBuild, waitForTestDrivePolling, type SeededIso } from "./builds/testdrive-fixtures";
-import { hostCall, hostEnv, makeActor, makeRevisions, waitFor } from "./builds/fixtures";
+import { hostCall, hostEnv, makeActor, makeRevisions } from "./builds/fixtures";
+import { waitFor } from "@/test/support/wait";
 
 // A short limit, so the time-limit test waits one boot and a little more (the page shows whatever is configured).
 process.env.TESTDRIVE_LIMIT_SECONDS = "75";

@@ -7,6 +7,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { getDb } from "@/lib/db";
+import { isBuildActive } from "@/lib/builds/state";
 import { createHostToken } from "@/lib/hosts";
 import { deletePeople, makePerson, type TestPerson } from "@/test/support/accounts";
 import { requireBaseUrl } from "@/test/support/cli";
@@ -106,7 +107,7 @@ async function waitForBuild(id: string): Promise<any> {
     `build ${id} to finish`,
     async () => {
       const { json } = await call("get", "/api/v1/builds/{id}", { id });
-      return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(json.status) && json;
+      return !isBuildActive(json.status) && json;
     },
     10 * 60_000,
   );

@@ -12,6 +12,7 @@ import { isAlive } from "../support/processes";
 import { waitFor } from "../support/wait";
 import { runStartCommand, useOwnDatabase, type StartRun } from "../support/start-command";
 import { getDb } from "@/lib/db";
+import { isBuildActive } from "@/lib/builds/state";
 import { deletePeople, makePerson } from "@/test/support/accounts";
 import { makeRevisions } from "@/test/integration/builds/fixtures";
 
@@ -232,7 +233,7 @@ test(
         "the build to finish",
         async () => {
           const build = await getDb().build.findUniqueOrThrow({ where: { id: buildId } });
-          return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status) && build;
+          return !isBuildActive(build.status) && build;
         },
         600_000,
       );

@@ -13,6 +13,7 @@ import { waitFor } from "../support/wait";
 
 const database = await useOwnDatabase("storage_full");
 const { getDb } = await import("@/lib/db");
+const { isBuildActive } = await import("@/lib/builds/state");
 const { makePerson } = await import("@/test/support/accounts");
 const { makeRevisions } = await import("@/test/integration/builds/fixtures");
 
@@ -59,7 +60,7 @@ test(
         "the build to finish",
         async () => {
           const row = await getDb().build.findUniqueOrThrow({ where: { id } });
-          return ["SUCCEEDED", "FAILED", "CANCELLED"].includes(row.status) && row;
+          return !isBuildActive(row.status) && row;
         },
         10 * 60_000,
       );

@@ -8,6 +8,7 @@ import { createSession } from "@/lib/auth/sessions";
 import { getChannelOrThrow } from "@/lib/catalog";
 import { getDb } from "@/lib/db";
 import { ensureLocalBuildHost } from "@/lib/hosts";
+import { isBuildActive } from "@/lib/builds/state";
 import { getWorkerEnv, type WorkerEnv } from "@/worker/env";
 import { waitFor } from "@/test/support/wait";
 
@@ -73,8 +74,6 @@ export function spawnChildHost(env: WorkerEnv, fakeBuildMs: number): { child: Ch
   return { child, ready, output: () => output };
 }
 
-export { waitFor };
-
 export async function getBuild(buildId: string) {
   return getDb().build.findUniqueOrThrow({ where: { id: buildId }, include: { artifacts: true, host: true } });
 }
@@ -84,7 +83,7 @@ export function waitForStatus(buildId: string, status: string, timeoutMs = 30_00
     `build ${buildId} to be ${status}`,
     async () => {
       const build = await getBuild(buildId);
-      if (build.status !== status && ["SUCCEEDED", "FAILED", "CANCELLED"].includes(build.status)) {
+      if (build.status !== status && !isBuildActive(build.status)) {
         throw new Error(`build ${buildId} is ${build.status} (${build.failureReason}), expected ${status}`);
       }
       return build.status === status ? build : undefined;

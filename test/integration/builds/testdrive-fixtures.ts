@@ -7,7 +7,8 @@ import { getArtifactStorage, storageKeyFor } from "@/lib/artifacts/storage";
 import { getDb } from "@/lib/db";
 import { getRedis } from "@/lib/redis";
 import { pollingKey } from "@/lib/testdrive/relay";
-import { makeRevisions, resultFor, waitFor } from "./fixtures";
+import { makeRevisions, resultFor } from "./fixtures";
+import { waitFor } from "@/test/support/wait";
 import type { Actor } from "@/lib/auth/actor";
 
 export type SeededIso = { path: string; sha256: string; size: number; storePath: string };
